@@ -1,0 +1,44 @@
+/** What actions log through; the runner's is built on @actions/core, tests use a recording one. */
+export interface Logger {
+  info(message: string): void
+  warning(message: string, where?: Annotation): void
+  error(message: string, where?: Annotation): void
+  debug(message: string): void
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>
+}
+
+/** Where an annotation points: a file and line in the repository. */
+export interface Annotation {
+  file?: string
+  startLine?: number
+  endLine?: number
+  title?: string
+}
+
+/** A logger that prints plainly to stdout, for the CLI and the demo. */
+export const consoleLogger: Logger = {
+  info: (m) => console.log(m),
+  warning: (m) => console.log(`warning: ${m}`),
+  error: (m) => console.log(`error: ${m}`),
+  debug: () => {},
+  group: async (title, fn) => {
+    console.log(`── ${title}`)
+    return fn()
+  },
+}
+
+/** A logger that keeps every line, for tests. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = []
+  return {
+    lines,
+    info: (m) => void lines.push(m),
+    warning: (m) => void lines.push(`warning: ${m}`),
+    error: (m) => void lines.push(`error: ${m}`),
+    debug: () => {},
+    group: async (title, fn) => {
+      lines.push(`group: ${title}`)
+      return fn()
+    },
+  }
+}

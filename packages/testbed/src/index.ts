@@ -1,0 +1,3 @@
+export * from './moto.ts'
+export * from './process.ts'
+export * from './run-bundle.ts'

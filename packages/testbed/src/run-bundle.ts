@@ -1,0 +1,102 @@
+// Runs a bundled action exactly as the runner does: INPUT_* variables, GITHUB_OUTPUT,
+// GITHUB_STEP_SUMMARY and GITHUB_STATE files, then (optionally) the post step with the saved state.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { tempDir } from './process.ts'
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+
+export interface BundleRun {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  state: Record<string, string>
+  /** The environment the run had (for a following post step). */
+  env: Record<string, string>
+}
+
+export interface RunBundleOptions {
+  inputs?: Record<string, string | number | boolean>
+  env?: Record<string, string | undefined>
+  cwd?: string
+  /** Run as the post step, with the state a previous run saved. */
+  postOf?: BundleRun
+  timeoutMs?: number
+}
+
+/** Parses the GITHUB_OUTPUT / GITHUB_STATE file format (`name<<DELIM` heredocs and `name=value`). */
+export function parseCommandFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const [, name, delim] = heredoc
+      const value: string[] = []
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i]!)
+      out[name!] = value.join('\n')
+    } else if (line.includes('=')) {
+      const eq = line.indexOf('=')
+      out[line.slice(0, eq)] = line.slice(eq + 1)
+    }
+  }
+  return out
+}
+
+export async function runBundle(action: string, options: RunBundleOptions = {}): Promise<BundleRun> {
+  const bundle = join(REPO_ROOT, 'dist', action, 'index.js')
+  if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run npm run bundle first`)
+  const dir = tempDir(`run-${action}`)
+  const files = { output: join(dir, 'output'), summary: join(dir, 'summary'), state: join(dir, 'state') }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    // A clean runner-like environment: no inherited inputs or jest/NODE_OPTIONS flags.
+    if (v !== undefined && !k.startsWith('INPUT_') && !k.startsWith('STATE_') && k !== 'NODE_OPTIONS') env[k] = v
+  }
+  if (options.postOf) {
+    Object.assign(env, options.postOf.env)
+    for (const [k, v] of Object.entries(options.postOf.state)) env[`STATE_${k}`] = v
+  }
+  for (const [k, v] of Object.entries(options.inputs ?? {})) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = String(v)
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k]
+    else env[k] = v
+  }
+  env.GITHUB_OUTPUT = files.output
+  env.GITHUB_STEP_SUMMARY = files.summary
+  env.GITHUB_STATE = files.state
+  env.RUNNER_TEMP ??= dir
+
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [bundle], { env, cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolvePromise({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        outputs: parseCommandFile(readFileSync(files.output, 'utf8')),
+        summary: readFileSync(files.summary, 'utf8'),
+        state: parseCommandFile(readFileSync(files.state, 'utf8')),
+        env,
+      })
+    })
+  })
+}
