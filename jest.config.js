@@ -6,7 +6,20 @@ export default {
   // ts-jest rewrites './x.ts' specifiers to './x.js'; map them back to the source file.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: { isolatedModules: true, allowImportingTsExtensions: true, noEmit: false, rewriteRelativeImportExtensions: true } }] },
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        useESM: true,
+        tsconfig: {
+          isolatedModules: true,
+          allowImportingTsExtensions: true,
+          noEmit: false,
+          rewriteRelativeImportExtensions: true,
+        },
+      },
+    ],
+  },
   testTimeout: 120000,
   maxWorkers: 2,
 }

@@ -25,7 +25,9 @@ for (const f of b) {
 }
 for (const f of a) if (!b.has(f)) problems.push(`stale in dist/ (no longer built): ${f}`)
 if (problems.length) {
-  console.error(`dist/ is out of date with the sources (run npm run bundle and commit dist/):\n  ${problems.join('\n  ')}`)
+  console.error(
+    `dist/ is out of date with the sources (run npm run bundle and commit dist/):\n  ${problems.join('\n  ')}`,
+  )
   process.exit(1)
 }
 console.log(`dist/ matches a fresh bundle (${b.size} files in ${relative(root, committed)}/)`)

@@ -8,7 +8,8 @@ export const USER_AGENT: [string, string] = ['deploy-actions', '1']
 export function resolveRegion(input: string, env: NodeJS.ProcessEnv = process.env): string {
   const region = input.trim() || env.AWS_REGION || env.AWS_DEFAULT_REGION || ''
   if (!region) throw new ConfigurationError('aws-region', 'a region such as eu-west-1 (or set AWS_REGION)')
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new ConfigurationError('aws-region', 'a region such as eu-west-1', region)
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    throw new ConfigurationError('aws-region', 'a region such as eu-west-1', region)
   return region
 }
 

@@ -21,7 +21,12 @@ export class WaitTimeoutError extends Error {
  * Prints a progress line when at least `everyMs` passed since the last one.
  * `tick(detail)` is cheap to call on every poll.
  */
-export function progressReporter(what: string, log: (line: string) => void, clock: Clock = realClock, everyMs = 20_000) {
+export function progressReporter(
+  what: string,
+  log: (line: string) => void,
+  clock: Clock = realClock,
+  everyMs = 20_000,
+) {
   const started = clock.now()
   let last = started
   return {

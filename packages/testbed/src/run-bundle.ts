@@ -64,7 +64,8 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
     Object.assign(env, options.postOf.env)
     for (const [k, v] of Object.entries(options.postOf.state)) env[`STATE_${k}`] = v
   }
-  for (const [k, v] of Object.entries(options.inputs ?? {})) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = String(v)
+  for (const [k, v] of Object.entries(options.inputs ?? {}))
+    env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = String(v)
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k]
     else env[k] = v
@@ -75,7 +76,11 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
   env.RUNNER_TEMP ??= dir
 
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bundle], { env, cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [bundle], {
+      env,
+      cwd: options.cwd ?? REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => {
