@@ -1,0 +1,1 @@
+INSERT INTO orders (customer, total_cents) VALUES ('ada', 1200), ('grace', 4550);
