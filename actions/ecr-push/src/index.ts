@@ -1,0 +1,42 @@
+// ecr-push entry point: the only import-time side effect is runAction(main, post).
+import * as core from '@actions/core'
+import { realClock } from '@deploy-actions/kit'
+import { coreLogger, maskSecret, runAction, writeSummary } from '@deploy-actions/kit/runtime'
+import { cliDocker } from './docker.ts'
+import { readInputs } from './inputs.ts'
+import { newReport, run } from './main.ts'
+import { summaryMarkdown } from './plan.ts'
+
+const REGISTRY_STATE = 'registry'
+
+void runAction(
+  async () => {
+    const inputs = readInputs() // bad input fails here, before the SDK is even loaded
+    const [{ createEcrPort }, { httpRegistry }] = await Promise.all([import('./ecr.ts'), import('./registry.ts')])
+    const report = newReport(inputs)
+    try {
+      await run(
+        inputs,
+        {
+          ecr: createEcrPort(inputs.region),
+          docker: cliDocker(coreLogger),
+          registry: httpRegistry(),
+          log: coreLogger,
+          clock: realClock,
+          env: process.env,
+          mask: maskSecret,
+          saveState: (name, value) => core.saveState(name, value),
+          output: (name, value) => core.setOutput(name, value),
+        },
+        report,
+      )
+    } finally {
+      await writeSummary(summaryMarkdown(report))
+    }
+  },
+  async () => {
+    const host = core.getState(REGISTRY_STATE)
+    if (!host) return
+    await cliDocker(coreLogger).logout(host)
+  },
+)
