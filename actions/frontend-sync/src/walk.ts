@@ -1,0 +1,54 @@
+// Reads the site from disk: every file under `source` (symlinked files followed, symlinked
+// directories not, so a link cannot loop), hashed with MD5 (to compare with S3 ETags) and SHA-256.
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import type { LocalFile } from './plan.ts'
+import { forEachLimit } from './pool.ts'
+
+export async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = []
+  const visit = async (dir: string) => {
+    const entries = await readdir(dir, { withFileTypes: true })
+    for (const e of entries) {
+      const full = join(dir, e.name)
+      if (e.isDirectory()) await visit(full)
+      else if (e.isFile()) out.push(full)
+      else if (e.isSymbolicLink()) {
+        const target = await stat(full).catch(() => undefined)
+        if (target?.isFile()) out.push(full)
+      }
+    }
+  }
+  await visit(root)
+  return out.sort()
+}
+
+export async function hashFile(file: string): Promise<{ size: number; md5: string; sha256: string }> {
+  const md5 = createHash('md5')
+  const sha256 = createHash('sha256')
+  let size = 0
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    md5.update(chunk as Buffer)
+    sha256.update(chunk as Buffer)
+    size += (chunk as Buffer).length
+  }
+  return { size, md5: md5.digest('hex'), sha256: sha256.digest('hex') }
+}
+
+/** Walks and hashes `root`; `skip(path)` drops excluded paths before they are read. */
+export async function walkSource(
+  root: string,
+  skip: (path: string) => boolean = () => false,
+  concurrency = 8,
+): Promise<LocalFile[]> {
+  const paths = (await listFiles(root))
+    .map((file) => ({ file, path: relative(root, file).split(sep).join('/') }))
+    .filter(({ path }) => !skip(path))
+  const out: LocalFile[] = new Array(paths.length)
+  await forEachLimit(paths, concurrency, async ({ file, path }, i) => {
+    out[i] = { path, file, ...(await hashFile(file)) }
+  })
+  return out
+}
