@@ -140,6 +140,7 @@ export function checksFromYaml(text: string, defaults: CheckDefaults, source = '
     throw new ConfigurationError('checks', `${CHECKS_FORM}; ${source} is not valid YAML (${first})`)
   }
   if (isRecord(doc) && Object.keys(doc).length === 1 && 'checks' in doc) doc = doc.checks
+  else if (isRecord(doc) && 'url' in doc) doc = [doc]
   if (!Array.isArray(doc) || doc.length === 0) {
     throw new ConfigurationError('checks', `${CHECKS_FORM}; ${source} is not a non-empty list`)
   }
