@@ -1,3 +1,6 @@
 export * from './moto.ts'
 export * from './process.ts'
 export * from './run-bundle.ts'
+export * from './registry.ts'
+export * from './docker.ts'
+export * from './postgres.ts'

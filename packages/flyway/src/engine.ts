@@ -1,0 +1,814 @@
+// The engine's I/O edge: one `pg` connection, the advisory lock, the history table, and the
+// commands migrate / info / validate / baseline / repair. Decisions come from plan.ts; this file
+// only reads, writes and reports.
+import {
+  type Clock,
+  DeployError,
+  formatDuration,
+  isTransientNetworkError,
+  type Logger,
+  realClock,
+  retry,
+  waitUntil,
+} from '@deploy-actions/kit'
+import type pg from 'pg'
+import {
+  advisoryLockKey,
+  BASELINE_DESCRIPTION,
+  createTableSql,
+  insertRowSql,
+  qualifiedTable,
+  quoteIdent,
+  SCHEMA_CREATION_DESCRIPTION,
+  selectRowsSql,
+} from './history.ts'
+import { builtinPlaceholders, replacePlaceholders } from './placeholders.ts'
+import { type AppliedRow, buildPlan, type InfoRow, type Plan, type ValidationIssue } from './plan.ts'
+import type { ResolvedMigration } from './scan.ts'
+import { lineAt, offsetOfPosition, type Statement, splitStatements, transactionMode } from './sql.ts'
+import type { ConnectionSettings } from './url.ts'
+import type { Version } from './version.ts'
+
+export type Command = 'migrate' | 'info' | 'validate' | 'baseline' | 'repair'
+export const COMMANDS: readonly Command[] = ['migrate', 'info', 'validate', 'baseline', 'repair']
+
+export interface EngineOptions {
+  connection: ConnectionSettings
+  schemas: string[]
+  table: string
+  target?: Version
+  baselineVersion: Version
+  baselineDescription?: string
+  baselineOnMigrate: boolean
+  outOfOrder: boolean
+  placeholders: Record<string, string>
+  dryRun: boolean
+  log: Logger
+  clock?: Clock
+  /** How long to keep retrying while the database is waking up (default 60 s). */
+  connectTimeoutMs?: number
+  /** How long to wait for another run's advisory lock (default 10 min). */
+  lockTimeoutMs?: number
+}
+
+export interface AppliedMigrationReport {
+  version: string
+  description: string
+  script: string
+  file: string
+  executionTimeMs: number
+  transactional: boolean
+}
+
+/** What a run did; filled in as it goes, so a failure midway still reports what happened. */
+export interface Report {
+  command: Command
+  dryRun: boolean
+  database?: string
+  schemaVersionBefore?: string
+  schemaVersion?: string
+  infoBefore: InfoRow[]
+  infoAfter: InfoRow[]
+  applied: AppliedMigrationReport[]
+  /** Dry run: what migrate would apply, in order. After a real run: what is still pending. */
+  pending: Array<{ version: string; description: string; script: string; file: string }>
+  errors: ValidationIssue[]
+  /** Repair / baseline actions, in words. */
+  actions: string[]
+  notes: string[]
+  failure?: { file?: string; line?: number; message: string; sqlState?: string }
+}
+
+export function newReport(command: Command, dryRun: boolean): Report {
+  return {
+    command,
+    dryRun,
+    infoBefore: [],
+    infoAfter: [],
+    applied: [],
+    pending: [],
+    errors: [],
+    actions: [],
+    notes: [],
+  }
+}
+
+/** A migration that failed; carries file and line for the annotation. */
+export class MigrationError extends DeployError {
+  override name = 'MigrationError'
+  readonly file: string
+  readonly line: number | undefined
+  readonly sqlState: string | undefined
+  constructor(
+    message: string,
+    options: { file: string; line?: number; sqlState?: string; leftState: string; cause?: unknown },
+  ) {
+    super(message, { leftState: options.leftState, cause: options.cause })
+    this.file = options.file
+    this.line = options.line
+    this.sqlState = options.sqlState
+  }
+}
+
+export class ValidationError extends DeployError {
+  override name = 'ValidationError'
+  readonly issues: ValidationIssue[]
+  constructor(issues: ValidationIssue[], leftState: string) {
+    super(`Validate failed: ${issues.map((i) => i.message).join('; ')}`, { leftState })
+    this.issues = issues
+  }
+}
+
+interface PgError extends Error {
+  code?: string
+  position?: string
+  internalPosition?: string
+  where?: string
+  detail?: string
+  hint?: string
+}
+
+/** Errors that mean "the server is not ready yet": refused, reset, starting up, too many clients. */
+export function isWakingUp(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code
+  if (code === '57P03' || code === '53300') return true
+  if (isTransientNetworkError(error)) return true
+  const msg = error instanceof Error ? error.message : ''
+  return /Connection terminated unexpectedly|timeout expired|the database system is (starting up|shutting down)/i.test(
+    msg,
+  )
+}
+
+function sslOption(mode: ConnectionSettings['sslmode']): pg.ClientConfig['ssl'] {
+  switch (mode) {
+    case 'disable':
+      return false
+    case 'verify-full':
+      return { rejectUnauthorized: true }
+    case 'verify-ca':
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined }
+    default:
+      return { rejectUnauthorized: false }
+  }
+}
+
+/** Opens a connection, retrying while the database wakes up; `prefer`/`allow` fall back to plain TCP. */
+export async function connect(options: EngineOptions): Promise<pg.Client> {
+  const c = options.connection
+  const clock = options.clock ?? realClock
+  const deadline = clock.now() + (options.connectTimeoutMs ?? 60_000)
+  // Loaded here, not at import, so that input validation never pays for the driver.
+  const { default: driver } = await import('pg')
+  // TIMESTAMP without time zone comes back as the text the server wrote, not reinterpreted locally.
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === 1114 ? (v: string) => v : driver.types.getTypeParser(oid, format)) as typeof driver.types.getTypeParser,
+  }
+  const open = async (ssl: pg.ClientConfig['ssl']) => {
+    const client = new driver.Client({
+      host: c.host,
+      port: c.port,
+      database: c.database || undefined,
+      user: c.user,
+      password: c.password,
+      ssl,
+      application_name: c.applicationName ?? 'flyway-migrate',
+      connectionTimeoutMillis: 15_000,
+      types,
+    })
+    client.on('error', () => {})
+    try {
+      await client.connect()
+      return client
+    } catch (error) {
+      await client.end().catch(() => {})
+      throw error
+    }
+  }
+  return retry(
+    async () => {
+      if (c.sslmode === 'prefer' || c.sslmode === 'allow') {
+        try {
+          return await open(sslOption(c.sslmode))
+        } catch (error) {
+          if (!/does not support SSL/i.test(String((error as Error)?.message))) throw error
+          return open(false)
+        }
+      }
+      return open(sslOption(c.sslmode))
+    },
+    {
+      attempts: 1000,
+      baseDelayMs: 500,
+      maxDelayMs: 5000,
+      deadline,
+      clock,
+      retryable: isWakingUp,
+      onRetry: ({ error, delayMs }) =>
+        options.log.info(
+          `database ${c.host}:${c.port} not ready (${(error as Error).message}); retrying in ${formatDuration(delayMs)}`,
+        ),
+    },
+  )
+}
+
+interface Session {
+  client: pg.Client
+  user: string
+  database: string
+  serverVersionNum: number
+  searchPath: string
+}
+
+async function describeSession(client: pg.Client): Promise<Session> {
+  const r = await client.query(
+    "SELECT current_user AS u, current_database() AS d, current_setting('server_version_num')::int AS v, current_setting('search_path') AS p",
+  )
+  const row = r.rows[0] as { u: string; d: string; v: number; p: string }
+  return { client, user: row.u, database: row.d, serverVersionNum: row.v, searchPath: row.p }
+}
+
+export class Engine {
+  readonly options: EngineOptions
+  readonly resolved: ResolvedMigration[]
+  readonly report: Report
+  private session: Session | undefined
+  private locked = false
+
+  constructor(options: EngineOptions, resolved: ResolvedMigration[], report: Report) {
+    this.options = options
+    this.resolved = resolved
+    this.report = report
+  }
+
+  private get schema(): string {
+    return this.options.schemas[0] ?? 'public'
+  }
+
+  private get table(): string {
+    return qualifiedTable(this.schema, this.options.table)
+  }
+
+  private get client(): pg.Client {
+    if (!this.session) throw new Error('not connected')
+    return this.session.client
+  }
+
+  async open(): Promise<void> {
+    const client = await connect(this.options)
+    this.session = await describeSession(client)
+    this.report.database = `${this.session.database} on ${this.options.connection.host}:${this.options.connection.port}`
+  }
+
+  async close(): Promise<void> {
+    const s = this.session
+    this.session = undefined
+    if (!s) return
+    if (this.locked) {
+      await s.client
+        .query('SELECT pg_advisory_unlock($1::bigint)', [advisoryLockKey(this.schema, this.options.table)])
+        .catch(() => {})
+      this.locked = false
+    }
+    await s.client.end().catch(() => {})
+  }
+
+  /**
+   * Takes Flyway's session-level advisory lock for the history table, polling with
+   * pg_try_advisory_lock as Flyway's PostgreSQLAdvisoryLockTemplate does (a blocking
+   * pg_advisory_lock would hold a snapshot that CREATE INDEX CONCURRENTLY in the other run waits on).
+   */
+  async lock(): Promise<void> {
+    const key = advisoryLockKey(this.schema, this.options.table)
+    let first = true
+    await waitUntil(
+      async () => {
+        const r = await this.client.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key])
+        if ((r.rows[0] as { ok: boolean }).ok) return { done: true }
+        if (first) this.options.log.info(`another migration holds the lock on ${this.table}; waiting for it to finish`)
+        first = false
+        return { detail: 'lock held by another session' }
+      },
+      {
+        what: `the advisory lock on ${this.table}`,
+        timeoutMs: this.options.lockTimeoutMs ?? 600_000,
+        intervalMs: 200,
+        log: (l) => this.options.log.info(l),
+        clock: this.options.clock ?? realClock,
+      },
+    )
+    this.locked = true
+  }
+
+  private async existingSchemas(): Promise<Set<string>> {
+    const r = await this.client.query('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [
+      this.options.schemas,
+    ])
+    return new Set(r.rows.map((x: { nspname: string }) => x.nspname))
+  }
+
+  async historyExists(): Promise<boolean> {
+    const r = await this.client.query('SELECT to_regclass($1) IS NOT NULL AS e', [this.table])
+    return (r.rows[0] as { e: boolean }).e
+  }
+
+  async readHistory(): Promise<AppliedRow[]> {
+    if (!(await this.historyExists())) return []
+    const r = await this.client.query(selectRowsSql(this.schema, this.options.table))
+    return r.rows.map((x) => ({
+      installedRank: x.installed_rank,
+      version: x.version,
+      description: x.description,
+      type: x.type,
+      script: x.script,
+      checksum: x.checksum,
+      installedBy: x.installed_by,
+      installedOn: x.installed_on,
+      executionTime: x.execution_time,
+      success: x.success,
+    }))
+  }
+
+  /** True when any of the existing schemas holds a table, view, sequence, function or type. */
+  private async schemasHaveObjects(schemas: string[]): Promise<boolean> {
+    if (schemas.length === 0) return false
+    const r = await this.client.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r','p','v','m','S','f'))
+           OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY($1::text[]))
+           OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY($1::text[]) AND t.typtype IN ('e','d','r')) AS busy`,
+      [schemas],
+    )
+    return (r.rows[0] as { busy: boolean }).busy
+  }
+
+  plan(rows: AppliedRow[]): Plan {
+    const o = this.options
+    return buildPlan(this.resolved, rows, { outOfOrder: o.outOfOrder, ...(o.target ? { target: o.target } : {}) })
+  }
+
+  private rowParams(values: {
+    version: string | null
+    description: string
+    type: string
+    script: string
+    checksum: number | null
+    ms: number
+    success: boolean
+  }) {
+    const s = this.session!
+    return [
+      values.version,
+      values.description,
+      values.type,
+      values.script,
+      values.checksum,
+      s.user,
+      values.ms,
+      values.success,
+    ]
+  }
+
+  /**
+   * Creates the missing schemas and the history table (with the schema-creation marker when it
+   * created schemas, and a baseline row when asked), in one transaction.
+   */
+  private async createHistory(baseline: boolean): Promise<void> {
+    const existing = await this.existingSchemas()
+    const missing = this.options.schemas.filter((s) => !existing.has(s))
+    const c = this.client
+    await c.query('BEGIN')
+    try {
+      for (const s of missing) await c.query(`CREATE SCHEMA ${quoteIdent(s)}`)
+      await c.query(createTableSql(this.schema, this.options.table))
+      if (missing.length > 0) {
+        await c.query(
+          insertRowSql(this.schema, this.options.table, 0),
+          this.rowParams({
+            version: null,
+            description: SCHEMA_CREATION_DESCRIPTION,
+            type: 'SCHEMA',
+            script: missing.map(quoteIdent).join(','),
+            checksum: null,
+            ms: 0,
+            success: true,
+          }),
+        )
+        this.report.actions.push(`created schema${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
+      }
+      if (baseline) await this.insertBaseline(1)
+      await c.query('COMMIT')
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => {})
+      throw error
+    }
+    this.options.log.info(`created schema history table ${this.table}`)
+    this.report.actions.push(`created schema history table ${this.table}`)
+  }
+
+  private async insertBaseline(rank?: number): Promise<void> {
+    const o = this.options
+    const description = o.baselineDescription ?? BASELINE_DESCRIPTION
+    await this.client.query(
+      insertRowSql(this.schema, o.table, rank),
+      this.rowParams({
+        version: o.baselineVersion.text,
+        description,
+        type: 'BASELINE',
+        script: description,
+        checksum: null,
+        ms: 0,
+        success: true,
+      }),
+    )
+    this.report.actions.push(`baselined ${this.table} at version ${o.baselineVersion.text}`)
+  }
+
+  /** Puts the default schema first on the search path, as Flyway's changeCurrentSchemaTo does. */
+  private async useDefaultSchema(): Promise<void> {
+    const s = this.session!
+    const quoted = quoteIdent(this.schema)
+    const current = s.searchPath.trim()
+    if (
+      current === this.schema ||
+      current === quoted ||
+      current.startsWith(`${quoted},`) ||
+      current.startsWith(`${this.schema},`)
+    )
+      return
+    const exists = (await this.existingSchemas()).has(this.schema)
+    if (!exists) return
+    await this.client.query("SELECT set_config('search_path', $1, false)", [current ? `${quoted}, ${current}` : quoted])
+  }
+
+  private setInfo(which: 'infoBefore' | 'infoAfter', plan: Plan): void {
+    this.report[which] = plan.info
+    if (which === 'infoBefore') this.report.schemaVersionBefore = plan.currentVersion
+    this.report.schemaVersion = plan.currentVersion
+    this.report.pending = plan.pending.map((m) => ({
+      version: m.version?.text ?? '',
+      description: m.description,
+      script: m.script,
+      file: m.file,
+    }))
+  }
+
+  async info(): Promise<Plan> {
+    const plan = this.plan(await this.readHistory())
+    this.setInfo('infoBefore', plan)
+    return plan
+  }
+
+  async validate(): Promise<void> {
+    const plan = await this.info()
+    this.report.errors = plan.errors
+    if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing changed')
+  }
+
+  async migrate(): Promise<void> {
+    const o = this.options
+    if (!o.dryRun) await this.lock()
+    const exists = await this.historyExists()
+    let rows = exists ? await this.readHistory() : []
+    this.setInfo('infoBefore', this.plan(rows))
+    if (!exists) {
+      const present = [...(await this.existingSchemas())]
+      const busy = await this.schemasHaveObjects(present)
+      if (busy && !o.baselineOnMigrate) {
+        throw new DeployError(
+          `Found non-empty schema(s) ${present.map(quoteIdent).join(', ')} but no schema history table ${this.table}: run the baseline command, or set baseline-on-migrate: true`,
+          { leftState: 'nothing changed' },
+        )
+      }
+      if (o.dryRun) {
+        this.report.actions.push(
+          `would create schema history table ${this.table}${busy ? ` baselined at ${o.baselineVersion.text}` : ''}`,
+        )
+        if (busy) rows = [syntheticBaseline(o.baselineVersion.text, o.baselineDescription)]
+      } else {
+        await this.createHistory(busy)
+        rows = await this.readHistory()
+      }
+    }
+    await this.useDefaultSchema()
+    const plan = this.plan(rows)
+    this.report.errors = plan.errors
+    if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing applied')
+    if (o.dryRun) {
+      this.setInfo('infoAfter', plan)
+      this.report.infoAfter = []
+      return
+    }
+    for (const m of plan.pending) await this.apply(m)
+    this.setInfo('infoAfter', this.plan(await this.readHistory()))
+  }
+
+  private sqlOf(m: ResolvedMigration): string {
+    const s = this.session!
+    const name = m.script.slice(m.script.lastIndexOf('/') + 1)
+    const values = {
+      ...builtinPlaceholders(
+        {
+          defaultSchema: this.schema,
+          user: s.user,
+          database: s.database,
+          table: this.options.table,
+          now: new Date((this.options.clock ?? realClock).now()),
+        },
+        name,
+      ),
+      ...this.options.placeholders,
+    }
+    return replacePlaceholders(m.sql, values, m.file)
+  }
+
+  private label(m: ResolvedMigration): string {
+    return m.version ? `version ${m.version.text} - ${m.description}` : `repeatable "${m.description}"`
+  }
+
+  private leftState(m: ResolvedMigration, partial: boolean): string {
+    const done = this.report.applied.length
+    const before =
+      done === 0
+        ? 'no migration applied before it'
+        : `${done} migration${done > 1 ? 's' : ''} applied before it (up to ${this.report.applied[done - 1]!.script})`
+    return partial
+      ? `${m.script} ran outside a transaction and stopped midway: its earlier statements are committed and a failed row is recorded; fix the database, then run repair; ${before}`
+      : `${m.script} rolled back whole, history unchanged for it; ${before}`
+  }
+
+  private async apply(m: ResolvedMigration): Promise<void> {
+    const clock = this.options.clock ?? realClock
+    const s = this.session!
+    const c = this.client
+    const sql = this.sqlOf(m)
+    const mode = transactionMode(sql, s.serverVersionNum)
+    const version = m.version?.text ?? null
+    this.options.log.info(`Migrating ${this.label(m)}${mode.transactional ? '' : ' [non-transactional]'}`)
+    const started = clock.now()
+    if (mode.transactional) {
+      let ranScript = false
+      try {
+        await c.query(`BEGIN;\n${sql}`)
+        ranScript = true
+        const ms = clock.now() - started
+        await c.query(
+          `${insertRowSql(this.schema, this.options.table).replace(/\$(\d)/g, (_, i) =>
+            literal(
+              c,
+              this.rowParams({
+                version,
+                description: m.description,
+                type: 'SQL',
+                script: m.script,
+                checksum: m.checksum,
+                ms,
+                success: true,
+              })[Number(i) - 1],
+            ),
+          )};\nCOMMIT`,
+        )
+        this.record(m, ms, true)
+      } catch (error) {
+        await c.query('ROLLBACK').catch(() => {})
+        const where = ranScript ? undefined : await this.locate(error as PgError, sql, 'BEGIN;\n'.length)
+        throw this.failure(m, error as PgError, where, false)
+      }
+      return
+    }
+    for (const st of mode.statements) {
+      try {
+        await c.query(st.text)
+      } catch (error) {
+        const ms = clock.now() - started
+        await c
+          .query(
+            insertRowSql(this.schema, this.options.table),
+            this.rowParams({
+              version,
+              description: m.description,
+              type: 'SQL',
+              script: m.script,
+              checksum: m.checksum,
+              ms,
+              success: false,
+            }),
+          )
+          .catch(() => {})
+        const line = positionLine(error as PgError, sql, st) ?? st.line
+        throw this.failure(m, error as PgError, line, true)
+      }
+    }
+    const ms = clock.now() - started
+    await c.query(
+      insertRowSql(this.schema, this.options.table),
+      this.rowParams({
+        version,
+        description: m.description,
+        type: 'SQL',
+        script: m.script,
+        checksum: m.checksum,
+        ms,
+        success: true,
+      }),
+    )
+    this.record(m, ms, false)
+  }
+
+  private record(m: ResolvedMigration, ms: number, transactional: boolean): void {
+    this.report.applied.push({
+      version: m.version?.text ?? '',
+      description: m.description,
+      script: m.script,
+      file: m.file,
+      executionTimeMs: ms,
+      transactional,
+    })
+  }
+
+  /**
+   * The file line of a failure in a script sent whole: from the server's `position` when it gave
+   * one; otherwise by replaying the statements one at a time inside a transaction that is rolled
+   * back, to find the one that fails (skipped for lock, timeout and resource errors).
+   */
+  private async locate(error: PgError, sql: string, prefix: number): Promise<number | undefined> {
+    const pos = Number(error.position)
+    if (pos > 0) {
+      const sent = `BEGIN;\n${sql}`
+      const offset = offsetOfPosition(sent, pos) - prefix
+      if (offset >= 0) return lineAt(sql, offset)
+    }
+    if (!error.code || /^(40|53|55|57|08)/.test(error.code)) return undefined
+    const c = this.client
+    let line: number | undefined
+    try {
+      await c.query('BEGIN')
+      for (const st of splitStatements(sql)) {
+        try {
+          await c.query(st.text)
+        } catch (e) {
+          line = positionLine(e as PgError, sql, st) ?? st.line
+          break
+        }
+      }
+    } catch {
+    } finally {
+      await c.query('ROLLBACK').catch(() => {})
+    }
+    return line
+  }
+
+  private failure(m: ResolvedMigration, error: PgError, line: number | undefined, partial: boolean): MigrationError {
+    const detail = [
+      error.detail && `detail: ${error.detail}`,
+      error.hint && `hint: ${error.hint}`,
+      error.where && `where: ${error.where}`,
+    ]
+      .filter(Boolean)
+      .join('; ')
+    const message = `Migration ${m.script} failed${line ? ` at line ${line}` : ''}: ${error.message}${error.code ? ` (SQL state ${error.code})` : ''}${detail ? ` (${detail})` : ''}`
+    this.report.failure = {
+      file: m.file,
+      message: error.message,
+      ...(line ? { line } : {}),
+      ...(error.code ? { sqlState: error.code } : {}),
+    }
+    return new MigrationError(message, {
+      file: m.file,
+      ...(line ? { line } : {}),
+      ...(error.code ? { sqlState: error.code } : {}),
+      leftState: this.leftState(m, partial),
+      cause: error,
+    })
+  }
+
+  async baseline(): Promise<void> {
+    const o = this.options
+    if (!o.dryRun) await this.lock()
+    const exists = await this.historyExists()
+    const rows = exists ? await this.readHistory() : []
+    this.setInfo('infoBefore', this.plan(rows))
+    const existing = rows.find((r) => r.type === 'BASELINE' || r.type === 'INIT')
+    if (existing) {
+      if (existing.version === o.baselineVersion.text) {
+        this.report.actions.push(`already baselined at version ${existing.version}: nothing to do`)
+        this.setInfo('infoAfter', this.plan(rows))
+        return
+      }
+      throw new DeployError(
+        `${this.table} is already baselined at version ${existing.version}, not ${o.baselineVersion.text}`,
+        { leftState: 'nothing changed' },
+      )
+    }
+    if (rows.some((r) => r.type !== 'SCHEMA')) {
+      throw new DeployError(`Unable to baseline ${this.table}: it already contains migrations`, {
+        leftState: 'nothing changed',
+      })
+    }
+    if (o.dryRun) {
+      this.report.actions.push(`would baseline ${this.table} at version ${o.baselineVersion.text}`)
+      return
+    }
+    if (!exists) await this.createHistory(true)
+    else await this.insertBaseline()
+    this.setInfo('infoAfter', this.plan(await this.readHistory()))
+  }
+
+  async repair(): Promise<void> {
+    const o = this.options
+    if (!o.dryRun) await this.lock()
+    if (!(await this.historyExists())) {
+      this.report.actions.push(`no schema history table ${this.table}: nothing to repair`)
+      return
+    }
+    const rows = await this.readHistory()
+    const plan = this.plan(rows)
+    this.setInfo('infoBefore', plan)
+    const failed = rows.filter((r) => !r.success)
+    const missing = plan.missing.filter((r) => r.success)
+    const verb = o.dryRun ? 'would ' : ''
+    for (const r of failed)
+      this.report.actions.push(`${verb}remove failed row ${r.version ?? r.description} (${r.script})`)
+    for (const { row, resolved } of plan.mismatched) {
+      this.report.actions.push(
+        `${verb}realign ${row.version} (${resolved.script}): checksum ${row.checksum} → ${resolved.checksum}${row.description !== resolved.description ? `, description "${resolved.description}"` : ''}`,
+      )
+    }
+    for (const r of missing)
+      this.report.actions.push(`${verb}mark missing ${r.version ?? r.description} (${r.script}) as deleted`)
+    if (this.report.actions.length === 0) this.report.actions.push('schema history is consistent: nothing to repair')
+    if (o.dryRun) return
+    const c = this.client
+    await c.query('BEGIN')
+    try {
+      if (failed.length > 0) await c.query(`DELETE FROM ${this.table} WHERE "success" = FALSE`)
+      for (const { row, resolved } of plan.mismatched) {
+        await c.query(
+          `UPDATE ${this.table} SET "description" = $1, "type" = 'SQL', "checksum" = $2 WHERE "version" = $3 AND "success"`,
+          [resolved.description, resolved.checksum, row.version],
+        )
+      }
+      for (const r of missing) {
+        await c.query(
+          insertRowSql(this.schema, o.table),
+          this.rowParams({
+            version: r.version,
+            description: r.description,
+            type: 'DELETE',
+            script: r.script,
+            checksum: r.checksum,
+            ms: 0,
+            success: true,
+          }),
+        )
+      }
+      await c.query('COMMIT')
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => {})
+      throw error
+    }
+    this.setInfo('infoAfter', this.plan(await this.readHistory()))
+  }
+}
+
+function literal(c: pg.Client, v: unknown): string {
+  if (v === null || v === undefined) return 'NULL'
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  return c.escapeLiteral(String(v))
+}
+
+function positionLine(error: PgError, script: string, st: Statement): number | undefined {
+  const pos = Number(error.position)
+  if (!(pos > 0)) return undefined
+  return lineAt(script, st.start + offsetOfPosition(st.text, pos))
+}
+
+function syntheticBaseline(version: string, description = BASELINE_DESCRIPTION): AppliedRow {
+  return {
+    installedRank: 1,
+    version,
+    description,
+    type: 'BASELINE',
+    script: description,
+    checksum: null,
+    installedBy: '',
+    installedOn: null,
+    executionTime: 0,
+    success: true,
+  }
+}
+
+/** Runs one command end to end: connect, run, close. The report is filled in even on failure. */
+export async function runCommand(
+  command: Command,
+  options: EngineOptions,
+  resolved: ResolvedMigration[],
+  report: Report,
+): Promise<void> {
+  const engine = new Engine(options, resolved, report)
+  await engine.open()
+  try {
+    await engine[command]()
+  } finally {
+    await engine.close()
+  }
+}

@@ -1,0 +1,11 @@
+// Flyway-compatible migrations for PostgreSQL, without a JVM.
+export * from './checksum.ts'
+export * from './engine.ts'
+export * from './history.ts'
+export * from './names.ts'
+export * from './placeholders.ts'
+export * from './plan.ts'
+export * from './scan.ts'
+export * from './sql.ts'
+export * from './url.ts'
+export * from './version.ts'

@@ -1,0 +1,53 @@
+// `${name}` placeholders, replaced as Flyway's PlaceholderReplacer does: user placeholders plus the
+// built-ins `${flyway:defaultSchema}`, `${flyway:user}`, `${flyway:database}`,
+// `${flyway:timestamp}` (yyyy-MM-dd HH:mm:ss, as Flyway formats it), `${flyway:filename}` and
+// `${flyway:table}`. A placeholder without a value fails the migration, naming it, as in Flyway
+// ("No value provided for placeholder: ${x}").
+
+export interface BuiltinContext {
+  defaultSchema: string
+  user: string
+  database: string
+  table: string
+  now?: Date
+}
+
+export class PlaceholderError extends Error {
+  override name = 'PlaceholderError'
+}
+
+export function flywayTimestamp(now: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}`
+}
+
+export function builtinPlaceholders(ctx: BuiltinContext, filename: string): Record<string, string> {
+  return {
+    'flyway:defaultSchema': ctx.defaultSchema,
+    'flyway:user': ctx.user,
+    'flyway:database': ctx.database,
+    'flyway:timestamp': flywayTimestamp(ctx.now ?? new Date()),
+    'flyway:filename': filename,
+    'flyway:table': ctx.table,
+  }
+}
+
+const PLACEHOLDER = /\$\{([^{}\s]+)\}/g
+
+/** Replaces every `${name}`; names match exactly, else case-insensitively (Flyway's keys are case-insensitive). */
+export function replacePlaceholders(sql: string, values: Record<string, string>, where = 'migration'): string {
+  if (!sql.includes('${')) return sql
+  let lower: Map<string, string> | undefined
+  return sql.replace(PLACEHOLDER, (whole, name: string) => {
+    const exact = values[name]
+    if (exact !== undefined) return exact
+    lower ??= new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]))
+    const v = lower.get(name.toLowerCase())
+    if (v === undefined) {
+      throw new PlaceholderError(
+        `${where}: no value provided for placeholder ${whole} (set it in the placeholders input)`,
+      )
+    }
+    return v
+  })
+}

@@ -1,0 +1,124 @@
+// Finds migrations in `locations` (folders, optionally written `filesystem:dir`), recursively, as
+// Flyway's filesystem scanner does. The `script` recorded in history is the path relative to its
+// location ("V1__init.sql", "sub/V2__more.sql"), as Flyway records it.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative, resolve, sep } from 'node:path'
+import { flywayChecksum } from './checksum.ts'
+import { type FileName, parseFileName } from './names.ts'
+import { compareVersions, type Version } from './version.ts'
+
+export interface ResolvedMigration {
+  kind: 'versioned' | 'repeatable'
+  version?: Version
+  description: string
+  /** Path relative to its location, as stored in the history table's `script` column. */
+  script: string
+  /** Path on disk (relative to the working directory when possible), for annotations. */
+  file: string
+  checksum: number
+  /** The file's text with a leading BOM removed (placeholders not yet replaced). */
+  sql: string
+}
+
+export interface ScanResult {
+  migrations: ResolvedMigration[]
+  /** Files skipped, each with the reason (undo files, callbacks, bad names). */
+  notes: string[]
+}
+
+export class ScanError extends Error {
+  override name = 'ScanError'
+}
+
+export interface SourceFile {
+  /** Relative to its location, with forward slashes. */
+  script: string
+  file: string
+  content: Uint8Array | string
+}
+
+/** Location strings as users write them: `db/migration`, `filesystem:db/migration`. */
+export function locationPath(location: string): string {
+  const m = /^filesystem:(.*)$/.exec(location.trim())
+  return (m ? m[1]! : location).trim()
+}
+
+/** Reads every file under the locations; a missing folder throws ScanError naming it. */
+export function readLocations(locations: string[], cwd = process.cwd()): SourceFile[] {
+  const files: SourceFile[] = []
+  for (const location of locations) {
+    if (/^classpath:/.test(location)) throw new ScanError(`${location}: classpath locations need a JVM; use a folder`)
+    const root = resolve(cwd, locationPath(location))
+    let isDir = false
+    try {
+      isDir = statSync(root).isDirectory()
+    } catch {}
+    if (!isDir) throw new ScanError(`${location}: no such folder (resolved to ${root})`)
+    for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue
+      const abs = join(entry.parentPath, entry.name)
+      const rel = relative(cwd, abs)
+      files.push({
+        script: relative(root, abs).split(sep).join('/'),
+        file: rel.startsWith('..') ? abs : rel,
+        content: readFileSync(abs),
+      })
+    }
+  }
+  return files
+}
+
+/** Turns files into migrations: names parsed, checksums computed, duplicates rejected. */
+export function resolveMigrations(files: SourceFile[]): ScanResult {
+  const migrations: ResolvedMigration[] = []
+  const notes: string[] = []
+  for (const f of files) {
+    const base = f.script.slice(f.script.lastIndexOf('/') + 1)
+    const name: FileName = parseFileName(base)
+    if (name.kind === 'ignored') {
+      notes.push(`${f.file}: ignored, ${name.reason}`)
+      continue
+    }
+    const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')
+    const m: ResolvedMigration = {
+      kind: name.kind,
+      description: name.description,
+      script: f.script,
+      file: f.file,
+      checksum: flywayChecksum(text),
+      sql: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+    }
+    if (name.kind === 'versioned') m.version = name.version
+    migrations.push(m)
+  }
+  const versioned = migrations
+    .filter((m) => m.kind === 'versioned')
+    .sort((a, b) => compareVersions(a.version!, b.version!))
+  for (let i = 1; i < versioned.length; i++) {
+    const a = versioned[i - 1]!
+    const b = versioned[i]!
+    if (compareVersions(a.version!, b.version!) === 0) {
+      throw new ScanError(`found more than one migration with version ${b.version!.text}: ${a.file} and ${b.file}`)
+    }
+  }
+  const repeatable = migrations.filter((m) => m.kind === 'repeatable').sort(compareRepeatables)
+  for (let i = 1; i < repeatable.length; i++) {
+    const a = repeatable[i - 1]!
+    const b = repeatable[i]!
+    if (a.description === b.description) {
+      throw new ScanError(
+        `found more than one repeatable migration with description "${b.description}": ${a.file} and ${b.file}`,
+      )
+    }
+  }
+  return { migrations: [...versioned, ...repeatable], notes }
+}
+
+/** Flyway applies repeatable migrations in the order of their descriptions (String.compareTo). */
+export function compareRepeatables(a: { description: string }, b: { description: string }): number {
+  return a.description < b.description ? -1 : a.description > b.description ? 1 : 0
+}
+
+export function scanLocations(locations: string[], cwd?: string): ScanResult {
+  return resolveMigrations(readLocations(locations, cwd))
+}
