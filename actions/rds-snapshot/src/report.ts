@@ -1,0 +1,83 @@
+// What a run did, as outputs and as the job summary. Pure: filled in by main.ts as it goes, so
+// what is known is reported even when the run fails midway.
+import { escapeCell, formatBytes, formatDuration, markdownTable } from '@deploy-actions/kit'
+import type { Mode } from './inputs.ts'
+import type { DbRef } from './plan.ts'
+
+export type Outcome = 'created' | 'reused' | 'deleted' | 'would delete' | 'kept' | 'restored'
+
+export interface ReportRow {
+  what: string
+  id: string
+  outcome: Outcome
+  status?: string
+  sizeGiB?: number
+  /** Creation time of a snapshot (ISO), or when the step finished. */
+  at?: string
+  durationMs?: number
+}
+
+export interface Report {
+  mode: Mode
+  db?: DbRef
+  notes: string[]
+  rows: ReportRow[]
+  snapshotId?: string
+  snapshotArn?: string
+  status?: string
+  endpoint?: string
+  port?: number
+  copied: Array<[string, string]>
+  deleted: string[]
+  dryRun: boolean
+  nextStep?: string
+  error?: string
+}
+
+export function emptyReport(mode: Mode, dryRun = false): Report {
+  return { mode, notes: [], rows: [], copied: [], deleted: [], dryRun }
+}
+
+/** The action's outputs (contract names); only what is known. */
+export function outputsOf(report: Report): Record<string, string | undefined> {
+  return {
+    'snapshot-identifier': report.snapshotId,
+    'snapshot-arn': report.snapshotArn,
+    status: report.status,
+    endpoint: report.endpoint,
+    deleted: report.mode === 'prune' || report.deleted.length > 0 ? report.deleted.join(',') : undefined,
+  }
+}
+
+const GIB = 1024 ** 3
+
+export function renderSummary(report: Report): string {
+  const title = `### rds-snapshot: ${report.mode}${report.dryRun ? ' (dry run)' : ''}${report.db ? ` of ${report.db.kind === 'cluster' ? 'Aurora cluster' : 'DB instance'} \`${report.db.id}\`` : ''}`
+  const parts = [title]
+  if (report.error) parts.push(`**Failed:** ${escapeCell(report.error)}`)
+  for (const note of report.notes) parts.push(`> ${note}`)
+  if (report.rows.length > 0) {
+    parts.push(
+      markdownTable(
+        ['What', 'Identifier', 'Result', 'Status', 'Size', 'Time', 'Took'],
+        report.rows.map((r) => [
+          r.what,
+          `\`${r.id}\``,
+          r.outcome,
+          r.status ?? '',
+          r.sizeGiB === undefined ? '' : formatBytes(r.sizeGiB * GIB),
+          r.at ?? '',
+          r.durationMs === undefined ? '' : formatDuration(r.durationMs),
+        ]),
+      ),
+    )
+  } else if (!report.error) {
+    parts.push('Nothing to do.')
+  }
+  if (report.copied.length > 0) {
+    parts.push(`Settings copied from the source DB:\n\n${markdownTable(['Setting', 'Value'], report.copied)}`)
+  }
+  if (report.endpoint) parts.push(`Endpoint: \`${report.endpoint}${report.port ? `:${report.port}` : ''}\``)
+  if (report.nextStep) parts.push(`**${report.nextStep}**`)
+  return `${parts.join('\n\n')}\n`
+}
