@@ -3,7 +3,15 @@
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { awsErrorName } from '@deploy-actions/aws'
-import { type Clock, ConfigurationError, DeployError, formatBytes, type Logger, retry } from '@deploy-actions/kit'
+import {
+  type Clock,
+  ConfigurationError,
+  DeployError,
+  formatBytes,
+  type Logger,
+  mapLimit,
+  retry,
+} from '@deploy-actions/kit'
 import type { Inputs } from './inputs.ts'
 import { planInvalidation } from './invalidation.ts'
 import {
@@ -15,7 +23,6 @@ import {
   type SyncPlan,
   type Upload,
 } from './plan.ts'
-import { forEachLimit } from './pool.ts'
 import type { CloudFrontPort, S3Port } from './ports.ts'
 import { walkSource } from './walk.ts'
 
@@ -99,7 +106,7 @@ export async function run(
     return files
   })
   if (local.length === 0 && inputs.delete) {
-    throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'is empty')
+    throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'has no files')
   }
 
   const plan = await log.group(`Compare with ${where(inputs)}`, async () => {
@@ -121,7 +128,7 @@ export async function run(
     if (p.toHead.length > 0) {
       // Multipart or non-MD5 ETags (SSE-KMS): the stored SHA-256 settles them.
       const heads = new Map<string, RemoteHead>()
-      await forEachLimit(p.toHead, inputs.concurrency, async (key) => {
+      await mapLimit(p.toHead, inputs.concurrency, async (key) => {
         heads.set(key, await s3.head(inputs.bucket, key))
       })
       log.info(`${heads.size} objects checked with HeadObject (ETag is not a plain MD5)`)
@@ -169,14 +176,21 @@ export async function run(
   for (const [i, phase] of phases.entries()) {
     if (phase.items.length === 0) continue
     await log.group(`${phase.title} (${phase.items.length})`, async () => {
-      try {
-        await forEachLimit(phase.items, inputs.concurrency, async (u) => {
+      // After the first failure no new upload starts; the ones in flight finish before we report.
+      let failure: { error: unknown } | undefined
+      await mapLimit(phase.items, inputs.concurrency, async (u) => {
+        if (failure) return
+        try {
           await s3.upload(inputs.bucket, u)
           result.uploaded++
           result.bytesUploaded += u.size
           log.info(describeUpload(u))
-        })
-      } catch (error) {
+        } catch (error) {
+          failure ??= { error }
+        }
+      })
+      if (failure) {
+        const { error } = failure
         const done = result.uploaded - (i === 1 ? phases[0]!.items.length : 0)
         const left =
           i === 0

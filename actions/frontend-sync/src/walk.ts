@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
+import { mapLimit } from '@deploy-actions/kit'
 import type { LocalFile } from './plan.ts'
-import { forEachLimit } from './pool.ts'
 
 export async function listFiles(root: string): Promise<string[]> {
   const out: string[] = []
@@ -46,9 +46,9 @@ export async function walkSource(
   const paths = (await listFiles(root))
     .map((file) => ({ file, path: relative(root, file).split(sep).join('/') }))
     .filter(({ path }) => !skip(path))
-  const out: LocalFile[] = new Array(paths.length)
-  await forEachLimit(paths, concurrency, async ({ file, path }, i) => {
-    out[i] = { path, file, ...(await hashFile(file)) }
-  })
-  return out
+  return mapLimit(
+    paths,
+    concurrency,
+    async ({ file, path }): Promise<LocalFile> => ({ path, file, ...(await hashFile(file)) }),
+  )
 }

@@ -1,0 +1,326 @@
+// `run` with injected in-memory S3 and CloudFront ports and a fake clock (no network, no waits).
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { type Clock, ConfigurationError, DeployError, recordingLogger } from '@deploy-actions/kit'
+import type { Inputs } from '../../../actions/frontend-sync/src/inputs.ts'
+import { newResult, run } from '../../../actions/frontend-sync/src/main.ts'
+import type { RemoteObject } from '../../../actions/frontend-sync/src/plan.ts'
+import type { CloudFrontPort, S3Port } from '../../../actions/frontend-sync/src/ports.ts'
+import { outputsOf, renderSummary } from '../../../actions/frontend-sync/src/summary.ts'
+
+interface Stored {
+  body: Buffer
+  etag: string
+  contentType: string
+  cacheControl: string
+  sha256?: string
+}
+
+function fakeS3(options: { failOn?: string } = {}) {
+  const objects = new Map<string, Stored>()
+  const calls: string[] = []
+  const port: S3Port = {
+    async list(bucket, prefix) {
+      calls.push(`list ${bucket}`)
+      if (bucket !== 'site')
+        throw Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' })
+      const out: RemoteObject[] = []
+      for (const [key, o] of objects) if (key.startsWith(prefix)) out.push({ key, size: o.body.length, etag: o.etag })
+      return out
+    },
+    async head(_bucket, key) {
+      calls.push(`head ${key}`)
+      const o = objects.get(key)
+      return o?.sha256 ? { sha256: o.sha256 } : {}
+    },
+    async upload(_bucket, u) {
+      await new Promise((r) => setTimeout(r, u.key.length % 3)) // out-of-order completion
+      if (u.key === options.failOn) throw new Error(`injected failure on ${u.key}`)
+      calls.push(`put ${u.key}`)
+      const body = readFileSync(u.file)
+      objects.set(u.key, {
+        body,
+        etag: `"${createHash('md5').update(body).digest('hex')}"`,
+        contentType: u.contentType,
+        cacheControl: u.cacheControl,
+        sha256: u.sha256,
+      })
+    },
+    async deleteKeys(_bucket, keys) {
+      for (const k of keys) {
+        calls.push(`delete ${k}`)
+        objects.delete(k)
+      }
+      return []
+    },
+  }
+  return { port, objects, calls }
+}
+
+function fakeCloudFront(throttles = 0) {
+  const created: Array<{ paths: readonly string[]; reference: string }> = []
+  let left = throttles
+  const port: CloudFrontPort = {
+    async createInvalidation(_id, paths, reference) {
+      created.push({ paths, reference })
+      if (left-- > 0) throw Object.assign(new Error('Too many in progress'), { name: 'TooManyInvalidationsInProgress' })
+      return `I${created.length}`
+    },
+    async waitCompleted(_d, _id, _t, log) {
+      log('waiting for invalidation: 20.0s so far (InProgress)')
+    },
+  }
+  return { port, created }
+}
+
+function fakeClock(): Clock & { slept: number[] } {
+  let t = 0
+  const slept: number[] = []
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms)
+      t += ms
+    },
+  }
+}
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fs-run-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+function write(files: Record<string, string>) {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), content)
+  }
+}
+
+function inputs(over: Partial<Inputs> = {}): Inputs {
+  return {
+    source: dir,
+    bucket: 'site',
+    prefix: '',
+    delete: true,
+    cacheRules: [],
+    typeOverrides: [],
+    exclude: [],
+    distributionId: 'E123TEST',
+    invalidate: 'changed',
+    waitForInvalidation: true,
+    concurrency: 4,
+    dryRun: false,
+    region: 'us-east-1',
+    ...over,
+  }
+}
+
+const site = {
+  'index.html': '<html>home</html>',
+  'docs/page3/index.html': '<html>page 3</html>',
+  'sw.js': 'self.addEventListener("fetch", () => {})',
+  'manifest.webmanifest': '{"name":"x"}',
+  'assets/main.3f2a9c1b.js': 'console.log(1)',
+  'assets/chunk-AB12CD34.js': 'export const a = 1',
+  'assets/logo.png': 'PNG',
+  'favicon.ico': 'ICO',
+}
+
+test('uploads assets, then entry points, then deletes, then invalidates replaced and deleted paths', async () => {
+  write(site)
+  const s3 = fakeS3()
+  const cf = fakeCloudFront()
+  const log = recordingLogger()
+  const first = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  expect(first).toMatchObject({ uploaded: 8, unchanged: 0, deleted: 0, paths: [] })
+  expect(cf.created).toEqual([]) // only new objects: nothing was cached yet
+
+  const puts = s3.calls.filter((c) => c.startsWith('put ')).map((c) => c.slice(4))
+  const lastAsset = Math.max(
+    ...['assets/main.3f2a9c1b.js', 'assets/chunk-AB12CD34.js', 'assets/logo.png', 'favicon.ico'].map((k) =>
+      puts.indexOf(k),
+    ),
+  )
+  const firstEntry = Math.min(
+    ...['index.html', 'docs/page3/index.html', 'sw.js', 'manifest.webmanifest'].map((k) => puts.indexOf(k)),
+  )
+  expect(lastAsset).toBeLessThan(firstEntry)
+  expect(s3.objects.get('assets/main.3f2a9c1b.js')).toMatchObject({
+    cacheControl: 'public, max-age=31536000, immutable',
+  })
+  expect(s3.objects.get('sw.js')).toMatchObject({
+    cacheControl: 'no-cache',
+    contentType: 'text/javascript; charset=utf-8',
+  })
+
+  // change two files, delete one, add one
+  s3.calls.length = 0
+  write({
+    'docs/page3/index.html': '<html>page 3 v2</html>',
+    'assets/main.4b5c6d7e.js': 'console.log(2)',
+    'favicon.ico': 'ICO2',
+  })
+  rmSync(join(dir, 'assets/main.3f2a9c1b.js'))
+  const second = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  expect(second).toMatchObject({
+    uploaded: 3,
+    deleted: 1,
+    unchanged: 5,
+    invalidationId: 'I1',
+    invalidationStatus: 'completed',
+  })
+  expect(s3.calls[0]).toBe('list site')
+  expect(new Set(s3.calls.slice(1, 3))).toEqual(new Set(['put assets/main.4b5c6d7e.js', 'put favicon.ico']))
+  expect(s3.calls.slice(3)).toEqual(['put docs/page3/index.html', 'delete assets/main.3f2a9c1b.js'])
+  expect(cf.created[0]!.paths).toEqual([
+    '/assets/main.3f2a9c1b.js',
+    '/docs/page3/',
+    '/docs/page3/index.html',
+    '/favicon.ico',
+  ])
+  expect(log.lines).toContain('waiting for invalidation: 20.0s so far (InProgress)')
+
+  const summary = renderSummary(inputs(), second)
+  expect(summary).toContain('| upload | 3 |')
+  expect(summary).toContain('| unchanged | 5 |')
+  expect(summary).toContain('`I1`')
+  expect(outputsOf(second)).toEqual({
+    uploaded: 3,
+    deleted: 1,
+    unchanged: 5,
+    'bytes-uploaded': 14 + 4 + 22,
+    'invalidation-id': 'I1',
+    'paths-invalidated': 4,
+  })
+
+  // a third run changes nothing and says so
+  const third = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  expect(third).toMatchObject({ uploaded: 0, deleted: 0, unchanged: 8, invalidationNote: 'nothing changed' })
+  expect(cf.created).toHaveLength(1)
+  expect(log.lines.at(-1)).toMatch(/nothing to do/)
+})
+
+test('backs off on TooManyInvalidationsInProgress with the same CallerReference', async () => {
+  write({ 'a.js': '1' })
+  const s3 = fakeS3()
+  await run(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  write({ 'a.js': '2' })
+  const cf = fakeCloudFront(2)
+  const clock = fakeClock()
+  const log = recordingLogger()
+  const result = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock, log })
+  expect(result.invalidationId).toBe('I3')
+  expect(cf.created.map((c) => c.reference)).toEqual(Array(3).fill(cf.created[0]!.reference))
+  expect(cf.created[0]!.reference).toMatch(/^frontend-sync-/)
+  expect(clock.slept).toHaveLength(2)
+  expect(clock.slept[1]!).toBeGreaterThanOrEqual(5000)
+  expect(log.lines.filter((l) => l.startsWith('too many invalidations in progress'))).toHaveLength(2)
+})
+
+test('every run uses a new CallerReference', async () => {
+  const s3 = fakeS3()
+  const cf = fakeCloudFront()
+  for (const content of ['1', '2', '3']) {
+    write({ 'a.js': content })
+    await run(inputs({ invalidate: 'all' }), {
+      s3: s3.port,
+      cloudfront: cf.port,
+      clock: fakeClock(),
+      log: recordingLogger(),
+    })
+  }
+  expect(new Set(cf.created.map((c) => c.reference)).size).toBe(3)
+  expect(cf.created.map((c) => c.paths)).toEqual([['/*'], ['/*'], ['/*']])
+})
+
+test.each([
+  [
+    'an empty',
+    () => {},
+    /has no files; with delete: true this would delete every object under s3:\/\/site\/app\/, so frontend-sync refuses/,
+  ],
+  ['a missing', () => rmSync(dir, { recursive: true }), /does not exist; with delete: true .* refuses/],
+  ['an empty-after-exclude', () => write({ 'a.map': 'x' }), /has no files left after exclude/],
+])('%s source with delete: true is refused before any request', async (_name, setup, message) => {
+  setup()
+  const s3 = fakeS3()
+  const exclude = _name === 'an empty-after-exclude' ? ['*.map'] : []
+  const error = await run(inputs({ prefix: 'app/', exclude }), {
+    s3: s3.port,
+    clock: fakeClock(),
+    log: recordingLogger(),
+  }).catch((e) => e)
+  expect(error).toBeInstanceOf(ConfigurationError)
+  expect(error.message).toMatch(message)
+  expect(s3.calls).toEqual([])
+})
+
+test('an empty source with delete: false syncs nothing and deletes nothing', async () => {
+  const s3 = fakeS3()
+  const result = await run(inputs({ delete: false }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  expect(result).toMatchObject({ uploaded: 0, deleted: 0 })
+})
+
+test('a missing bucket is named in the error', async () => {
+  write(site)
+  const error = await run(inputs({ bucket: 'no-such-bucket' }), {
+    s3: fakeS3().port,
+    clock: fakeClock(),
+    log: recordingLogger(),
+  }).catch((e) => e)
+  expect(error).toBeInstanceOf(DeployError)
+  expect(error.message).toBe('bucket "no-such-bucket" does not exist (NoSuchBucket)')
+  expect(error.leftState).toBe('nothing uploaded or deleted')
+})
+
+test('a failed asset upload stops before any HTML and says what was left', async () => {
+  write(site)
+  const s3 = fakeS3({ failOn: 'assets/logo.png' })
+  const result = newResult()
+  const error = await run(
+    inputs({ concurrency: 1 }),
+    { s3: s3.port, clock: fakeClock(), log: recordingLogger() },
+    result,
+  ).catch((e) => e)
+  expect(error).toBeInstanceOf(DeployError)
+  expect(error.message).toMatch(/injected failure on assets\/logo.png/)
+  expect(error.leftState).toMatch(
+    /^1 of 4 assets uploaded; no HTML, service worker or manifest replaced and nothing deleted/,
+  )
+  expect(s3.calls.filter((c) => c.includes('.html'))).toEqual([])
+  expect(result.uploaded).toBe(1)
+})
+
+test('dry-run prints the plan and writes nothing', async () => {
+  write(site)
+  const s3 = fakeS3()
+  const cf = fakeCloudFront()
+  const log = recordingLogger()
+  const result = await run(inputs({ dryRun: true }), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  expect(result).toMatchObject({ dryRun: true, uploaded: 8, deleted: 0 })
+  expect(s3.calls).toEqual(['list site'])
+  expect(log.lines).toContain('group: Dry run: the plan (nothing is written)')
+  expect(log.lines.filter((l) => l.startsWith('upload ('))).toHaveLength(8)
+  expect(log.lines.find((l) => l.includes('sw.js'))).toMatch(/^upload \(entry\) new +sw.js .*no-cache/)
+  expect(renderSummary(inputs(), result)).toContain('dry run')
+})
+
+test('objects with ambiguous ETags are settled by HeadObject on the stored SHA-256', async () => {
+  write({ 'big.bin': 'same content' })
+  const s3 = fakeS3()
+  await run(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  s3.objects.get('big.bin')!.etag = '"0123456789abcdef0123456789abcdef-2"' // as if multipart
+  s3.calls.length = 0
+  const result = await run(inputs({ distributionId: undefined }), {
+    s3: s3.port,
+    clock: fakeClock(),
+    log: recordingLogger(),
+  })
+  expect(result).toMatchObject({ uploaded: 0, unchanged: 1 })
+  expect(s3.calls).toEqual(['list site', 'head big.bin'])
+})
