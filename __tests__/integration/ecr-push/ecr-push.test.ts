@@ -1,0 +1,420 @@
+// The bundled ecr-push against moto (ECR API), a real docker-registry with htpasswd (user AWS,
+// password = moto's token password) and a real dockerd (vfs) building FROM the testbed's busybox.
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr'
+import {
+  type BundleRun,
+  type Dockerd,
+  importBusyboxImage,
+  type Moto,
+  motoEcrPassword,
+  type Registry,
+  removeDir,
+  runBundle,
+  startDockerd,
+  startMoto,
+  startRegistry,
+  tempDir,
+} from '@deploy-actions/testbed'
+
+let moto: Moto
+let registry: Registry
+let dockerd: Dockerd
+let ecr: ECRClient
+let workspace: string
+let shimDir: string
+let argvLog: string
+const password = motoEcrPassword()
+
+beforeAll(async () => {
+  moto = await startMoto()
+  ;[registry, dockerd] = await Promise.all([
+    startRegistry({ auth: { username: 'AWS', password }, ecr: { endpoint: moto.endpoint } }),
+    startDockerd(),
+  ])
+  await importBusyboxImage(dockerd)
+  ecr = new ECRClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  })
+  workspace = tempDir('ecr-push-ws')
+  mkdirSync(join(workspace, 'app'))
+  writeFileSync(
+    join(workspace, 'app', 'Dockerfile'),
+    [
+      'FROM busybox',
+      'ARG GREETING=hello',
+      'RUN echo "$GREETING" > /greeting && mkdir -p /srv',
+      'COPY index.html /srv/',
+      'CMD ["cat", "/greeting"]',
+      '',
+    ].join('\n'),
+  )
+  writeFileSync(join(workspace, 'app', 'index.html'), '<h1>shop</h1>\n')
+  // A `docker` shim first on PATH records every argv the action gives docker.
+  shimDir = tempDir('ecr-push-shim')
+  argvLog = join(shimDir, 'argv.log')
+  const realDocker = (await import('node:child_process'))
+    .execSync('command -v docker', { encoding: 'utf8', shell: '/bin/sh' })
+    .trim()
+  writeFileSync(join(shimDir, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realDocker}' "$@"\n`)
+  chmodSync(join(shimDir, 'docker'), 0o755)
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: 'shop/backend' }))
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.allSettled([registry?.stop(), dockerd?.stop(), moto?.stop()])
+  if (workspace) removeDir(workspace)
+  if (shimDir) removeDir(shimDir)
+})
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...moto.env,
+    ...dockerd.env,
+    PATH: `${shimDir}:${process.env.PATH}`,
+    GITHUB_REF: 'refs/tags/v2.1.0',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_WORKSPACE: workspace,
+    ...extra,
+  }
+}
+
+function failure(run: BundleRun): string {
+  return run.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? ''
+}
+
+async function ecrManifest(repositoryName: string, imageTag: string) {
+  const out = await ecr.send(
+    new BatchGetImageCommand({
+      repositoryName,
+      imageIds: [{ imageTag }],
+      acceptedMediaTypes: [
+        'application/vnd.docker.distribution.manifest.v2+json',
+        'application/vnd.oci.image.manifest.v1+json',
+      ],
+    }),
+  )
+  return out.images?.[0]
+}
+
+/** Every process command line seen while `fn` runs (sampled from /proc). */
+async function watchCommandLines<T>(fn: () => Promise<T>): Promise<{ result: T; lines: Set<string> }> {
+  const lines = new Set<string>()
+  let on = true
+  const sample = async () => {
+    while (on) {
+      for (const pid of readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue
+        try {
+          lines.add(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '))
+        } catch {}
+      }
+      await new Promise((r) => setTimeout(r, 2))
+    }
+  }
+  const sampler = sample()
+  try {
+    return { result: await fn(), lines }
+  } finally {
+    on = false
+    await sampler
+  }
+}
+
+describe('ecr-push build and push', () => {
+  let built: BundleRun
+
+  test('builds with the build arg, pushes every tag, reads the digest back from the registry', async () => {
+    const { result, lines } = await watchCommandLines(() =>
+      runBundle('ecr-push', {
+        inputs: {
+          repository: 'shop/backend',
+          tags: 'v2.1.0, latest',
+          context: 'app',
+          'build-args': 'GREETING=bonjour',
+          labels: 'com.acme.team=payments',
+          registry: registry.host,
+        },
+        env: env(),
+      }),
+    )
+    built = result
+    expect(failure(built)).toBe('')
+    expect(built.code).toBe(0)
+
+    const fromRegistry = await registry.manifest('shop/backend', 'v2.1.0')
+    expect(fromRegistry.status).toBe(200)
+    expect(built.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(built.outputs.digest).toBe(fromRegistry.digest)
+    expect((await registry.manifest('shop/backend', 'latest')).digest).toBe(fromRegistry.digest)
+    expect(built.outputs.registry).toBe(registry.host)
+    expect(built.outputs.image).toBe(`${registry.host}/shop/backend:v2.1.0`)
+    expect(built.outputs['image-ref']).toBe(`${registry.host}/shop/backend@${fromRegistry.digest}`)
+    expect(built.outputs.tags).toBe('v2.1.0,latest')
+
+    // ECR's view agrees with the registry (as in AWS, where both are one store).
+    const described = await ecr.send(
+      new DescribeImagesCommand({ repositoryName: 'shop/backend', imageIds: [{ imageTag: 'v2.1.0' }] }),
+    )
+    expect(described.imageDetails?.[0]?.imageDigest).toBe(fromRegistry.digest)
+
+    // The build arg and the labels made it into the image.
+    const ref = built.outputs['image-ref']!
+    await dockerd.docker(['rmi', '-f', `${registry.host}/shop/backend:v2.1.0`, `${registry.host}/shop/backend:latest`])
+    await dockerd.docker(['pull', ref])
+    expect((await dockerd.docker(['run', '--rm', '--network', 'none', ref])).trim()).toBe('bonjour')
+    const labels = JSON.parse(await dockerd.docker(['inspect', '--format', '{{json .Config.Labels}}', ref])) as Record<
+      string,
+      string
+    >
+    expect(labels['org.opencontainers.image.version']).toBe('v2.1.0')
+    expect(labels['org.opencontainers.image.revision']).toBe('0123456789abcdef0123456789abcdef01234567')
+    expect(labels['org.opencontainers.image.source']).toBe('https://github.com/acme/shop')
+    expect(labels['org.opencontainers.image.created']).toMatch(/^\d{4}-\d\d-\d\dT/)
+    expect(labels['com.acme.team']).toBe('payments')
+
+    // Summary: image, tags, digest, size.
+    expect(built.summary).toContain(`${registry.host}/shop/backend:v2.1.0`)
+    expect(built.summary).toContain(fromRegistry.digest!)
+    expect(built.summary).toMatch(/\| Size \| \d+(\.\d)? (B|KiB|MiB) \|/)
+
+    // The password: masked at once, never printed otherwise, never on a command line.
+    const stdoutLines = built.stdout.split('\n')
+    expect(stdoutLines.filter((l) => l.includes(password))).toEqual([`::add-mask::${password}`])
+    expect(stdoutLines.findIndex((l) => l.includes('::add-mask::'))).toBeLessThan(
+      stdoutLines.findIndex((l) => l.includes('docker') || l.includes('Log in')),
+    )
+    expect(built.stderr).not.toContain(password)
+    const argv = readFileSync(argvLog, 'utf8')
+    expect(argv).toContain(`login --username AWS --password-stdin ${registry.host}`)
+    expect(argv).not.toContain(password)
+    expect([...lines].filter((l) => l.includes(password))).toEqual([])
+    const config = JSON.parse(readFileSync(join(dockerd.env.DOCKER_CONFIG, 'config.json'), 'utf8')) as {
+      auths: Record<string, unknown>
+    }
+    expect(Object.keys(config.auths)).toContain(registry.host)
+  })
+
+  test('the post step logs out of the registry', async () => {
+    const post = await runBundle('ecr-push', { postOf: built })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain(`logged out of ${registry.host}`)
+    const config = JSON.parse(readFileSync(join(dockerd.env.DOCKER_CONFIG, 'config.json'), 'utf8')) as {
+      auths: Record<string, unknown>
+    }
+    expect(Object.keys(config.auths)).not.toContain(registry.host)
+  })
+
+  test('a wrong ECR password is refused by the registry (login is really checked)', async () => {
+    const strict = await startRegistry({ auth: { username: 'AWS', password: 'not-the-token' } })
+    try {
+      const run = await runBundle('ecr-push', {
+        inputs: { repository: 'shop/backend', tags: 'denied', context: 'app', registry: strict.host },
+        env: env(),
+      })
+      expect(run.code).toBe(1)
+      expect(failure(run)).toMatch(/docker login exited/)
+      expect(await strict.tags('shop/backend')).toEqual([])
+    } finally {
+      await strict.stop()
+    }
+  })
+
+  test('image: tags and pushes an image already built on the runner', async () => {
+    await dockerd.docker(['build', '-t', 'local/app:dev', '--build-arg', 'GREETING=prebuilt', join(workspace, 'app')], {
+      env: { DOCKER_BUILDKIT: '0' },
+    })
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', tags: 'prebuilt', image: 'local/app:dev', registry: registry.host },
+      env: env(),
+    })
+    expect(failure(run)).toBe('')
+    const m = await registry.manifest('shop/backend', 'prebuilt')
+    expect(run.outputs.digest).toBe(m.digest)
+    const local = await dockerd.docker(['inspect', '--format', '{{json .RepoDigests}}', 'local/app:dev'])
+    expect(local).toContain(m.digest)
+  })
+
+  test('a missing repository is a clear error naming repository and region', async () => {
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/absent', context: 'app', registry: registry.host, 'aws-region': 'eu-west-1' },
+      env: env(),
+    })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain('ECR repository "shop/absent" does not exist in region eu-west-1')
+    expect(failure(run)).toContain('create-repository: true')
+    expect(readFileSync(argvLog, 'utf8')).not.toMatch(/shop\/absent/)
+  })
+
+  test('create-repository: true creates it with scan on push, then pushes; a re-run is harmless', async () => {
+    const inputs = { repository: 'shop/fresh', context: 'app', registry: registry.host, 'create-repository': 'true' }
+    const first = await runBundle('ecr-push', { inputs, env: env() })
+    expect(failure(first)).toBe('')
+    const repo = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['shop/fresh'] }))
+    expect(repo.repositories?.[0]?.imageScanningConfiguration?.scanOnPush).toBe(true)
+    expect((await registry.manifest('shop/fresh', 'v2.1.0')).digest).toBe(first.outputs.digest)
+    const again = await runBundle('ecr-push', { inputs, env: env() })
+    expect(failure(again)).toBe('')
+    expect((await registry.manifest('shop/fresh', 'v2.1.0')).digest).toBe(again.outputs.digest)
+  })
+
+  test('scan: true waits for the scan and passes below the threshold, with counts in the summary', async () => {
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', tags: 'scanned', context: 'app', registry: registry.host, scan: 'true' },
+      env: env(),
+    })
+    expect(failure(run)).toBe('')
+    expect(run.stdout).toContain('waiting for image scan of shop/backend@')
+    expect(run.summary).toContain('COMPLETE: CRITICAL 0, HIGH 1, MEDIUM 0, LOW 0, INFORMATIONAL 0 (passed)')
+  })
+})
+
+describe('ecr-push promotion by manifest copy', () => {
+  test('promote-from copies the manifest byte for byte, keeping its media type; no docker involved', async () => {
+    const source = await ecrManifest('shop/backend', 'v2.1.0')
+    expect(source?.imageManifest).toBeDefined()
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', 'promote-from': 'v2.1.0', tags: 'v2.1.0-prod', registry: registry.host },
+      // No daemon at all: promotion must not need one.
+      env: env({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' }),
+    })
+    expect(failure(run)).toBe('')
+    const promoted = await ecrManifest('shop/backend', 'v2.1.0-prod')
+    expect(promoted?.imageManifest).toBe(source?.imageManifest)
+    expect(promoted?.imageManifestMediaType).toBe(source?.imageManifestMediaType)
+    expect(promoted?.imageId?.imageDigest).toBe(source?.imageId?.imageDigest)
+    expect(run.outputs.digest).toBe(source?.imageId?.imageDigest)
+    expect(run.outputs.image).toBe(`${registry.host}/shop/backend:v2.1.0-prod`)
+    // The registry serves the promoted tag with the same bytes and digest as the original push.
+    const original = await registry.manifest('shop/backend', 'v2.1.0')
+    const served = await registry.manifest('shop/backend', 'v2.1.0-prod')
+    expect(served.digest).toBe(original.digest)
+    expect(served.body.equals(original.body)).toBe(true)
+    expect(run.summary).toContain('v2.1.0-prod (promoted)')
+  })
+
+  test('promoting again to an identical tag is a no-op that succeeds', async () => {
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', 'promote-from': 'v2.1.0', tags: 'v2.1.0-prod', registry: registry.host },
+      env: env(),
+    })
+    expect(failure(run)).toBe('')
+    expect(run.summary).toContain('v2.1.0-prod (unchanged (already this image))')
+  })
+
+  test('an immutable repository holding a different image at the tag is a clear error', async () => {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'shop/locked', imageTagMutability: 'IMMUTABLE' }))
+    const manifest = (layer: string) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+        config: {
+          mediaType: 'application/vnd.docker.container.image.v1+json',
+          size: 10,
+          digest: `sha256:${'c'.repeat(64)}`,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+            size: 20,
+            digest: `sha256:${layer.repeat(64)}`,
+          },
+        ],
+      })
+    await ecr.send(
+      new PutImageCommand({ repositoryName: 'shop/locked', imageTag: 'v3.0.0', imageManifest: manifest('a') }),
+    )
+    await ecr.send(
+      new PutImageCommand({ repositoryName: 'shop/locked', imageTag: 'prod', imageManifest: manifest('b') }),
+    )
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/locked', 'promote-from': 'v3.0.0', tags: 'prod', registry: registry.host },
+      env: env(),
+    })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(/tag prod of immutable repository shop\/locked already holds a different image/)
+    expect(failure(run)).toContain('prod untouched')
+  })
+
+  test('scan gate on a promoted image fails at or above fail-on-severity, with counts in the summary', async () => {
+    const run = await runBundle('ecr-push', {
+      inputs: {
+        repository: 'shop/backend',
+        'promote-from': 'v2.1.0',
+        tags: 'v2.1.0-gated',
+        registry: registry.host,
+        scan: 'true',
+        'fail-on-severity': 'high',
+      },
+      env: env(),
+    })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toContain('scan found 1 finding(s) at or above HIGH')
+    expect(run.summary).toContain('CRITICAL 0, HIGH 1')
+    expect(run.summary).toContain('FAILED at HIGH')
+    expect(run.outputs.digest).toMatch(/^sha256:/)
+  })
+})
+
+describe('ecr-push bad input fails before any side effect, naming the input', () => {
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['invalid repository name', { repository: 'Shop/Backend' }, /Invalid input repository:/],
+    ['invalid tag', { repository: 'shop/backend', tags: 'v2.1.0 beta' }, /Invalid input tags: .*"v2\.1\.0 beta"/],
+    [
+      'missing context',
+      { repository: 'shop/backend', context: 'nope' },
+      /Invalid input context: expected an existing directory, got "nope"/,
+    ],
+    [
+      'missing Dockerfile',
+      { repository: 'shop/backend', context: 'app', dockerfile: 'app/Dockerfile.prod' },
+      /Invalid input dockerfile:/,
+    ],
+    [
+      'build-args line without =',
+      { repository: 'shop/backend', context: 'app', 'build-args': 'GREETING' },
+      /Invalid input build-args: .*"GREETING"/,
+    ],
+    [
+      'unknown severity',
+      { repository: 'shop/backend', context: 'app', scan: 'true', 'fail-on-severity': 'SEVERE' },
+      /Invalid input fail-on-severity:/,
+    ],
+  ]
+  test.each(cases)('%s', async (_name, inputs, message) => {
+    const tagsBefore = await registry.tags('shop/backend')
+    const argvBefore = existsSync(argvLog) ? readFileSync(argvLog, 'utf8') : ''
+    const run = await runBundle('ecr-push', { inputs: { registry: registry.host, ...inputs }, env: env() })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(message)
+    expect(existsSync(argvLog) ? readFileSync(argvLog, 'utf8') : '').toBe(argvBefore) // docker never ran
+    expect(await registry.tags('shop/backend')).toEqual(tagsBefore)
+  })
+
+  test('promote-from naming a missing tag lists the tags nearby', async () => {
+    const argvBefore = readFileSync(argvLog, 'utf8')
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', 'promote-from': 'v2.1.1', tags: 'v2.1.1-prod', registry: registry.host },
+      env: env(),
+    })
+    expect(run.code).toBe(1)
+    expect(failure(run)).toMatch(
+      /Invalid input promote-from: expected an existing tag of shop\/backend \(tags nearby: v2\.1\.0/,
+    )
+    expect(failure(run)).toContain('got "v2.1.1"')
+    expect(readFileSync(argvLog, 'utf8')).toBe(argvBefore)
+    expect(await ecrManifest('shop/backend', 'v2.1.1-prod')).toBeUndefined()
+  })
+})
