@@ -8,11 +8,5 @@ void runAction(async () => {
   const result = await run(inputs, { log: coreLogger })
   setOutputs({ result: result.result, passed: result.passed, failed: result.failed, report: result.reportPath })
   await writeSummary(result.summary)
-  if (result.result === 'failure') {
-    const first = result.outcomes.find((o) => !o.passed)
-    throw new DeployError(
-      `${result.failed} of ${result.outcomes.length} smoke checks failed` +
-        (first ? ` (first: ${first.check.name}: ${first.reason})` : ''),
-    )
-  }
+  if (result.result === 'failure') throw new DeployError(result.message)
 })

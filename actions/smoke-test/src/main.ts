@@ -32,6 +32,8 @@ export interface Result {
   failed: number
   reportPath: string
   summary: string
+  /** One line for the job's failure: how many failed and the first reason. */
+  message: string
   outcomes: CheckOutcome[]
 }
 
@@ -55,7 +57,7 @@ export async function run(inputs: Inputs, deps: Deps): Promise<Result> {
     deps.log.debug(safe(`${label}${headers.length ? ` [${headers.join(', ')}]` : ''}`))
   }
 
-  const outcomes = await deps.log.group('Smoke checks', () =>
+  const observed = await deps.log.group('Smoke checks', () =>
     runChecks(checks, deps.probe ?? httpProbe(), {
       timeoutMs: inputs.timeoutMs,
       intervalMs: inputs.intervalMs,
@@ -69,6 +71,8 @@ export async function run(inputs: Inputs, deps: Deps): Promise<Result> {
     }),
   )
 
+  // Reasons can quote response bodies, which may echo a header back: redacted once, here.
+  const outcomes = observed.map((o) => ({ ...o, reason: safe(o.reason) }))
   const passed = outcomes.filter((o) => o.passed).length
   const failed = outcomes.length - passed
   const result = failed === 0 ? 'success' : 'failure'
@@ -119,7 +123,11 @@ export async function run(inputs: Inputs, deps: Deps): Promise<Result> {
   else {
     for (const o of outcomes) if (!o.passed) deps.log.error(safe(`${o.check.name}: ${o.reason}`))
   }
-  return { result, passed, failed, reportPath: inputs.reportPath, summary, outcomes }
+  const first = outcomes.find((o) => !o.passed)
+  const message = first
+    ? `${failed} of ${outcomes.length} smoke checks failed (first: ${first.check.name}: ${first.reason})`
+    : `all ${passed} smoke checks passed`
+  return { result, passed, failed, reportPath: inputs.reportPath, summary, message: safe(message), outcomes }
 }
 
 export function summaryMarkdown(outcomes: readonly CheckOutcome[], inputs: Inputs, durationMs: number): string {
