@@ -136,8 +136,12 @@ function deps(ecr: EcrPort, docker: DockerPort, clock = fakeClock()) {
       clock,
       env: {},
       mask: (s: string) => void masked.push(s),
-      saveState: (k: string, v: string) => void (state[k] = v),
-      output: (k: string, v: string) => void (outputs[k] = v),
+      saveState: (k: string, v: string) => {
+        state[k] = v
+      },
+      output: (k: string, v: string) => {
+        outputs[k] = v
+      },
       retryBaseMs: 100,
       scanIntervalMs: 5000,
     },
