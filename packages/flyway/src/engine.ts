@@ -401,7 +401,6 @@ export class Engine {
       await c.query('ROLLBACK').catch(() => {})
       throw error
     }
-    this.options.log.info(`created schema history table ${this.table}`)
     this.report.actions.push(`created schema history table ${this.table}`)
   }
 
@@ -498,8 +497,13 @@ export class Engine {
       this.report.infoAfter = []
       return
     }
-    for (const m of plan.pending) await this.apply(m)
-    this.setInfo('infoAfter', this.plan(await this.readHistory()))
+    try {
+      for (const m of plan.pending) await this.apply(m)
+    } finally {
+      // Even after a failure: what the history now says (best effort, never masking the failure).
+      const after = await this.readHistory().catch(() => undefined)
+      if (after) this.setInfo('infoAfter', this.plan(after))
+    }
   }
 
   private sqlOf(m: ResolvedMigration): string {
