@@ -30,7 +30,7 @@ describe('parseVersion / compareVersions', () => {
 })
 
 describe('parseFileName', () => {
-  test.each([
+  test.each<[string, { kind: string; version?: string; description: string }]>([
     ['V1__init.sql', { kind: 'versioned', version: '1', description: 'init' }],
     ['V1.1__add_users_table.sql', { kind: 'versioned', version: '1.1', description: 'add users table' }],
     ['V2_1__y.sql', { kind: 'versioned', version: '2.1', description: 'y' }],

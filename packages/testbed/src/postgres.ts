@@ -98,7 +98,12 @@ function stopNow(bin: string, dataDir: string): void {
   } catch {}
 }
 
-export async function startPostgres(): Promise<Postgres> {
+export interface StartPostgresOptions {
+  /** A fixed port (default: a free one). */
+  port?: number
+}
+
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<Postgres> {
   const bin = postgresBinDir()
   const template = templateDir(bin)
   const dir = tempDir('pg')
@@ -108,7 +113,7 @@ export async function startPostgres(): Promise<Postgres> {
   const cp = spawnSync('cp', ['-a', template, dataDir])
   if (cp.status !== 0) throw new Error(`copying the PostgreSQL template failed: ${cp.stderr}`)
   if ((statSync(dataDir).mode & 0o077) !== 0) spawnSync('chmod', ['700', dataDir])
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const log = join(dir, 'server.log')
   pgRun(join(bin, 'pg_ctl'), [
     '-D',
