@@ -150,6 +150,11 @@ test.each([
     '- url: https://a/\n  headers: {X-A: {b: 1}}',
     'headers: the value of X-A must be a string',
   ],
+  [
+    'a body on a GET',
+    '- url: https://a/\n  body: hello',
+    'checks: check 1: body: a GET request cannot have a body; set method: POST',
+  ],
   ['the second check bad', '- url: https://a/\n- url: https://b/\n  foo: 1', 'checks: check 2: unknown key "foo"'],
 ])('YAML with %s is rejected', (_, yaml, message) => {
   let error: unknown

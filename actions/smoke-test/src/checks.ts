@@ -183,6 +183,8 @@ function checkFromYaml(item: unknown, index: number, defaults: CheckDefaults): C
 
   let body: string | undefined
   if (item.body !== undefined && item.body !== null) {
+    if (method === 'GET' || method === 'HEAD')
+      fail(where, `body: a ${method} request cannot have a body; set method: POST (or PUT, PATCH)`)
     if (typeof item.body === 'string') body = item.body
     else {
       body = JSON.stringify(item.body)
