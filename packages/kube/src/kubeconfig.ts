@@ -115,7 +115,11 @@ export const EKS_AUTH_PROVIDER = 'deploy-actions-eks'
 /** client-node's `loadFromOptions` shape for an EKS cluster (token refreshed by an authenticator). */
 export function eksKubeConfigOptions(info: EksClusterInfo, namespace?: string) {
   return {
-    clusters: [{ name: info.arn, server: info.endpoint, caData: info.caData, skipTLSVerify: false }],
+    // EKS endpoints are https with the cluster CA; client-node refuses plain http unless told
+    // there is no TLS to verify (a local stand-in server).
+    clusters: [
+      { name: info.arn, server: info.endpoint, caData: info.caData, skipTLSVerify: info.endpoint.startsWith('http:') },
+    ],
     users: [{ name: info.arn, authProvider: { name: EKS_AUTH_PROVIDER, config: { cluster: info.name } } }],
     contexts: [{ name: info.arn, cluster: info.arn, user: info.arn, ...(namespace ? { namespace } : {}) }],
     currentContext: info.arn,
