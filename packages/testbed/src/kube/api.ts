@@ -1,0 +1,273 @@
+// The registry layer between HTTP and the store: defaulting, validation, namespaces,
+// generateName, graceful pod deletion, subresources and patches, as the API server's
+// generic registry and each type's strategy do them.
+import { applyDefaults, defaultJobSelector } from './defaults.ts'
+import { applyPatch, type PatchType } from './patch.ts'
+import { RESOURCES, type ResourceDef, resourceByKind } from './resources.ts'
+import { formatSelector, fromLabelSelector } from './selectors.ts'
+import { ApiError, badRequest, notFound, successStatus } from './status.ts'
+import { type ListFilter, Store } from './store.ts'
+import { isoNow, type KObj, pruneNulls, randomSuffix, uid } from './types.ts'
+import { validate } from './validate.ts'
+
+export interface WriteOptions {
+  dryRun?: boolean
+}
+
+export interface DeleteOptions extends WriteOptions {
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground'
+  gracePeriodSeconds?: number
+  preconditions?: { uid?: string; resourceVersion?: string }
+}
+
+const NAMESPACES = resourceByKind('Namespace')
+const PODS = resourceByKind('Pod')
+
+export class Api {
+  readonly store = new Store()
+
+  constructor() {
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      this.create(NAMESPACES, undefined, { metadata: { name } })
+    }
+  }
+
+  private checkNamespace(r: ResourceDef, namespace: string | undefined, isCreate: boolean): void {
+    if (!r.namespaced) return
+    if (!namespace) throw badRequest('namespace is required')
+    const ns = this.store.tryGet(NAMESPACES, undefined, namespace)
+    if (!ns) throw notFound(NAMESPACES, namespace)
+    if (isCreate && ns.metadata.deletionTimestamp && r.kind !== 'Event') {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${r.plural}${r.group ? `.${r.group}` : ''} "${''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          kind: r.plural,
+          ...(r.group ? { group: r.group } : {}),
+          causes: [
+            {
+              reason: 'NamespaceTerminating',
+              message: `namespace ${namespace} is being terminated`,
+              field: 'metadata.namespace',
+            },
+          ],
+        },
+      )
+    }
+  }
+
+  get(r: ResourceDef, namespace: string | undefined, name: string): KObj {
+    return this.store.get(r, r.namespaced ? namespace : undefined, name)
+  }
+
+  list(r: ResourceDef, filter: ListFilter): KObj[] {
+    return this.store.list(r, r.namespaced ? filter : { ...filter, namespace: undefined })
+  }
+
+  create(r: ResourceDef, namespace: string | undefined, input: KObj, options: WriteOptions = {}): KObj {
+    if (!input || typeof input !== 'object') throw badRequest('the body of the request was not a valid object')
+    const obj = pruneNulls(input)
+    obj.metadata ??= {}
+    const meta = obj.metadata
+    if (r.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+      }
+      meta.namespace = namespace ?? meta.namespace
+    } else delete meta.namespace
+    this.checkNamespace(r, meta.namespace, true)
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`
+    delete meta.resourceVersion
+    delete meta.deletionTimestamp
+    delete meta.managedFields
+    meta.uid = uid()
+    if (r.kind === 'Job') defaultJobSelector(obj)
+    applyDefaults(r, obj, true)
+    if (
+      r.subresources.includes('status') &&
+      r.kind !== 'Pod' &&
+      r.kind !== 'Namespace' &&
+      r.kind !== 'Service' &&
+      r.kind !== 'Ingress'
+    ) {
+      obj.status = {}
+    }
+    validate(r, obj)
+    return this.store.create(r, obj, { dryRun: options.dryRun, keepUid: true })
+  }
+
+  /** PUT: replace the object (or its status); a resourceVersion in the body is a precondition. */
+  update(
+    r: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    input: KObj,
+    options: WriteOptions & { statusOnly?: boolean } = {},
+  ): KObj {
+    if (!input || typeof input !== 'object') throw badRequest('the body of the request was not a valid object')
+    const obj = pruneNulls(input)
+    obj.metadata ??= {}
+    if (obj.metadata.name && obj.metadata.name !== name) {
+      throw badRequest(
+        'the name of the object (' + obj.metadata.name + ') does not match the name on the URL (' + name + ')',
+      )
+    }
+    obj.metadata.name = name
+    if (r.namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
+      }
+      obj.metadata.namespace = namespace
+    }
+    const stored = this.store.get(r, r.namespaced ? namespace : undefined, name)
+    const rv = obj.metadata.resourceVersion
+    applyDefaults(r, obj, false)
+    if (!options.statusOnly) validate(r, obj, stored)
+    const updated = this.store.update(r, obj, {
+      resourceVersion: rv,
+      statusOnly: options.statusOnly,
+      dryRun: options.dryRun,
+    })
+    return updated
+  }
+
+  patch(
+    r: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    options: WriteOptions & { statusOnly?: boolean } = {},
+  ): KObj {
+    const stored = this.store.get(r, r.namespaced ? namespace : undefined, name)
+    const patched = applyPatch(type, stored, patch)
+    patched.metadata ??= {}
+    patched.metadata.name = name
+    if (r.namespaced) patched.metadata.namespace = namespace
+    // A resourceVersion the patch sets is a precondition; otherwise the patch applies to what is stored.
+    patched.metadata.resourceVersion ??= stored.metadata.resourceVersion
+    if (patched.metadata.resourceVersion === '') patched.metadata.resourceVersion = stored.metadata.resourceVersion
+    return this.update(r, namespace, name, patched, options)
+  }
+
+  delete(r: ResourceDef, namespace: string | undefined, name: string, options: DeleteOptions = {}): KObj {
+    const ns = r.namespaced ? namespace : undefined
+    const stored = this.store.get(r, ns, name)
+    if (options.preconditions?.uid && options.preconditions.uid !== stored.metadata.uid) {
+      this.store.delete(r, ns, name, { dryRun: true, uid: options.preconditions.uid })
+    }
+    if (
+      options.preconditions?.resourceVersion &&
+      options.preconditions.resourceVersion !== stored.metadata.resourceVersion
+    ) {
+      this.store.delete(r, ns, name, { dryRun: true, resourceVersion: options.preconditions.resourceVersion })
+    }
+    if (options.dryRun) return r.kind === 'Pod' ? stored : successStatus(r, name, stored.metadata.uid)
+    if (r.kind === 'Namespace') {
+      if (['default', 'kube-system', 'kube-public'].includes(name)) {
+        throw new ApiError(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+          name,
+          kind: 'namespaces',
+        })
+      }
+      // The namespace controller's work (delete everything inside, then the namespace) done at once.
+      this.terminateNamespace(stored)
+      stored.metadata.deletionTimestamp = isoNow()
+      stored.status = { phase: 'Terminating' }
+      return stored
+    }
+    if (r.kind === 'Pod') {
+      const grace = options.gracePeriodSeconds ?? stored.spec?.terminationGracePeriodSeconds ?? 30
+      const phase = stored.status?.phase
+      if (grace > 0 && phase !== 'Succeeded' && phase !== 'Failed' && stored.spec?.nodeName) {
+        return this.store.markDeleting(r, ns, name, grace)
+      }
+      return this.store.delete(r, ns, name)
+    }
+    const policy = options.propagationPolicy ?? 'Background'
+    if (policy === 'Orphan') this.orphanDependents(stored)
+    if (policy === 'Foreground') this.deleteDependents(stored)
+    this.store.delete(r, ns, name)
+    return r.kind === 'Service' ? stored : successStatus(r, name, stored.metadata.uid)
+  }
+
+  private terminateNamespace(ns: KObj): void {
+    const name = ns.metadata.name
+    for (const r of RESOURCES) {
+      if (!r.namespaced) continue
+      for (const obj of this.store.list(r, { namespace: name })) this.store.delete(r, name, obj.metadata.name)
+    }
+    this.store.delete(NAMESPACES, undefined, name)
+  }
+
+  /** Objects whose ownerReferences name this uid. */
+  dependentsOf(owner: KObj): { r: ResourceDef; obj: KObj }[] {
+    const out: { r: ResourceDef; obj: KObj }[] = []
+    for (const r of RESOURCES) {
+      if (!r.namespaced) continue
+      for (const obj of this.store.list(r, { namespace: owner.metadata.namespace })) {
+        if ((obj.metadata.ownerReferences ?? []).some((o: KObj) => o.uid === owner.metadata.uid)) out.push({ r, obj })
+      }
+    }
+    return out
+  }
+
+  private orphanDependents(owner: KObj): void {
+    for (const { r, obj } of this.dependentsOf(owner)) {
+      obj.metadata.ownerReferences = obj.metadata.ownerReferences.filter((o: KObj) => o.uid !== owner.metadata.uid)
+      if (obj.metadata.ownerReferences.length === 0) delete obj.metadata.ownerReferences
+      this.store.update(r, obj)
+    }
+  }
+
+  private deleteDependents(owner: KObj): void {
+    for (const { r, obj } of this.dependentsOf(owner)) {
+      this.deleteDependents(obj)
+      if (this.store.tryGet(r, obj.metadata.namespace, obj.metadata.name)) {
+        this.store.delete(r, obj.metadata.namespace, obj.metadata.name)
+      }
+    }
+  }
+
+  /** The autoscaling/v1 Scale of a Deployment or ReplicaSet. */
+  getScale(r: ResourceDef, namespace: string, name: string): KObj {
+    const obj = this.store.get(r, namespace, name)
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name,
+        namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+        creationTimestamp: obj.metadata.creationTimestamp,
+      },
+      spec: { replicas: obj.spec?.replicas ?? 0 },
+      status: { replicas: obj.status?.replicas ?? 0, selector: formatSelector(fromLabelSelector(obj.spec?.selector)) },
+    }
+  }
+
+  updateScale(r: ResourceDef, namespace: string, name: string, scale: KObj, options: WriteOptions = {}): KObj {
+    const obj = this.store.get(r, namespace, name)
+    if (scale?.metadata?.resourceVersion) obj.metadata.resourceVersion = scale.metadata.resourceVersion
+    const replicas = scale?.spec?.replicas
+    obj.spec.replicas = replicas ?? 0
+    this.update(r, namespace, name, obj, options)
+    return options.dryRun ? { ...scale, spec: { replicas } } : this.getScale(r, namespace, name)
+  }
+
+  patchScale(
+    r: ResourceDef,
+    namespace: string,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    options: WriteOptions = {},
+  ): KObj {
+    const scale = applyPatch(type, this.getScale(r, namespace, name), patch)
+    return this.updateScale(r, namespace, name, scale, options)
+  }
+}
+
+export { PODS }

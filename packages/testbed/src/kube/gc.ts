@@ -1,0 +1,22 @@
+// The garbage collector's background propagation: objects whose owners are all gone go too.
+import type { Api } from './api.ts'
+import { RESOURCES } from './resources.ts'
+import type { KObj } from './types.ts'
+
+export function collectGarbage(api: Api): void {
+  const uids = new Set<string>()
+  const owned: { r: (typeof RESOURCES)[number]; obj: KObj }[] = []
+  for (const r of RESOURCES) {
+    for (const obj of api.store.list(r)) {
+      uids.add(obj.metadata.uid)
+      if (obj.metadata.ownerReferences?.length) owned.push({ r, obj })
+    }
+  }
+  for (const { r, obj } of owned) {
+    if (obj.metadata.deletionTimestamp) continue
+    if (obj.metadata.ownerReferences.some((o: KObj) => uids.has(o.uid))) continue
+    if (api.store.tryGet(r, obj.metadata.namespace, obj.metadata.name)) {
+      api.delete(r, obj.metadata.namespace, obj.metadata.name, { propagationPolicy: 'Background' })
+    }
+  }
+}

@@ -1,0 +1,307 @@
+// HTTP routing as the API server lays it out: /api/v1/..., /apis/<group>/<version>/...,
+// namespaced and cluster paths, subresources, list/get/watch/create/update/patch/delete.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { parse as parseYaml } from 'yaml'
+import type { Api, DeleteOptions } from './api.ts'
+import { discovery } from './discovery.ts'
+import { openapiV3 } from './openapi.ts'
+import { patchTypeOf } from './patch.ts'
+import { apiVersionOf, findResource, RESOURCES, type ResourceDef } from './resources.ts'
+import { parseFieldSelector, parseLabelSelector } from './selectors.ts'
+import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType } from './status.ts'
+import type { ListFilter } from './store.ts'
+import { toTable, wantsTable } from './table.ts'
+import type { KObj } from './types.ts'
+import { serveWatch, type WatchRegistry } from './watch.ts'
+
+export interface Route {
+  resource: ResourceDef
+  namespace?: string
+  name?: string
+  subresource?: string
+  watchPath: boolean
+}
+
+/** Maps a URL path onto a resource, or undefined when it names none. */
+export function route(path: string): Route | undefined {
+  const segs = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent)
+  let group: string
+  let version: string
+  let rest: string[]
+  if (segs[0] === 'api' && segs.length >= 3) {
+    group = ''
+    version = segs[1]!
+    rest = segs.slice(2)
+  } else if (segs[0] === 'apis' && segs.length >= 4) {
+    group = segs[1]!
+    version = segs[2]!
+    rest = segs.slice(3)
+  } else return undefined
+  let watchPath = false
+  if (rest[0] === 'watch') {
+    watchPath = true
+    rest = rest.slice(1)
+  }
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    const resource = findResource(group, version, rest[2]!)
+    if (resource?.namespaced) {
+      if (rest.length > 5) return undefined
+      return { resource, namespace: rest[1], name: rest[3], subresource: rest[4], watchPath }
+    }
+    if (rest.length > 3 || !['status', 'finalize'].includes(rest[2]!)) return undefined
+  }
+  const resource = findResource(group, version, rest[0] ?? '')
+  if (!resource || rest.length > 3) return undefined
+  return { resource, name: rest[1], subresource: rest[2], watchPath }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw badRequest(`the body of the request was in an unknown format: ${(e as Error).message}`)
+  }
+}
+
+export function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (error instanceof ApiError) {
+    send(res, error.code, error.toStatus())
+    return
+  }
+  const e = new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.stack ?? String(error)}`)
+  send(res, 500, e.toStatus())
+}
+
+function listKind(r: ResourceDef): string {
+  return `${r.kind}List`
+}
+
+function filterOf(q: URLSearchParams, namespace: string | undefined): ListFilter {
+  const filter: ListFilter = {}
+  if (namespace) filter.namespace = namespace
+  const labels = parseLabelSelector(q.get('labelSelector'))
+  if (labels.length) filter.labels = labels
+  const fields = parseFieldSelector(q.get('fieldSelector'))
+  if (fields.length) filter.fields = fields
+  return filter
+}
+
+function stripTypeMeta(obj: KObj): KObj {
+  const { kind: _k, apiVersion: _a, ...rest } = obj
+  return rest
+}
+
+/** limit/continue paging over a list sorted by namespace/name. */
+function page(items: KObj[], q: URLSearchParams, rv: number): { items: KObj[]; metadata: KObj } {
+  const metadata: KObj = { resourceVersion: String(rv) }
+  let start = 0
+  const token = q.get('continue')
+  if (token) {
+    try {
+      const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8'))
+      start = items.findIndex((i) => `${i.metadata.namespace ?? ''}/${i.metadata.name}` > decoded.start)
+      if (start < 0) start = items.length
+    } catch {
+      throw badRequest('continue key is not valid')
+    }
+  }
+  const limit = Number(q.get('limit') ?? 0)
+  let slice = items.slice(start)
+  if (limit > 0 && slice.length > limit) {
+    slice = slice.slice(0, limit)
+    const last = slice[slice.length - 1]!
+    metadata.continue = Buffer.from(
+      JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
+    ).toString('base64')
+    metadata.remainingItemCount = items.length - start - limit
+  }
+  return { items: slice, metadata }
+}
+
+function deleteOptions(q: URLSearchParams, body: KObj | undefined): DeleteOptions {
+  const options: DeleteOptions = {}
+  const policy = q.get('propagationPolicy') ?? body?.propagationPolicy
+  if (policy) {
+    if (!['Orphan', 'Background', 'Foreground'].includes(policy))
+      throw badRequest(`invalid propagationPolicy ${policy}`)
+    options.propagationPolicy = policy
+  } else if (body?.orphanDependents === true || q.get('orphanDependents') === 'true')
+    options.propagationPolicy = 'Orphan'
+  const grace = q.get('gracePeriodSeconds') ?? body?.gracePeriodSeconds
+  if (grace !== undefined && grace !== null) options.gracePeriodSeconds = Number(grace)
+  if (body?.preconditions) options.preconditions = body.preconditions
+  if (isDryRun(q) || (Array.isArray(body?.dryRun) && body.dryRun.includes('All'))) options.dryRun = true
+  return options
+}
+
+function isDryRun(q: URLSearchParams): boolean {
+  return q.getAll('dryRun').includes('All')
+}
+
+export interface HttpContext {
+  api: Api
+  watches: WatchRegistry
+  serverAddress: () => string
+}
+
+export async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://simulator')
+  const path = url.pathname.replace(/\/+$/, '') || '/'
+  const q = url.searchParams
+  const method = req.method ?? 'GET'
+  try {
+    if (['/healthz', '/livez', '/readyz'].includes(path)) {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end('ok')
+      return
+    }
+    const doc = method === 'GET' ? (discovery(path, ctx.serverAddress()) ?? openapiV3(path)) : undefined
+    if (doc) {
+      send(res, 200, doc)
+      return
+    }
+    const rt = route(path)
+    if (!rt) throw pathNotFound()
+    await serveResource(ctx, rt, req, res, q, method)
+  } catch (error) {
+    if (!res.headersSent) sendError(res, error)
+    else res.end()
+  }
+}
+
+async function serveResource(
+  ctx: HttpContext,
+  rt: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  q: URLSearchParams,
+  method: string,
+): Promise<void> {
+  const { api } = ctx
+  const r = rt.resource
+  const ns = r.namespaced ? rt.namespace : undefined
+  const dryRun = isDryRun(q)
+  const accept = req.headers.accept ?? ''
+  const bodyText = method === 'GET' ? '' : await readBody(req)
+  const contentType = String(req.headers['content-type'] ?? 'application/json')
+
+  if (rt.subresource) {
+    if (!rt.name) throw pathNotFound()
+    const sub = rt.subresource
+    if (sub === 'scale' && r.subresources.includes('scale')) {
+      if (method === 'GET') return send(res, 200, api.getScale(r, ns!, rt.name))
+      if (method === 'PUT')
+        return send(res, 200, api.updateScale(r, ns!, rt.name, parseJson(bodyText) as KObj, { dryRun }))
+      if (method === 'PATCH') {
+        const type = patchTypeOf(contentType)
+        if (!type || type === 'apply') throw unsupportedMediaType(contentType)
+        return send(res, 200, api.patchScale(r, ns!, rt.name, type, parseJson(bodyText), { dryRun }))
+      }
+      throw methodNotAllowed()
+    }
+    if (sub === 'status' && r.subresources.includes('status')) {
+      if (method === 'GET') return send(res, 200, api.get(r, ns, rt.name))
+      if (method === 'PUT')
+        return send(res, 200, api.update(r, ns, rt.name, parseJson(bodyText) as KObj, { dryRun, statusOnly: true }))
+      if (method === 'PATCH') {
+        const type = patchTypeOf(contentType)
+        if (!type) throw unsupportedMediaType(contentType)
+        const body = type === 'apply' ? parseYaml(bodyText) : parseJson(bodyText)
+        return send(res, 200, api.patch(r, ns, rt.name, type, body, { dryRun, statusOnly: true }))
+      }
+      throw methodNotAllowed()
+    }
+    if (sub === 'log' && r.kind === 'Pod' && method === 'GET') {
+      const pod = api.get(r, ns, rt.name)
+      res.writeHead(200, { 'Content-Type': 'text/plain' })
+      res.end(`${pod.metadata.name}: simulated container log\n`)
+      return
+    }
+    throw pathNotFound()
+  }
+
+  const watch = rt.watchPath || q.get('watch') === 'true' || q.get('watch') === '1'
+  if (method === 'GET' && watch) {
+    const filter = filterOf(q, ns)
+    if (rt.name) filter.fields = [...(filter.fields ?? []), { field: 'metadata.name', op: '=', value: rt.name }]
+    serveWatch(ctx, r, filter, q, req, res)
+    return
+  }
+  if (method === 'GET' && rt.name) {
+    const obj = api.get(r, ns, rt.name)
+    return send(res, 200, wantsTable(accept) ? toTable(r, [obj], q, String(api.store.resourceVersion), true) : obj)
+  }
+  if (method === 'GET') {
+    const all = api.list(r, filterOf(q, ns))
+    const rv = api.store.resourceVersion
+    const { items, metadata } = page(all, q, rv)
+    if (wantsTable(accept)) {
+      const table = toTable(r, items, q, String(rv), false)
+      table.metadata = metadata
+      return send(res, 200, table)
+    }
+    return send(res, 200, { kind: listKind(r), apiVersion: apiVersionOf(r), metadata, items: items.map(stripTypeMeta) })
+  }
+  if (method === 'POST' && !rt.name) {
+    const body = parseJson(bodyText) as KObj
+    return send(res, 201, api.create(r, ns, body, { dryRun }))
+  }
+  if (method === 'PUT' && rt.name) {
+    return send(res, 200, api.update(r, ns, rt.name, parseJson(bodyText) as KObj, { dryRun }))
+  }
+  if (method === 'PATCH' && rt.name) {
+    const type = patchTypeOf(contentType)
+    if (!type) throw unsupportedMediaType(contentType)
+    if (type === 'apply') {
+      const body = parseYaml(bodyText) as KObj
+      const existing = api.store.tryGet(r, ns, rt.name)
+      if (!existing)
+        return send(
+          res,
+          201,
+          api.create(r, ns, { ...body, metadata: { ...(body.metadata ?? {}), name: rt.name } }, { dryRun }),
+        )
+      return send(res, 200, api.patch(r, ns, rt.name, 'strategic', body, { dryRun }))
+    }
+    return send(res, 200, api.patch(r, ns, rt.name, type, parseJson(bodyText), { dryRun }))
+  }
+  if (method === 'DELETE' && rt.name) {
+    const body = bodyText.trim() ? (parseJson(bodyText) as KObj) : undefined
+    const out = api.delete(r, ns, rt.name, deleteOptions(q, body))
+    return send(res, 200, out)
+  }
+  if (method === 'DELETE') {
+    const body = bodyText.trim() ? (parseJson(bodyText) as KObj) : undefined
+    const options = deleteOptions(q, body)
+    const items = api.list(r, filterOf(q, ns))
+    for (const item of items) api.delete(r, item.metadata.namespace, item.metadata.name, options)
+    return send(res, 200, {
+      kind: listKind(r),
+      apiVersion: apiVersionOf(r),
+      metadata: { resourceVersion: String(api.store.resourceVersion) },
+      items: items.map(stripTypeMeta),
+    })
+  }
+  throw methodNotAllowed()
+}
+
+export { RESOURCES }

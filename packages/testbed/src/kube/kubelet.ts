@@ -1,0 +1,444 @@
+// A kubelet stand-in for one node: binds pods, pulls images, starts containers and reports
+// status and events as the kubelet does. Image tags choose the failure to act out:
+//   *-crashloop  the container exits 1 after starting: CrashLoopBackOff, growing restartCount
+//   *-oom        the same, terminated with reason OOMKilled (exit code 137)
+//   *-missing    the pull fails: ErrImagePull, then ImagePullBackOff
+// Pods of Jobs (restartPolicy Never/OnFailure) run to completion after the ready delay.
+import type { Api } from './api.ts'
+import { NODE_NAME, recordEvent } from './events.ts'
+import { resourceByKind } from './resources.ts'
+import { isoNow, type KObj } from './types.ts'
+import { goDuration } from './util.ts'
+
+const PODS = resourceByKind('Pod')
+const NODES = resourceByKind('Node')
+
+type Mode = 'normal' | 'crashloop' | 'oom' | 'missing'
+
+interface ContainerState {
+  name: string
+  image: string
+  mode: Mode
+  phase: 'creating' | 'running' | 'terminated' | 'crash-backoff' | 'pull-error' | 'pull-backoff'
+  /** When the current phase ends and the next step happens (ms). */
+  nextAt: number
+  restarts: number
+  pullFailures: number
+  startedAt?: string
+  readySince?: number
+  terminated?: KObj
+  lastTerminated?: KObj
+  containerId: string
+}
+
+interface PodState {
+  uid: string
+  startedAt: string
+  podIP: string
+  containers: ContainerState[]
+  killing: boolean
+}
+
+export function imageMode(image: string): Mode {
+  const ref = image.split('@')[0]!
+  const lastSegment = ref.slice(ref.lastIndexOf('/') + 1)
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : ''
+  if (tag.endsWith('-crashloop')) return 'crashloop'
+  if (tag.endsWith('-oom')) return 'oom'
+  if (tag.endsWith('-missing')) return 'missing'
+  return 'normal'
+}
+
+/** Image references as the kubelet reports them: docker.io/library/ prefixed for short names. */
+function fullImage(image: string): string {
+  const first = image.split('/')[0]!
+  const hasRegistry = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+  const withRepo = hasRegistry ? image : image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`
+  const last = withRepo.slice(withRepo.lastIndexOf('/') + 1)
+  return last.includes(':') || last.includes('@') ? withRepo : `${withRepo}:latest`
+}
+
+function hex(n: number): string {
+  let s = ''
+  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16)
+  return s
+}
+
+export class Kubelet {
+  private readonly api: Api
+  private readonly readyDelayMs: number
+  private readonly now: () => number
+  private readonly pods = new Map<string, PodState>()
+  private ipCounter = 1
+
+  constructor(api: Api, readyDelayMs: number, now: () => number = Date.now) {
+    this.api = api
+    this.readyDelayMs = readyDelayMs
+    this.now = now
+    api.store.create(NODES, {
+      metadata: {
+        name: NODE_NAME,
+        labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
+      },
+      spec: {},
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastHeartbeatTime: isoNow(),
+            lastTransitionTime: isoNow(),
+          },
+        ],
+        addresses: [
+          { type: 'InternalIP', address: '10.0.0.10' },
+          { type: 'Hostname', address: NODE_NAME },
+        ],
+        capacity: { cpu: '2', memory: '8Gi', pods: '110' },
+        allocatable: { cpu: '2', memory: '8Gi', pods: '110' },
+        nodeInfo: {
+          kubeletVersion: 'v1.32.0-testbed',
+          containerRuntimeVersion: 'containerd://1.7.0',
+          osImage: 'testbed',
+          operatingSystem: 'linux',
+          architecture: 'amd64',
+          kernelVersion: '6.1.0',
+          kubeProxyVersion: '',
+          machineID: '',
+          systemUUID: '',
+          bootID: '',
+        },
+      },
+    })
+  }
+
+  /** CrashLoopBackOff's back-off: doubles per restart (10s, 20s, ... in a real kubelet), scaled to the ready delay. */
+  private backoff(n: number): number {
+    const base = Math.max(this.readyDelayMs, 50)
+    return Math.min(base * 2 ** n, base * 16)
+  }
+
+  private event(
+    pod: KObj,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    container?: string,
+    component = 'kubelet',
+  ): void {
+    recordEvent(this.api, {
+      involved: pod,
+      type,
+      reason,
+      message,
+      component,
+      host: component === 'kubelet' ? NODE_NAME : undefined,
+      fieldPath: container ? `spec.containers{${container}}` : undefined,
+    })
+  }
+
+  tick(): void {
+    const now = this.now()
+    const seen = new Set<string>()
+    for (const pod of this.api.store.list(PODS)) {
+      seen.add(pod.metadata.uid)
+      if (pod.metadata.deletionTimestamp) {
+        this.terminate(pod, now)
+        continue
+      }
+      if (!pod.spec.nodeName) {
+        this.bind(pod, now)
+        continue
+      }
+      if (pod.spec.nodeName !== NODE_NAME) continue
+      const state = this.pods.get(pod.metadata.uid)
+      if (!state) {
+        this.adopt(pod, now)
+        continue
+      }
+      this.step(pod, state, now)
+    }
+    for (const uid of this.pods.keys()) if (!seen.has(uid)) this.pods.delete(uid)
+  }
+
+  /** The scheduler's part: bind to the one node. */
+  private bind(pod: KObj, now: number): void {
+    pod.spec.nodeName = NODE_NAME
+    const bound = this.api.store.update(PODS, pod)
+    this.event(
+      bound,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${NODE_NAME}`,
+      undefined,
+      'default-scheduler',
+    )
+    this.adopt(bound, now)
+  }
+
+  private adopt(pod: KObj, now: number): void {
+    const state: PodState = {
+      uid: pod.metadata.uid,
+      startedAt: isoNow(now),
+      podIP: `10.244.0.${(this.ipCounter++ % 250) + 2}`,
+      killing: false,
+      containers: (pod.spec.containers ?? []).map((c: KObj) => ({
+        name: c.name,
+        image: c.image,
+        mode: imageMode(c.image),
+        phase: 'creating',
+        nextAt: now + this.readyDelayMs,
+        restarts: 0,
+        pullFailures: 0,
+        containerId: `containerd://${hex(64)}`,
+      })),
+    }
+    this.pods.set(pod.metadata.uid, state)
+    for (const c of state.containers) this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, c.name)
+    this.writeStatus(pod, state, now)
+  }
+
+  private step(pod: KObj, state: PodState, now: number): void {
+    const restartPolicy = pod.spec.restartPolicy ?? 'Always'
+    let changed = false
+    for (const c of state.containers) {
+      if (now < c.nextAt) continue
+      changed = true
+      switch (c.phase) {
+        case 'creating':
+        case 'pull-backoff':
+          if (c.mode === 'missing') {
+            if (c.phase === 'pull-backoff') this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, c.name)
+            const ref = fullImage(c.image)
+            this.event(
+              pod,
+              'Warning',
+              'Failed',
+              `Failed to pull image "${c.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+              c.name,
+            )
+            this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', c.name)
+            c.phase = 'pull-error'
+            c.nextAt = now + this.readyDelayMs
+          } else {
+            const took = goDuration(this.readyDelayMs)
+            if (c.phase === 'creating')
+              this.event(
+                pod,
+                'Normal',
+                'Pulled',
+                `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: 4194304 bytes.`,
+                c.name,
+              )
+            this.start(pod, c, now)
+          }
+          break
+        case 'pull-error':
+          c.pullFailures++
+          this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, c.name)
+          this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', c.name)
+          c.phase = 'pull-backoff'
+          c.nextAt = now + this.backoff(c.pullFailures)
+          break
+        case 'running': {
+          const failed = c.mode === 'crashloop' || c.mode === 'oom'
+          c.terminated = {
+            exitCode: c.mode === 'oom' ? 137 : failed ? 1 : 0,
+            reason: c.mode === 'oom' ? 'OOMKilled' : failed ? 'Error' : 'Completed',
+            startedAt: c.startedAt,
+            finishedAt: isoNow(now),
+            containerID: c.containerId,
+          }
+          c.readySince = undefined
+          const restart = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && failed)
+          if (restart) {
+            c.lastTerminated = c.terminated
+            c.terminated = undefined
+            c.phase = 'crash-backoff'
+            c.nextAt = now + this.backoff(c.restarts)
+            this.event(
+              pod,
+              'Warning',
+              'BackOff',
+              `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+              c.name,
+            )
+          } else {
+            c.phase = 'terminated'
+            c.nextAt = Number.POSITIVE_INFINITY
+          }
+          break
+        }
+        case 'crash-backoff':
+          c.restarts++
+          c.containerId = `containerd://${hex(64)}`
+          this.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name)
+          this.start(pod, c, now)
+          break
+        default:
+          c.nextAt = Number.POSITIVE_INFINITY
+      }
+    }
+    if (changed) this.writeStatus(pod, state, now)
+  }
+
+  private start(pod: KObj, c: ContainerState, now: number): void {
+    this.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name)
+    this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name)
+    c.phase = 'running'
+    c.startedAt = isoNow(now)
+    const restartPolicy = pod.spec.restartPolicy ?? 'Always'
+    if (c.mode === 'crashloop' || c.mode === 'oom') {
+      c.nextAt = now + this.readyDelayMs
+    } else if (restartPolicy !== 'Always') {
+      c.readySince = now
+      c.nextAt = now + this.readyDelayMs
+    } else {
+      c.readySince = now
+      c.nextAt = Number.POSITIVE_INFINITY
+    }
+  }
+
+  private terminate(pod: KObj, now: number): void {
+    const state = this.pods.get(pod.metadata.uid)
+    if (state && !state.killing) {
+      state.killing = true
+      for (const c of state.containers) {
+        if (c.phase === 'running') this.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, c.name)
+      }
+    }
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000
+    const markedAt = Date.parse(pod.metadata.deletionTimestamp) - graceMs
+    // Containers stop promptly on SIGTERM: the pod goes once half the ready delay (or the grace period) has passed.
+    if (now >= markedAt + Math.min(graceMs, this.readyDelayMs / 2) || !state) {
+      if (this.api.store.tryGet(PODS, pod.metadata.namespace, pod.metadata.name)) {
+        this.api.store.delete(PODS, pod.metadata.namespace, pod.metadata.name)
+      }
+      this.pods.delete(pod.metadata.uid)
+    }
+  }
+
+  private containerStatus(c: ContainerState, specContainer: KObj | undefined): KObj {
+    let st: KObj
+    const ref = fullImage(c.image)
+    switch (c.phase) {
+      case 'creating':
+        st = { waiting: { reason: 'ContainerCreating' } }
+        break
+      case 'pull-error':
+        st = {
+          waiting: {
+            reason: 'ErrImagePull',
+            message: `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+          },
+        }
+        break
+      case 'pull-backoff':
+        st = {
+          waiting: {
+            reason: 'ImagePullBackOff',
+            message: `Back-off pulling image "${c.image}": ErrImagePull: failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`,
+          },
+        }
+        break
+      case 'running':
+        st = { running: { startedAt: c.startedAt } }
+        break
+      case 'crash-backoff':
+        st = {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${goDuration(this.backoff(c.restarts))} restarting failed container=${c.name} pod=${'$POD'}`,
+          },
+        }
+        break
+      default:
+        st = { terminated: c.terminated }
+    }
+    const ready = c.phase === 'running' && c.readySince !== undefined
+    const out: KObj = {
+      name: c.name,
+      state: st,
+      lastState: c.lastTerminated ? { terminated: c.lastTerminated } : {},
+      ready,
+      restartCount: c.restarts,
+      image: specContainer?.image ?? c.image,
+      imageID: c.mode === 'missing' ? '' : `${ref.replace(/:[^:/]+$/, '')}@sha256:${hashOf(c.image)}`,
+      started: c.phase === 'running',
+    }
+    if (c.phase !== 'creating' && c.mode !== 'missing') out.containerID = c.containerId
+    return out
+  }
+
+  private writeStatus(pod: KObj, state: PodState, now: number): void {
+    const fresh = this.api.store.tryGet(PODS, pod.metadata.namespace, pod.metadata.name)
+    if (!fresh || fresh.metadata.uid !== state.uid) return
+    const specs = new Map<string, KObj>((fresh.spec.containers ?? []).map((c: KObj) => [c.name, c]))
+    const statuses = state.containers.map((c) => {
+      const s = this.containerStatus(c, specs.get(c.name))
+      if (s.state.waiting?.message)
+        s.state.waiting.message = s.state.waiting.message.replace(
+          '$POD',
+          `${fresh.metadata.name}_${fresh.metadata.namespace}(${fresh.metadata.uid})`,
+        )
+      return s
+    })
+    const restartPolicy = fresh.spec.restartPolicy ?? 'Always'
+    const allTerminated = state.containers.every((c) => c.phase === 'terminated')
+    const anyStarted = state.containers.some(
+      (c) => c.phase === 'running' || c.phase === 'crash-backoff' || c.phase === 'terminated',
+    )
+    let phase = 'Pending'
+    if (allTerminated) phase = state.containers.every((c) => c.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed'
+    else if (anyStarted) phase = 'Running'
+    void restartPolicy
+    const ready = phase === 'Running' && statuses.every((s) => s.ready)
+    const old = fresh.status ?? {}
+    const oldCond = (type: string) => (old.conditions ?? []).find((c: KObj) => c.type === type)
+    const cond = (type: string, status: boolean, reason?: string, message?: string): KObj => {
+      const value = status ? 'True' : 'False'
+      const prev = oldCond(type)
+      const c: KObj = {
+        type,
+        status: value,
+        lastProbeTime: null,
+        lastTransitionTime: prev && prev.status === value ? prev.lastTransitionTime : isoNow(now),
+      }
+      if (!status && reason) c.reason = reason
+      if (!status && message) c.message = message
+      return c
+    }
+    const unready = statuses.filter((s) => !s.ready).map((s) => s.name)
+    const finished = phase === 'Succeeded' || phase === 'Failed'
+    const notReadyReason = finished ? 'PodCompleted' : 'ContainersNotReady'
+    const notReadyMessage = finished ? undefined : `containers with unready status: [${unready.join(' ')}]`
+    const conditions = [
+      cond('PodReadyToStartContainers', !finished),
+      cond('Initialized', true),
+      cond('Ready', ready, notReadyReason, notReadyMessage),
+      cond('ContainersReady', ready, notReadyReason, notReadyMessage),
+      cond('PodScheduled', true),
+    ]
+    const status: KObj = {
+      phase,
+      conditions,
+      hostIP: '10.0.0.10',
+      hostIPs: [{ ip: '10.0.0.10' }],
+      podIP: state.podIP,
+      podIPs: [{ ip: state.podIP }],
+      startTime: state.startedAt,
+      containerStatuses: statuses,
+      qosClass: old.qosClass ?? 'BestEffort',
+    }
+    fresh.status = status
+    this.api.store.update(PODS, fresh, { statusOnly: true })
+  }
+}
+
+function hashOf(text: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h.toString(16).padStart(8, '0').repeat(8)
+}
