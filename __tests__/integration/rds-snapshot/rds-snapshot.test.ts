@@ -93,3 +93,325 @@ describe('create', () => {
     expect(await manualSnapshots('webshop-prod')).toEqual(['webshop-prod-pre-v2-1-0'])
   })
 })
+
+describe('create (more)', () => {
+  test('an Aurora cluster by db-cluster-identifier gets a cluster snapshot', async () => {
+    await seedCluster(moto, 'shop-aurora')
+    const r = await run({ 'db-cluster-identifier': 'shop-aurora' })
+    expectSuccess(r)
+    expect(r.outputs).toMatchObject({
+      'snapshot-identifier': 'shop-aurora-pre-v2-1-0',
+      'snapshot-arn': 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:shop-aurora-pre-v2-1-0',
+      status: 'available',
+    })
+    expect(proxy.count('CreateDBClusterSnapshot')).toBe(1)
+    expect(await tagsOf(r.outputs['snapshot-arn']!)).toMatchObject({
+      'deploy-actions:managed': 'true',
+      'deploy-actions:version': 'v2.1.0',
+    })
+  })
+
+  test('an Aurora member instance is snapshotted as its cluster, saying so', async () => {
+    await seedCluster(moto, 'shop-aurora')
+    const r = await run({ 'db-instance-identifier': 'shop-aurora-1' })
+    expectSuccess(r)
+    expect(r.stdout).toContain('shop-aurora-1 is a member of Aurora cluster shop-aurora')
+    expect(r.outputs['snapshot-identifier']).toBe('shop-aurora-pre-v2-1-0')
+    expect(proxy.count('CreateDBSnapshot')).toBe(0)
+    const out = await rdsClient(moto).send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: 'shop-aurora', SnapshotType: 'manual' }),
+    )
+    expect(out.DBClusterSnapshots?.map((s) => s.DBClusterSnapshotIdentifier)).toEqual(['shop-aurora-pre-v2-1-0'])
+    expect(r.summary).toContain('Aurora cluster `shop-aurora`')
+  })
+
+  test('a snapshot id taken by another DB is a clear error, and nothing is created', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    await seedInstance(moto, 'webshop-staging')
+    await seedSnapshot(moto, 'webshop-staging', 'release-snap', {})
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', 'snapshot-identifier': 'release-snap' })
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain(
+      'snapshot-identifier "release-snap" is already taken by a snapshot of webshop-staging, not of webshop-prod',
+    )
+    expect(proxy.count('CreateDBSnapshot')).toBe(0)
+  })
+
+  test('a missing DB fails naming it', async () => {
+    const r = await run({ 'db-instance-identifier': 'webshop-gone' })
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain('::error::DB instance "webshop-gone" was not found in us-east-1')
+    expect(r.summary).toContain('**Failed:**')
+    const c = await run({ 'db-cluster-identifier': 'aurora-gone' })
+    expect(c.stdout).toContain('Aurora cluster "aurora-gone" was not found')
+  })
+
+  test('retain also prunes after creating', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    for (const v of ['v1-0-0', 'v1-1-0'])
+      await seedSnapshot(moto, 'webshop-prod', `webshop-prod-pre-${v}`, { 'deploy-actions:managed': 'true' })
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', retain: '2' })
+    expectSuccess(r)
+    expect(r.outputs.deleted).toBe('webshop-prod-pre-v1-0-0')
+    expect(await manualSnapshots('webshop-prod')).toEqual(['webshop-prod-pre-v1-1-0', 'webshop-prod-pre-v2-1-0'])
+  })
+})
+
+describe('prune', () => {
+  async function seedPrunable(): Promise<void> {
+    await seedInstance(moto, 'webshop-prod')
+    for (let i = 1; i <= 5; i++) {
+      await seedSnapshot(moto, 'webshop-prod', `webshop-prod-pre-v1-${i}`, {
+        'deploy-actions:managed': 'true',
+        'deploy-actions:version': `v1.${i}`,
+      })
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    await seedSnapshot(moto, 'webshop-prod', 'hand-made-before-upgrade', { owner: 'dba' })
+    await seedSnapshot(
+      moto,
+      'webshop-prod',
+      'shared-with-analytics',
+      { 'deploy-actions:managed': 'true' },
+      { sharedWith: '111122223333' },
+    )
+  }
+
+  test('retain 2 over five managed snapshots: only the three oldest managed ones go', async () => {
+    await seedPrunable()
+    const automated = (
+      await rdsClient(moto).send(
+        new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'webshop-prod', SnapshotType: 'automated' }),
+      )
+    ).DBSnapshots!
+    expect(automated).toHaveLength(1)
+
+    const dry = await run({ mode: 'prune', 'db-instance-identifier': 'webshop-prod', retain: '2', 'dry-run': 'true' })
+    expectSuccess(dry)
+    expect(dry.stdout).toContain('would delete webshop-prod-pre-v1-1')
+    expect(dry.outputs.deleted).toBe('')
+    expect(proxy.count('DeleteDBSnapshot')).toBe(0)
+    expect(dry.summary).toContain('prune (dry run)')
+    expect(dry.summary).toMatch(/`webshop-prod-pre-v1-3` \| would delete/)
+
+    const r = await run({ mode: 'prune', 'db-instance-identifier': 'webshop-prod', retain: '2' })
+    expectSuccess(r)
+    expect(r.outputs.deleted).toBe('webshop-prod-pre-v1-3,webshop-prod-pre-v1-2,webshop-prod-pre-v1-1')
+    expect(await manualSnapshots('webshop-prod')).toEqual([
+      'hand-made-before-upgrade',
+      'shared-with-analytics',
+      'webshop-prod-pre-v1-4',
+      'webshop-prod-pre-v1-5',
+    ])
+    const left = await rdsClient(moto).send(
+      new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'webshop-prod', SnapshotType: 'automated' }),
+    )
+    expect(left.DBSnapshots).toHaveLength(1)
+    expect(r.summary).toMatch(/`webshop-prod-pre-v1-1` \| deleted \| available \| 20 GiB/)
+    expect(r.summary).toContain('1 automated')
+    expect(r.summary).toContain('1 untagged')
+    expect(r.summary).toContain('1 shared')
+
+    const again = await run({ mode: 'prune', 'db-instance-identifier': 'webshop-prod', retain: '2' })
+    expectSuccess(again)
+    expect(again.outputs.deleted).toBe('')
+    expect(again.stdout).toContain('nothing to prune')
+  })
+
+  test('Aurora cluster snapshots are pruned the same way', async () => {
+    await seedCluster(moto, 'shop-aurora')
+    for (let i = 1; i <= 3; i++) {
+      await seedSnapshot(
+        moto,
+        'shop-aurora',
+        `shop-aurora-pre-v${i}`,
+        { 'deploy-actions:managed': 'true' },
+        { cluster: true },
+      )
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const r = await run({ mode: 'prune', 'db-cluster-identifier': 'shop-aurora', retain: '1' })
+    expectSuccess(r)
+    expect(r.outputs.deleted).toBe('shop-aurora-pre-v2,shop-aurora-pre-v1')
+    const out = await rdsClient(moto).send(
+      new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: 'shop-aurora' }),
+    )
+    expect(out.DBClusterSnapshots?.map((s) => s.DBClusterSnapshotIdentifier).sort()).toEqual([
+      expect.stringMatching(/^rds:shop-aurora-/),
+      'shop-aurora-pre-v3',
+    ])
+  })
+})
+
+describe('restore', () => {
+  test('into a new instance with the source settings copied; endpoint and the next step; a re-run reuses it', async () => {
+    const net = await seedNetwork(moto)
+    await seedInstance(moto, 'webshop-prod', net)
+    await seedSnapshot(moto, 'webshop-prod', 'webshop-prod-pre-v2-1-0', { 'deploy-actions:managed': 'true' })
+    const inputs = {
+      mode: 'restore',
+      'db-instance-identifier': 'webshop-prod',
+      'target-identifier': 'webshop-restored',
+    }
+    const r = await run(inputs)
+    expectSuccess(r)
+    expect(r.outputs).toMatchObject({
+      'snapshot-identifier': 'webshop-prod-pre-v2-1-0',
+      status: 'available',
+      endpoint: expect.stringMatching(/^webshop-restored\./),
+    })
+    const restored = (
+      await rdsClient(moto).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'webshop-restored' }))
+    ).DBInstances![0]!
+    expect(restored.DBInstanceClass).toBe('db.m5.large')
+    expect(restored.DBSubnetGroup?.DBSubnetGroupName).toBe(net.subnetGroup)
+    expect(restored.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).sort()).toEqual([...net.securityGroups].sort())
+    expect(restored.DBParameterGroups?.[0]?.DBParameterGroupName).toBe(net.parameterGroup)
+    expect(restored.MultiAZ).toBe(true)
+    expect(restored.PubliclyAccessible).toBe(false)
+    expect(r.stdout).toContain(`point the application at the new endpoint ${r.outputs.endpoint}:5432`)
+    expect(r.summary).toContain('| subnet group | shop-private |')
+    expect(r.summary).toContain('| Multi-AZ | true |')
+    expect(r.summary).toContain('**Next step (by hand)')
+
+    const again = await run(inputs)
+    expectSuccess(again)
+    expect(again.stdout).toContain('was already restored from webshop-prod-pre-v2-1-0')
+    expect(again.outputs.endpoint).toBe(r.outputs.endpoint)
+    expect(proxy.count('RestoreDBInstanceFromDBSnapshot')).toBe(1)
+  })
+
+  test('a target that exists and was not restored by this action is refused', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    await seedInstance(moto, 'webshop-other')
+    await seedSnapshot(moto, 'webshop-prod', 'snap1', {})
+    const r = await run({
+      mode: 'restore',
+      'db-instance-identifier': 'webshop-prod',
+      'snapshot-identifier': 'snap1',
+      'target-identifier': 'webshop-other',
+    })
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain('target-identifier "webshop-other" already exists')
+    expect(proxy.count('RestoreDBInstanceFromDBSnapshot')).toBe(0)
+  })
+
+  test('a missing snapshot fails naming it', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    const r = await run({
+      mode: 'restore',
+      'db-instance-identifier': 'webshop-prod',
+      'target-identifier': 'webshop-restored',
+    })
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain('snapshot "webshop-prod-pre-v2-1-0" was not found')
+  })
+
+  test('Aurora: RestoreDBClusterFromSnapshot plus a writer instance; the cluster endpoint is the output', async () => {
+    const net = await seedNetwork(moto)
+    await seedCluster(moto, 'shop-aurora', net)
+    await seedSnapshot(moto, 'shop-aurora', 'shop-aurora-pre-v2-1-0', {}, { cluster: true })
+    const r = await run({
+      mode: 'restore',
+      'db-cluster-identifier': 'shop-aurora',
+      'target-identifier': 'shop-restored',
+    })
+    expectSuccess(r)
+    const cluster = (
+      await rdsClient(moto).send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'shop-restored' }))
+    ).DBClusters![0]!
+    expect(r.outputs.endpoint).toBe(cluster.Endpoint)
+    expect(cluster.DBSubnetGroup).toBe(net.subnetGroup)
+    expect(cluster.VpcSecurityGroups?.map((g) => g.VpcSecurityGroupId).sort()).toEqual([...net.securityGroups].sort())
+    expect(cluster.DBClusterMembers?.map((m) => m.DBInstanceIdentifier)).toEqual(['shop-restored-1'])
+    const writer = (
+      await rdsClient(moto).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'shop-restored-1' }))
+    ).DBInstances![0]!
+    expect(writer.DBInstanceClass).toBe('db.r6g.xlarge')
+    expect(r.stdout).toContain('Next step (by hand)')
+  })
+})
+
+describe('faults (through the proxy)', () => {
+  test('a DB stuck in modifying: waits with progress, then times out with a clear message', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.rewriteStatus('DescribeDBInstances', 'modifying')
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '3s' })
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain('DB instance webshop-prod is modifying: waiting until it is available')
+    expect(r.stdout).toMatch(/waiting for DB instance webshop-prod to be available: .* so far \(status modifying\)/)
+    expect(r.stdout).toContain(
+      '::error::timed out after 3.0s waiting for DB instance webshop-prod to be available (last seen: status modifying) (left: no snapshot was created)',
+    )
+    expect(proxy.count('DescribeDBInstances')).toBeGreaterThan(3)
+    expect(proxy.count('CreateDBSnapshot')).toBe(0)
+  })
+
+  test('a DB modifying for a while: waits, then snapshots', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.rewriteStatus('DescribeDBInstances', 'modifying', { times: 4 })
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '30s' })
+    expectSuccess(r)
+    expect(r.stdout).toMatch(/so far \(status modifying\)/)
+    expect(r.stdout).toContain('DB instance webshop-prod to be available: done after')
+    expect(r.outputs.status).toBe('available')
+  })
+
+  test('another snapshot in progress is waited for, with its PercentProgress', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.rewriteStatus('DescribeDBSnapshots', 'creating', {
+      match: 'DBInstanceIdentifier=',
+      times: 3,
+      percentProgress: 60,
+    })
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '30s' })
+    expectSuccess(r)
+    expect(r.stdout).toMatch(
+      /another snapshot of webshop-prod is being created \(rds:webshop-prod-[\d-]+ 60%\): waiting for it to finish/,
+    )
+  })
+
+  test('Throttling for the first calls: the SDK retries and the run succeeds', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.throttle('DescribeDBInstances', 2)
+    proxy.throttle('CreateDBSnapshot', 3)
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '1m' })
+    expectSuccess(r)
+    expect(proxy.requests.filter((q) => q.fault === 'throttle')).toHaveLength(5)
+    expect(proxy.count('CreateDBSnapshot')).toBe(4)
+    expect(await manualSnapshots('webshop-prod')).toEqual(['webshop-prod-pre-v2-1-0'])
+  })
+
+  test('a connection reset while waiting for the snapshot: the wait resumes', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.rewriteStatus('CreateDBSnapshot', 'creating', { percentProgress: 0 })
+    proxy.rewriteStatus('DescribeDBSnapshots', 'creating', {
+      match: 'DBSnapshotIdentifier=',
+      times: 3,
+      percentProgress: 40,
+    })
+    proxy.resetOnce('DescribeDBSnapshots', { match: 'DBSnapshotIdentifier=', after: 2 })
+    const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '30s' })
+    expectSuccess(r)
+    expect(proxy.requests.filter((q) => q.fault === 'reset')).toHaveLength(1)
+    expect(r.stdout).toMatch(/waiting for snapshot webshop-prod-pre-v2-1-0 to be available: .*\(creating, 40%\)/)
+    expect(r.outputs.status).toBe('available')
+  })
+})
+
+describe('bad input fails before any call, naming the input', () => {
+  test.each([
+    [{ 'db-instance-identifier': 'webshop-prod', 'db-cluster-identifier': 'shop-aurora' }, 'db-instance-identifier'],
+    [{}, 'db-instance-identifier'],
+    [{ 'db-instance-identifier': 'webshop-prod', 'snapshot-identifier': 'pre--release_1' }, 'snapshot-identifier'],
+    [{ 'db-instance-identifier': 'webshop-prod', mode: 'prune', retain: '-1' }, 'retain'],
+    [{ 'db-instance-identifier': 'webshop-prod', timeout: 'soon' }, 'timeout'],
+    [{ 'db-instance-identifier': 'webshop-prod', mode: 'delete' }, 'mode'],
+    [{ 'db-instance-identifier': 'webshop-prod', mode: 'restore' }, 'target-identifier'],
+  ])('%j', async (inputs, input) => {
+    const r = await run(inputs)
+    expect(r.code).not.toBe(0)
+    expect(r.stdout).toContain(`::error::Invalid input ${input}:`)
+    expect(proxy.count()).toBe(0)
+  })
+})

@@ -139,14 +139,17 @@ async function waitUntilReady(ctx: Ctx, db: DbInfo): Promise<DbInfo> {
     deps.log.info(`${describeKind(db.kind)} ${db.id} is ${db.status}: waiting until it is available`)
     ready = await bounded(leftState, () => deps.rds.waitDbAvailable(db, wait))
   }
+  let announced = false
   await bounded(leftState, () =>
     waitUntil(
       async () => {
         const creating = (await deps.rds.listSnapshots(db.kind, db.id)).filter((s) => s.status === 'creating')
         if (creating.length === 0) return { done: true }
-        return {
-          detail: creating.map((s) => `${s.id} ${s.percentProgress ?? 0}%`).join(', '),
-        }
+        const detail = creating.map((s) => `${s.id} ${s.percentProgress ?? 0}%`).join(', ')
+        if (!announced)
+          deps.log.info(`another snapshot of ${db.id} is being created (${detail}): waiting for it to finish`)
+        announced = true
+        return { detail }
       },
       {
         what: `other snapshots of ${db.id} to finish`,

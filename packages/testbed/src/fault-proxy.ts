@@ -21,8 +21,10 @@ export interface ProxiedRequest {
 export interface RewriteOptions {
   /** Rewrite for this long from now (default: until cleared). */
   forMs?: number
-  /** Rewrite only the next N responses of the action. */
+  /** Rewrite only the next N responses of the action that have a status to rewrite. */
   times?: number
+  /** Only requests whose body or URL contains this text (`DBSnapshotIdentifier=`). */
+  match?: string
   /** Also set PercentProgress (snapshots) to this value. */
   percentProgress?: number
 }
@@ -36,8 +38,11 @@ export interface FaultProxy {
   count(action?: string): number
   rewriteStatus(action: string, status: string, options?: RewriteOptions): void
   throttle(action: string, times: number): void
-  /** Resets the connection of the call of `action` that comes after `after` more calls (default: the next). */
-  resetOnce(action: string, options?: { after?: number }): void
+  /**
+   * Resets the connection of the call of `action` that comes after `after` more calls (default:
+   * the next), counting only calls whose body or URL contains `match` when given.
+   */
+  resetOnce(action: string, options?: { after?: number; match?: string }): void
   /** Drops every fault and the request log. */
   clear(): void
   stop(): Promise<void>
@@ -137,24 +142,20 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = []
   const rewrites = new Map<string, Rewrite>()
   const throttles = new Map<string, number>()
-  const resets = new Map<string, number>()
+  const resets = new Map<string, { after: number; match?: string }>()
   const sockets = new Set<Socket>()
 
-  function takeRewrite(action: string): Rewrite | undefined {
+  const matches = (match: string | undefined, url: string, body: string) =>
+    match === undefined || url.includes(match) || body.includes(match)
+
+  function activeRewrite(action: string, url: string, body: string): Rewrite | undefined {
     const rule = rewrites.get(action)
     if (!rule) return undefined
-    if (Date.now() > rule.until) {
+    if (Date.now() > rule.until || (rule.times !== undefined && rule.times <= 0)) {
       rewrites.delete(action)
       return undefined
     }
-    if (rule.times !== undefined) {
-      if (rule.times <= 0) {
-        rewrites.delete(action)
-        return undefined
-      }
-      rule.times--
-    }
-    return rule
+    return matches(rule.match, url, body) ? rule : undefined
   }
 
   const server = createServer((req, res) => {
@@ -166,15 +167,16 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       const entry: ProxiedRequest = { action, method: req.method ?? 'GET', path: req.url ?? '/' }
       requests.push(entry)
 
-      const left = resets.get(action)
-      if (left !== undefined) {
-        if (left <= 0) {
+      const bodyText = body.toString('utf8')
+      const reset = resets.get(action)
+      if (reset && matches(reset.match, entry.path, bodyText)) {
+        if (reset.after <= 0) {
           resets.delete(action)
           entry.fault = 'reset'
           req.socket.resetAndDestroy()
           return
         }
-        resets.set(action, left - 1)
+        reset.after--
       }
       const throttlesLeft = throttles.get(action) ?? 0
       if (throttlesLeft > 0) {
@@ -183,8 +185,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         throttled(req, res)
         return
       }
-      const rewrite = takeRewrite(action)
-      if (rewrite) entry.fault = 'rewrite'
+      const rewrite = activeRewrite(action, entry.path, bodyText)
 
       const headers: string[] = []
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -202,11 +203,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           const parts: Buffer[] = []
           up.on('data', (c: Buffer) => parts.push(c))
           up.on('end', () => {
-            const text = rewriteXmlStatus(
-              Buffer.concat(parts).toString('utf8'),
-              rewrite.status,
-              rewrite.percentProgress,
-            )
+            const original = Buffer.concat(parts).toString('utf8')
+            const text = rewriteXmlStatus(original, rewrite.status, rewrite.percentProgress)
+            if (text !== original) {
+              entry.fault = 'rewrite'
+              if (rewrite.times !== undefined) rewrite.times--
+            }
             const raw: string[] = []
             for (let i = 0; i < up.rawHeaders.length; i += 2) {
               const name = up.rawHeaders[i]!.toLowerCase()
@@ -246,7 +248,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       throttles.set(action, times)
     },
     resetOnce(action, options = {}) {
-      resets.set(action, options.after ?? 0)
+      resets.set(action, {
+        after: options.after ?? 0,
+        ...(options.match === undefined ? {} : { match: options.match }),
+      })
     },
     clear() {
       rewrites.clear()
