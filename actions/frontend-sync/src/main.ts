@@ -152,7 +152,10 @@ export async function run(
     : []
   if (!inputs.distributionId) result.invalidationNote = 'no distribution-id'
   else if (inputs.invalidate === 'none') result.invalidationNote = 'invalidate: none'
-  else if (paths.length === 0) result.invalidationNote = 'nothing changed'
+  else if (paths.length === 0) {
+    result.invalidationNote =
+      plan.uploads.length > 0 ? 'only new files: none of them can be cached yet' : 'nothing changed'
+  }
 
   if (inputs.dryRun) {
     await log.group('Dry run: the plan (nothing is written)', async () => {
