@@ -1,0 +1,134 @@
+// The bundled action, run as the runner runs it, against a real PostgreSQL 15.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort, type Postgres, runBundle, startPostgres, tempDir } from '@deploy-actions/testbed'
+import pg from 'pg'
+
+let server: Postgres
+let work: string
+
+beforeAll(async () => {
+  server = await startPostgres()
+  work = tempDir('flyway-action')
+})
+
+afterAll(async () => {
+  await server?.stop()
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+let n = 0
+function migrations(files: Record<string, string>): string {
+  const dir = join(work, `case${++n}`, 'db', 'migration')
+  mkdirSync(dir, { recursive: true })
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql)
+  return join(work, `case${n}`)
+}
+
+async function rows(url: string, sql: string): Promise<unknown[]> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    return (await c.query(sql)).rows
+  } finally {
+    await c.end()
+  }
+}
+
+describe('flyway-migrate bundle', () => {
+  test('migrate: applies, sets outputs, writes info before/after to the summary and a JSON report', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({
+      'V1__create_accounts.sql': 'CREATE TABLE accounts (id int PRIMARY KEY, owner text);\n',
+      'V2__seed.sql': "INSERT INTO accounts VALUES (1, '${owner}');\n",
+      'R__views.sql': 'CREATE OR REPLACE VIEW owners AS SELECT owner FROM accounts;\n',
+      'U2__undo_seed.sql': 'DELETE FROM accounts;\n',
+    })
+    const r = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: db.jdbcUrl.replace(/\?.*$/, ''), placeholders: 'owner=ann' },
+      env: { FLYWAY_USER: 'postgres', FLYWAY_PASSWORD: 'not-used-by-trust-auth' },
+    })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('::add-mask::not-used-by-trust-auth')
+    expect(r.stdout).toMatch(/U2__undo_seed\.sql: ignored/)
+    expect(r.outputs).toMatchObject({ applied: '3', pending: '0', 'schema-version': '2' })
+    const report = JSON.parse(readFileSync(r.outputs.report!, 'utf8'))
+    expect(report.applied.map((a: { script: string }) => a.script)).toEqual([
+      'V1__create_accounts.sql',
+      'V2__seed.sql',
+      'R__views.sql',
+    ])
+    expect(r.summary).toContain('flyway-migrate: migrate succeeded')
+    expect(r.summary).toContain('### Info before')
+    expect(r.summary).toContain('### Info after')
+    expect(r.summary).toMatch(/\| Versioned \| 2 \| seed \| SQL \| \d{4}-\d\d-\d\d [\d:]+ \| Success \|/)
+    expect(await rows(db.url, 'SELECT owner FROM owners')).toEqual([{ owner: 'ann' }])
+
+    // Re-run: safe, nothing applied.
+    const again = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl } })
+    expect(again.code).toBe(0)
+    expect(again.outputs).toMatchObject({ applied: '0', pending: '0', 'schema-version': '2' })
+  })
+
+  test('a failing migration is an annotation on its file and line, and the outputs are still set', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({
+      'V1__ok.sql': 'CREATE TABLE ok (id int);\n',
+      'V2__bad.sql': 'CREATE TABLE t2 (id int);\n\nSELECT no_such_column FROM ok;\n',
+    })
+    const r = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: `postgres://postgres@127.0.0.1:${server.port}/${db.name}` },
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(
+      /::error title=Migration failed,file=db\/migration\/V2__bad\.sql,line=3::Migration V2__bad\.sql failed at line 3: column "no_such_column" does not exist/,
+    )
+    expect(r.stdout).toMatch(/::error::.*rolled back whole/)
+    expect(r.outputs).toMatchObject({ applied: '1', pending: '1', 'schema-version': '1' })
+    expect(r.summary).toContain('migrate failed')
+    expect(r.summary).toContain('`db/migration/V2__bad.sql` line 3')
+  })
+
+  test('validate names an edited file; info and dry-run change nothing', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({ 'V1__a.sql': 'CREATE TABLE a (id int);\n' })
+    expect((await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl } })).code).toBe(0)
+    writeFileSync(join(cwd, 'db/migration/V1__a.sql'), 'CREATE TABLE a (id bigint);\n')
+    writeFileSync(join(cwd, 'db/migration/V2__b.sql'), 'CREATE TABLE b (id int);\n')
+    const v = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl, command: 'validate' } })
+    expect(v.code).toBe(1)
+    expect(v.stdout).toMatch(
+      /::error title=Flyway validation,file=db\/migration\/V1__a\.sql::Migration checksum mismatch/,
+    )
+    writeFileSync(join(cwd, 'db/migration/V1__a.sql'), 'CREATE TABLE a (id int);\n')
+    const dry = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl, 'dry-run': true } })
+    expect(dry.code).toBe(0)
+    expect(dry.outputs).toMatchObject({ applied: '0', pending: '1', 'schema-version': '1' })
+    expect(dry.summary).toContain('### Would apply')
+    const info = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl, command: 'info' } })
+    expect(info.code).toBe(0)
+    expect(info.summary).toMatch(/\| Versioned \| 2 \| b \| SQL \| {2}\| Pending \|/)
+    expect(await rows(db.url, "SELECT to_regclass('b') AS b")).toEqual([{ b: null }])
+  })
+
+  test.each([
+    [{ url: 'jdbc:mysql://127.0.0.1:3306/app' }, 'url'],
+    [{ locations: 'no/such/folder' }, 'locations'],
+    [{ target: 'v2-final' }, 'target'],
+    [{ command: 'clean' }, 'command'],
+  ])('bad input %j fails before connecting, naming %s', async (inputs, name) => {
+    // Nothing listens on this port: a connection attempt would log "not ready … retrying".
+    const port = await freePort()
+    const cwd = migrations({ 'V1__a.sql': 'SELECT 1;\n' })
+    const r = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: `jdbc:postgresql://127.0.0.1:${port}/app?user=u`, ...inputs },
+    })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(new RegExp(`::error::Invalid input ${name}: `))
+    expect(r.stdout).not.toMatch(/not ready|retrying|ECONNREFUSED/)
+  })
+})
