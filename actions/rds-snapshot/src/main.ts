@@ -410,7 +410,7 @@ async function restore(ctx: Ctx): Promise<void> {
     outcome: outcome === 'reused' ? 'reused' : 'restored',
     status: restored.status,
     ...(snapshot.allocatedStorageGiB === undefined ? {} : { sizeGiB: snapshot.allocatedStorageGiB }),
-    at: iso(snapshot.createdAt),
+    at: iso(new Date(deps.clock.now())),
     durationMs: deps.clock.now() - started,
   })
   if (writerId)

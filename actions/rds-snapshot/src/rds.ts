@@ -186,7 +186,7 @@ async function waitWithProgress(
       throw error
     }
   }) as RDSClient['send']
-  const timer = setInterval(() => progress.tick(detail), Math.min(1000, wait.progressEveryMs))
+  const timer = setInterval(() => progress.tick(detail), Math.max(50, Math.min(1000, wait.progressEveryMs / 5)))
   const timedOut = () =>
     new WaitTimeoutError(`timed out after ${formatDuration(wait.timeoutMs)} waiting for ${what} (last seen: ${detail})`)
   try {

@@ -12,7 +12,7 @@ export interface ReportRow {
   outcome: Outcome
   status?: string
   sizeGiB?: number
-  /** Creation time of a snapshot (ISO), or when the step finished. */
+  /** When the snapshot or DB was created (ISO). */
   at?: string
   durationMs?: number
 }
@@ -59,7 +59,7 @@ export function renderSummary(report: Report): string {
   if (report.rows.length > 0) {
     parts.push(
       markdownTable(
-        ['What', 'Identifier', 'Result', 'Status', 'Size', 'Time', 'Took'],
+        ['What', 'Identifier', 'Result', 'Status', 'Size', 'Created', 'Took'],
         report.rows.map((r) => [
           r.what,
           `\`${r.id}\``,
