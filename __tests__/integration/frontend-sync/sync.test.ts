@@ -1,26 +1,26 @@
 // The frontend-sync bundle against moto S3 and CloudFront, through a recording proxy that sees
-// every request in arrival order (so upload order and upload counts are observed, not inferred).
+// every request in order (so upload order and upload counts are observed, not inferred).
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import {
+  type FaultProxy,
   generateSite,
   type Moto,
-  type RecordingProxy,
   removeDir,
   runBundle,
+  s3UploadedKeys,
+  startFaultProxy,
   startMoto,
-  startRecordingProxy,
   tempDir,
   touchAll,
-  uploadedKeys,
 } from '@deploy-actions/testbed'
 import { isEntryPoint } from '../../../actions/frontend-sync/src/rules.ts'
 
 let moto: Moto
-let proxy: RecordingProxy
+let proxy: FaultProxy
 let s3: S3Client
 let cloudfront: CloudFrontClient
 let distributionId: string
@@ -31,7 +31,7 @@ const BUCKET = 'www-example'
 
 beforeAll(async () => {
   moto = await startMoto()
-  proxy = await startRecordingProxy(moto.endpoint)
+  proxy = await startFaultProxy(moto.endpoint)
   const config = {
     region: 'us-east-1',
     endpoint: moto.endpoint,
@@ -82,7 +82,7 @@ function sync(inputs: Record<string, string> = {}) {
 }
 
 function deleteRequests() {
-  return proxy.requests.filter((r) => r.method === 'POST' && new URL(r.url, 'http://x').searchParams.has('delete'))
+  return proxy.requests.filter((r) => r.method === 'POST' && new URL(r.path, 'http://x').searchParams.has('delete'))
 }
 
 async function head(key: string) {
@@ -113,7 +113,7 @@ test('first sync uploads every file, assets before any HTML, service worker or m
   })
   expect(Number(run.outputs['bytes-uploaded'])).toBeGreaterThan(400_000)
 
-  const order = uploadedKeys(proxy.requests, BUCKET)
+  const order = s3UploadedKeys(proxy.requests, BUCKET)
   expect([...order].sort()).toEqual(paths)
   const lastAsset = Math.max(...order.map((k, i) => (isEntryPoint(k) ? -1 : i)))
   const firstEntry = order.findIndex((k) => isEntryPoint(k))
@@ -167,7 +167,7 @@ test('a fresh checkout (every mtime new) re-syncs nothing', async () => {
     'bytes-uploaded': '0',
     'paths-invalidated': '0',
   })
-  expect(uploadedKeys(proxy.requests, BUCKET)).toEqual([])
+  expect(s3UploadedKeys(proxy.requests, BUCKET)).toEqual([])
   expect(proxy.requests.filter((r) => r.method !== 'GET')).toEqual([]) // listing only: no HEAD, no write
   expect(run.stdout).toContain('already matches')
 })
@@ -186,14 +186,14 @@ test('changing 3 files and deleting 2 uploads, deletes and invalidates exactly t
     unchanged: String(paths.length - 5),
     'paths-invalidated': '7',
   })
-  expect(uploadedKeys(proxy.requests, BUCKET).sort()).toEqual([
+  expect(s3UploadedKeys(proxy.requests, BUCKET).sort()).toEqual([
     'assets/img/1/image-11.png',
     'docs/section-2/page-4/index.html',
     'robots.txt',
   ])
-  const lastPut = Math.max(...proxy.requests.filter((r) => r.method === 'PUT').map((r) => r.seq))
+  const lastPut = proxy.requests.findLastIndex((r) => r.method === 'PUT')
   expect(deleteRequests()).toHaveLength(1)
-  expect(deleteRequests()[0]!.seq).toBeGreaterThan(lastPut)
+  expect(proxy.requests.indexOf(deleteRequests()[0]!)).toBeGreaterThan(lastPut)
   await expect(head('docs/section-9/page-9/index.html')).rejects.toThrow()
   await expect(head('assets/fonts/inter.woff2')).rejects.toThrow()
   expect(await head('robots.txt')).toMatchObject({
@@ -238,13 +238,13 @@ test('a large file goes up in parts and is later recognised by its stored SHA-25
   let run = await sync({ 'distribution-id': '' })
   expect(run.code).toBe(0)
   expect(run.outputs).toMatchObject({ uploaded: '2' }) // intro.mp4 and the draft index.html
-  expect(proxy.requests.filter((r) => r.url.includes('partNumber=')).length).toBe(2)
+  expect(proxy.requests.filter((r) => r.path.includes('partNumber=')).length).toBe(2)
   expect((await head('media/intro.mp4')).ETag).toMatch(/-2"$/)
 
   touchAll(site)
   run = await sync({ 'distribution-id': '' })
   expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0' })
-  expect(proxy.requests.filter((r) => r.method === 'HEAD').map((r) => r.url)).toEqual([`/${BUCKET}/media/intro.mp4`])
+  expect(proxy.requests.filter((r) => r.method === 'HEAD').map((r) => r.path)).toEqual([`/${BUCKET}/media/intro.mp4`])
 })
 
 test('an empty source with delete: true is refused and says so, before any request', async () => {

@@ -86,3 +86,20 @@ export function touchAll(dir: string, when: Date = new Date()): number {
   }
   return n
 }
+
+/**
+ * The object keys written, in arrival order, from a proxy's request log of path-style S3 calls
+ * (`/bucket/key`): each PutObject, and each CreateMultipartUpload (one per multipart object).
+ */
+export function s3UploadedKeys(requests: ReadonlyArray<{ method: string; path: string }>, bucket: string): string[] {
+  const keys: string[] = []
+  for (const r of requests) {
+    const u = new URL(r.path, 'http://x')
+    if (!u.pathname.startsWith(`/${bucket}/`)) continue
+    const key = decodeURIComponent(u.pathname.slice(bucket.length + 2))
+    const multipartStart = r.method === 'POST' && u.searchParams.has('uploads')
+    const put = r.method === 'PUT' && !u.searchParams.has('partNumber') && !u.searchParams.has('uploadId')
+    if (put || multipartStart) keys.push(key)
+  }
+  return keys
+}
