@@ -58,6 +58,10 @@ function handle(req: IncomingMessage, res: ServerResponse) {
     case 'down':
       json(res, 503, { status: 'DOWN', id })
       return
+    case 'moved':
+      res.writeHead(301, { location: '/ok' })
+      res.end()
+      return
     case 'echo': // reflects the Authorization header back, as httpbin does
       res.end(`you sent authorization=${req.headers.authorization ?? ''}`)
       return
@@ -126,7 +130,7 @@ test('503 twice, then 200: passes on the third attempt', async () => {
   const run = await smoke({ urls: `${base}/flaky/a` })
   expect(run.code).toBe(0)
   expect(report(run).checks[0]).toMatchObject({ result: 'passed', attempts: 3, status: 200 })
-  expect(run.stdout).toContain('attempt 1: HTTP 503 (expected 200-299)')
+  expect(run.stdout).toContain('attempt 1: HTTP 503 (expected 200-299): {"status":"DOWN"}')
   expect(seen.filter((s) => s.path === '/flaky/a')).toHaveLength(3)
 })
 
@@ -179,6 +183,14 @@ test('never healthy: fails by the deadline, the reason in the summary, result=fa
   const r = report(run)
   expect(r).toMatchObject({ result: 'failure', passed: 0, failed: 1 })
   expect(r.durationMs).toBeLessThanOrEqual(3000 + 1000)
+})
+
+test('a redirect is followed, unless a 3xx is what the check expects', async () => {
+  const run = await smoke({
+    checks: `- name: followed\n  url: ${base}/moved\n  expect: {body: ok}\n- name: seen\n  url: ${base}/moved\n  expect: {status: 301}`,
+  })
+  expect(run.code).toBe(0)
+  expect(report(run).checks.map((c: { status: number }) => c.status)).toEqual([200, 301])
 })
 
 test('consecutive-successes: a passing check is asked that many times', async () => {

@@ -5,6 +5,7 @@ import {
   checksFromYaml,
   type Expectation,
   evaluate,
+  expectsRedirect,
   jsonEquals,
   parseRegex,
   printableHeaders,
@@ -252,10 +253,20 @@ test.each([
     'status checked first',
     expectation({ json: [json('$.status', 'UP')] }),
     { status: 500, body: '{"status":"UP"}', latencyMs: 1 },
-    { ok: false, kind: 'status', reason: 'HTTP 500 (expected 200-299)' },
+    { ok: false, kind: 'status', reason: 'HTTP 500 (expected 200-299): {"status":"UP"}' },
   ],
 ])('evaluate: %s', (_, exp, obs, verdict) => {
   expect(evaluate(exp, obs)).toEqual(verdict)
+})
+
+test.each([
+  ['200-299', false],
+  ['200,301', true],
+  ['300-399', true],
+  ['100-599', true],
+  ['400-404', false],
+])('expect-status %s sees redirects itself: %s', (set, manual) => {
+  expect(expectsRedirect(expectation({ status: parseStatusSet('x', set) }))).toBe(manual)
 })
 
 test.each([

@@ -236,6 +236,11 @@ function setHeader(headers: Record<string, string>, name: string, value: string)
   headers[name] = value
 }
 
+/** A check that expects a 3xx sees the redirect itself; any other follows it. */
+export function expectsRedirect(expect: Expectation): boolean {
+  return expect.status.some(([lo, hi]) => lo <= 399 && hi >= 300)
+}
+
 /** Makes names unique (`name #2`), so the summary and report can be read by name. */
 export function uniqueNames(checks: Check[]): Check[] {
   const seen = new Map<string, number>()
@@ -259,7 +264,12 @@ export type Verdict = { ok: true } | { ok: false; kind: 'status' | 'json' | 'bod
 
 export function evaluate(expect: Expectation, obs: Observation): Verdict {
   if (!statusMatches(expect.status, obs.status)) {
-    return { ok: false, kind: 'status', reason: `HTTP ${obs.status} (expected ${formatStatusSet(expect.status)})` }
+    const body = obs.body.trim() ? `: ${snippet(obs.body, 80)}` : ''
+    return {
+      ok: false,
+      kind: 'status',
+      reason: `HTTP ${obs.status} (expected ${formatStatusSet(expect.status)})${body}`,
+    }
   }
   if (expect.json.length > 0) {
     let doc: unknown

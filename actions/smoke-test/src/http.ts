@@ -1,6 +1,6 @@
 // One smoke request with native fetch: per-request timeout, body read (bounded), verdict.
 import { errorCode, formatDuration } from '@deploy-actions/kit'
-import { type Check, evaluate } from './checks.ts'
+import { type Check, evaluate, expectsRedirect } from './checks.ts'
 import type { Attempt, Probe } from './schedule.ts'
 
 /** Bodies are read up to this size for the expectations; the rest is discarded. */
@@ -20,7 +20,7 @@ export function httpProbe(fetchFn: typeof fetch = fetch, now: () => number = () 
         method: check.method,
         headers: check.headers,
         ...(check.body === undefined ? {} : { body: check.body }),
-        redirect: 'follow',
+        redirect: expectsRedirect(check.expect) ? 'manual' : 'follow',
         signal: controller.signal,
       })
       const body = check.method === 'HEAD' ? '' : await readBody(res)
