@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { type Clock, ConfigurationError, DeployError, recordingLogger } from '@deploy-actions/kit'
+import { ConfigurationError, DeployError, recordingLogger, steppingClock } from '@deploy-actions/kit'
 import type { Inputs } from '../../../actions/frontend-sync/src/inputs.ts'
 import { newResult, run } from '../../../actions/frontend-sync/src/main.ts'
 import type { RemoteObject } from '../../../actions/frontend-sync/src/plan.ts'
@@ -75,18 +75,7 @@ function fakeCloudFront(throttles = 0) {
   return { port, created }
 }
 
-function fakeClock(): Clock & { slept: number[] } {
-  let t = 0
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms)
-      t += ms
-    },
-  }
-}
+const fakeClock = () => steppingClock()
 
 let dir: string
 beforeEach(() => {
