@@ -17,6 +17,7 @@ export interface EventInput {
 }
 
 const EVENTS = resourceByKind('Event')
+let sequence = 0
 
 export function recordEvent(api: Api, input: EventInput): void {
   const { involved } = input
@@ -50,7 +51,8 @@ export function recordEvent(api: Api, input: EventInput): void {
   if (input.fieldPath) involvedObject.fieldPath = input.fieldPath
   const source: KObj = { component: input.component }
   if (input.host) source.host = input.host
-  const nanos = BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000))
+  // Names end in the creation time in hex nanoseconds; a counter keeps them ordered within a millisecond.
+  const nanos = BigInt(Date.now()) * 1_000_000n + BigInt(sequence++ % 1_000_000)
   api.store.create(EVENTS, {
     metadata: { name: `${involved.metadata.name}.${nanos.toString(16)}`, namespace },
     involvedObject,

@@ -4,6 +4,7 @@
 //   *-oom        the same, terminated with reason OOMKilled (exit code 137)
 //   *-missing    the pull fails: ErrImagePull, then ImagePullBackOff
 // Pods of Jobs (restartPolicy Never/OnFailure) run to completion after the ready delay.
+import { createHash } from 'node:crypto'
 import type { Api } from './api.ts'
 import { NODE_NAME, recordEvent } from './events.ts'
 import { resourceByKind } from './resources.ts'
@@ -365,7 +366,10 @@ export class Kubelet {
       ready,
       restartCount: c.restarts,
       image: specContainer?.image ?? c.image,
-      imageID: c.mode === 'missing' ? '' : `${ref.replace(/:[^:/]+$/, '')}@sha256:${hashOf(c.image)}`,
+      imageID:
+        c.mode === 'missing'
+          ? ''
+          : `${ref.replace(/:[^:/]+$/, '')}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
       started: c.phase === 'running',
     }
     if (c.phase !== 'creating' && c.mode !== 'missing') out.containerID = c.containerId
@@ -435,10 +439,4 @@ export class Kubelet {
     fresh.status = status
     this.api.store.update(PODS, fresh, { statusOnly: true })
   }
-}
-
-function hashOf(text: string): string {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return h.toString(16).padStart(8, '0').repeat(8)
 }

@@ -7,10 +7,7 @@ export function scaledValue(value: IntOrString | undefined, total: number, round
   if (value === undefined || value === null) return 0
   if (typeof value === 'number') return value
   const m = /^(\d+)%$/.exec(value)
-  if (!m) {
-    if (/^\d+$/.test(value)) return Number(value)
-    throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`)
-  }
+  if (!m) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`)
   const scaled = (Number(m[1]) * total) / 100
   return roundUp ? Math.ceil(scaled) : Math.floor(scaled)
 }

@@ -65,6 +65,8 @@ export function parseLabelSelector(text: string | null | undefined): Selector {
     if (i < s.length) {
       if (s[i] !== ',') throw badRequest(`unable to parse requirement: unexpected "${s.slice(i)}" in "${s}"`)
       i++
+      if (s.slice(i).trim() === '')
+        throw badRequest(`unable to parse requirement: found '', expected: identifier in "${s}"`)
     }
   }
   return out

@@ -38,6 +38,10 @@ export function humanDuration(ms: number): string {
     return h === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${h}h`
   }
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`
+  if (hours < 24 * 365 * 8) {
+    const dy = Math.floor(hours / 24) % 365
+    return dy === 0 ? `${Math.floor(hours / 24 / 365)}y` : `${Math.floor(hours / 24 / 365)}y${dy}d`
+  }
   return `${Math.floor(hours / 24 / 365)}y`
 }
 
