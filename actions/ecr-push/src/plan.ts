@@ -233,5 +233,5 @@ export function summaryMarkdown(r: PushReport): string {
     rows.push(['Scan', `${r.scan.status}: ${formatCounts(r.scan.counts)} (${verdict})`])
   }
   const title = r.mode === 'promote' ? 'ECR promotion (manifest copy, no rebuild)' : 'ECR push'
-  return `### ${title}\n\n${markdownTable(['', ''], rows)}\n`
+  return `### ${title}\n\n${markdownTable(['', 'Value'], rows)}\n`
 }
