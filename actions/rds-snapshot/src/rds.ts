@@ -252,11 +252,14 @@ export function sdkRdsPort(client: RDSClient): RdsPort {
   async function listSnapshots(kind: DbKind, dbId: string, withSharing = false): Promise<SnapshotInfo[]> {
     const all: SnapshotInfo[] = []
     if (kind === 'instance') {
-      for await (const page of paginateDescribeDBSnapshots({ client }, { DBInstanceIdentifier: dbId })) {
+      for await (const page of paginateDescribeDBSnapshots({ client, pageSize: 100 }, { DBInstanceIdentifier: dbId })) {
         for (const s of page.DBSnapshots ?? []) all.push(snapshotInfo(s))
       }
     } else {
-      for await (const page of paginateDescribeDBClusterSnapshots({ client }, { DBClusterIdentifier: dbId })) {
+      for await (const page of paginateDescribeDBClusterSnapshots(
+        { client, pageSize: 100 },
+        { DBClusterIdentifier: dbId },
+      )) {
         for (const s of page.DBClusterSnapshots ?? []) all.push(clusterSnapshotInfo(s))
       }
     }
