@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { newReport, parseDatabaseUrl, parseVersion, runCommand, scanLocations } from '@deploy-actions/flyway'
+import { engineOptions, newReport, parseDatabaseUrl, runCommand, scanLocations } from '@deploy-actions/flyway'
 import { consoleLogger, type Logger } from '@deploy-actions/kit'
 import { startPostgres, tempDir } from '@deploy-actions/testbed'
 
@@ -83,17 +83,7 @@ try {
         const report = newReport('migrate', false)
         await runCommand(
           'migrate',
-          {
-            connection: parseDatabaseUrl(`${a.jdbcUrl}&sslmode=disable`),
-            schemas: ['public'],
-            table: 'flyway_schema_history',
-            baselineVersion: parseVersion('1')!,
-            baselineOnMigrate: false,
-            outOfOrder: false,
-            placeholders: {},
-            dryRun: false,
-            log: quiet,
-          },
+          engineOptions({ connection: parseDatabaseUrl(`${a.jdbcUrl}&sslmode=disable`), log: quiet }),
           scanLocations([migDir]).migrations,
           report,
         )

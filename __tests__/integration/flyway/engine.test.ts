@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import {
   type Command,
   type EngineOptions,
+  engineOptions,
   flywayChecksum,
   MigrationError,
   newReport,
@@ -58,19 +59,12 @@ async function fixture(): Promise<Fixture> {
     remove: (name) => rmSync(join(dir, name)),
     async run(command, over = {}) {
       const report = newReport(command, over.dryRun ?? false)
-      const options: EngineOptions = {
+      const options = engineOptions({
         connection: parseDatabaseUrl(`${db.jdbcUrl}&sslmode=disable`),
-        schemas: ['public'],
-        table: 'flyway_schema_history',
-        baselineVersion: parseVersion('1')!,
-        baselineOnMigrate: false,
-        outOfOrder: false,
-        placeholders: {},
-        dryRun: false,
         log: recordingLogger(),
         connectTimeoutMs: 5000,
         ...over,
-      }
+      })
       await runCommand(command, options, scanLocations([dir]).migrations, report)
       return report
     },
@@ -240,17 +234,7 @@ describe('flyway engine on PostgreSQL 15', () => {
     const e = await failure(
       runCommand(
         'migrate',
-        {
-          connection: parseDatabaseUrl(f.url),
-          schemas: ['public'],
-          table: 'flyway_schema_history',
-          baselineVersion: parseVersion('1')!,
-          baselineOnMigrate: false,
-          outOfOrder: false,
-          placeholders: {},
-          dryRun: false,
-          log: recordingLogger(),
-        },
+        engineOptions({ connection: parseDatabaseUrl(f.url), log: recordingLogger() }),
         scanLocations([f.dir]).migrations,
         report,
       ),
@@ -457,18 +441,11 @@ describe('flyway engine on PostgreSQL 15', () => {
       const report = newReport('migrate', false)
       await runCommand(
         'migrate',
-        {
+        engineOptions({
           connection: parseDatabaseUrl(`jdbc:postgresql://127.0.0.1:${port}/postgres?user=postgres&sslmode=disable`),
-          schemas: ['public'],
-          table: 'flyway_schema_history',
-          baselineVersion: parseVersion('1')!,
-          baselineOnMigrate: false,
-          outOfOrder: false,
-          placeholders: {},
-          dryRun: false,
           log,
           connectTimeoutMs: 30_000,
-        },
+        }),
         scanLocations([dir]).migrations,
         report,
       )

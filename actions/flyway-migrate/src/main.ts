@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  engineOptions,
   MigrationError,
   type Report,
   readLocations,
@@ -48,7 +49,7 @@ export async function run(inputs: Inputs, deps: Deps, report: Report): Promise<v
     await log.group(`flyway ${inputs.command}${inputs.dryRun ? ' (dry run)' : ''} on ${inputs.displayUrl}`, () =>
       runCommand(
         inputs.command,
-        {
+        engineOptions({
           connection: inputs.connection,
           schemas: inputs.schemas,
           table: inputs.table,
@@ -62,7 +63,7 @@ export async function run(inputs: Inputs, deps: Deps, report: Report): Promise<v
           ...(deps.clock ? { clock: deps.clock } : {}),
           ...(deps.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.connectTimeoutMs } : {}),
           ...(deps.lockTimeoutMs !== undefined ? { lockTimeoutMs: deps.lockTimeoutMs } : {}),
-        },
+        }),
         scan.migrations,
         report,
       ),

@@ -51,6 +51,22 @@ export interface EngineOptions {
   lockTimeoutMs?: number
 }
 
+/** Options with Flyway's defaults (schema public, table flyway_schema_history, baseline 1, …). */
+export function engineOptions(
+  given: Pick<EngineOptions, 'connection' | 'log'> & Partial<EngineOptions>,
+): EngineOptions {
+  return {
+    schemas: ['public'],
+    table: 'flyway_schema_history',
+    baselineVersion: { text: '1', parts: [1n] },
+    baselineOnMigrate: false,
+    outOfOrder: false,
+    placeholders: {},
+    dryRun: false,
+    ...given,
+  }
+}
+
 export interface AppliedMigrationReport {
   version: string
   description: string
@@ -540,37 +556,37 @@ export class Engine {
       : `${m.script} rolled back whole, history unchanged for it; ${before}`
   }
 
+  /** The history row parameters of a SQL migration run. */
+  private migrationRow(m: ResolvedMigration, ms: number, success: boolean): unknown[] {
+    const values = {
+      version: m.version?.text ?? null,
+      description: m.description,
+      type: 'SQL',
+      script: m.script,
+      checksum: m.checksum,
+    }
+    return this.rowParams({ ...values, ms, success })
+  }
+
   private async apply(m: ResolvedMigration): Promise<void> {
     const clock = this.options.clock ?? realClock
     const s = this.session!
     const c = this.client
     const sql = this.sqlOf(m)
     const mode = transactionMode(sql, s.serverVersionNum)
-    const version = m.version?.text ?? null
+    const insert = insertRowSql(this.schema, this.options.table)
     this.options.log.info(`Migrating ${this.label(m)}${mode.transactional ? '' : ' [non-transactional]'}`)
     const started = clock.now()
     if (mode.transactional) {
+      // Two round trips: BEGIN + the whole script as one simple query, then the history row
+      // (values inlined, as a multi-statement query takes no parameters) + COMMIT.
       let ranScript = false
       try {
         await c.query(`BEGIN;\n${sql}`)
         ranScript = true
         const ms = clock.now() - started
-        await c.query(
-          `${insertRowSql(this.schema, this.options.table).replace(/\$(\d)/g, (_, i) =>
-            literal(
-              c,
-              this.rowParams({
-                version,
-                description: m.description,
-                type: 'SQL',
-                script: m.script,
-                checksum: m.checksum,
-                ms,
-                success: true,
-              })[Number(i) - 1],
-            ),
-          )};\nCOMMIT`,
-        )
+        const params = this.migrationRow(m, ms, true)
+        await c.query(`${insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))};\nCOMMIT`)
         this.record(m, ms, true)
       } catch (error) {
         await c.query('ROLLBACK').catch(() => {})
@@ -583,38 +599,14 @@ export class Engine {
       try {
         await c.query(st.text)
       } catch (error) {
-        const ms = clock.now() - started
-        await c
-          .query(
-            insertRowSql(this.schema, this.options.table),
-            this.rowParams({
-              version,
-              description: m.description,
-              type: 'SQL',
-              script: m.script,
-              checksum: m.checksum,
-              ms,
-              success: false,
-            }),
-          )
-          .catch(() => {})
+        // As Flyway does outside a transaction: the failure is recorded (success = false).
+        await c.query(insert, this.migrationRow(m, clock.now() - started, false)).catch(() => {})
         const line = positionLine(error as PgError, sql, st) ?? st.line
         throw this.failure(m, error as PgError, line, true)
       }
     }
     const ms = clock.now() - started
-    await c.query(
-      insertRowSql(this.schema, this.options.table),
-      this.rowParams({
-        version,
-        description: m.description,
-        type: 'SQL',
-        script: m.script,
-        checksum: m.checksum,
-        ms,
-        success: true,
-      }),
-    )
+    await c.query(insert, this.migrationRow(m, ms, true))
     this.record(m, ms, false)
   }
 

@@ -232,16 +232,7 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
     if (m.kind !== 'versioned') continue
     const v = m.version!
     if (appliedVersions.has(key(v))) continue
-    const row: InfoRow = {
-      category: 'Versioned',
-      version: v.text,
-      description: m.description,
-      type: 'SQL',
-      script: m.script,
-      installedOn: '',
-      state: 'Pending',
-      file: m.file,
-    }
+    const row = unappliedRow(m)
     if (baseline && compareVersions(v, baseline) <= 0) row.state = 'Below Baseline'
     else if (options.target && compareVersions(v, options.target) > 0) row.state = 'Above Target'
     else if (current && compareVersions(v, current) < 0 && !options.outOfOrder) {
@@ -257,22 +248,29 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
     const last = latestRepeatable.get(m.description)
     if (last?.success && last.checksum === m.checksum) continue
     pending.push(m)
-    info.push({
-      category: 'Repeatable',
-      version: '',
-      description: m.description,
-      type: 'SQL',
-      script: m.script,
-      installedOn: '',
-      state: 'Pending',
-      file: m.file,
-    })
+    info.push(unappliedRow(m))
   }
 
   const plan: Plan = { info, pending, errors, mismatched, missing }
   if (current) plan.currentVersion = current.text
   if (baseline) plan.baselineVersion = baseline.text
   return plan
+}
+
+/** The info row of a file not applied yet (its state refined by the caller). */
+function unappliedRow(m: ResolvedMigration): InfoRow {
+  const category = m.kind === 'versioned' ? 'Versioned' : 'Repeatable'
+  const version = m.version?.text ?? ''
+  return {
+    category,
+    version,
+    description: m.description,
+    type: 'SQL',
+    script: m.script,
+    installedOn: '',
+    state: 'Pending',
+    file: m.file,
+  }
 }
 
 /** Counts of each state, for one-line logs ("3 Success, 2 Pending"). */
