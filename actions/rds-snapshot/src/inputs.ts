@@ -1,6 +1,6 @@
 // The only reader of the action's inputs. parseInputs is pure (tables of good and bad inputs in
 // the unit tests); readInputs feeds it from the runner.
-import * as core from '@actions/core'
+
 import { resolveRegion } from '@deploy-actions/aws'
 import {
   ConfigurationError,
@@ -13,6 +13,7 @@ import {
   runUrl,
   versionFromRef,
 } from '@deploy-actions/kit'
+import * as runner from '@deploy-actions/kit/runtime'
 import { checkRdsIdentifier, checkUserTags, type DbRef, maxSnapshotIdLength } from './plan.ts'
 
 export const MODES = ['create', 'restore', 'prune'] as const
@@ -126,5 +127,5 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): Inputs {
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  return parseInputs((name) => core.getInput(name), env)
+  return parseInputs((name) => runner.getInput(name), env)
 }

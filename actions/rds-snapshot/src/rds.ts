@@ -47,94 +47,88 @@ function tagsOf(list: Tag[] | undefined): Record<string, string> {
   return out
 }
 
+function securityGroupIds(groups: Array<{ VpcSecurityGroupId?: string | undefined }> | undefined): string[] {
+  return (groups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []))
+}
+
 export function instanceInfo(db: DBInstance): DbInfo {
-  const info: DbInfo = {
+  return {
     kind: 'instance',
     id: db.DBInstanceIdentifier ?? '',
     arn: db.DBInstanceArn ?? '',
     status: db.DBInstanceStatus ?? 'unknown',
     engine: db.Engine ?? '',
-    securityGroupIds: (db.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+    engineVersion: db.EngineVersion,
+    clusterId: db.DBClusterIdentifier || undefined,
+    allocatedStorageGiB: db.AllocatedStorage,
+    instanceClass: db.DBInstanceClass,
+    subnetGroup: db.DBSubnetGroup?.DBSubnetGroupName,
+    securityGroupIds: securityGroupIds(db.VpcSecurityGroups),
+    parameterGroup: db.DBParameterGroups?.[0]?.DBParameterGroupName,
+    multiAz: db.MultiAZ,
+    publiclyAccessible: db.PubliclyAccessible,
+    endpoint: db.Endpoint?.Address,
+    port: db.Endpoint?.Port,
     tags: tagsOf(db.TagList),
   }
-  if (db.EngineVersion) info.engineVersion = db.EngineVersion
-  if (db.DBClusterIdentifier) info.clusterId = db.DBClusterIdentifier
-  if (db.AllocatedStorage !== undefined) info.allocatedStorageGiB = db.AllocatedStorage
-  if (db.DBInstanceClass) info.instanceClass = db.DBInstanceClass
-  if (db.DBSubnetGroup?.DBSubnetGroupName) info.subnetGroup = db.DBSubnetGroup.DBSubnetGroupName
-  const pg = db.DBParameterGroups?.[0]?.DBParameterGroupName
-  if (pg) info.parameterGroup = pg
-  if (db.MultiAZ !== undefined) info.multiAz = db.MultiAZ
-  if (db.PubliclyAccessible !== undefined) info.publiclyAccessible = db.PubliclyAccessible
-  if (db.Endpoint?.Address) info.endpoint = db.Endpoint.Address
-  if (db.Endpoint?.Port !== undefined) info.port = db.Endpoint.Port
-  return info
 }
 
 export function clusterInfo(db: DBCluster): DbInfo {
-  const info: DbInfo = {
+  return {
     kind: 'cluster',
     id: db.DBClusterIdentifier ?? '',
     arn: db.DBClusterArn ?? '',
     status: db.Status ?? 'unknown',
     engine: db.Engine ?? '',
-    securityGroupIds: (db.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : [])),
+    engineVersion: db.EngineVersion,
+    writerId: db.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier,
+    allocatedStorageGiB: db.AllocatedStorage,
+    instanceClass: db.DBClusterInstanceClass,
+    subnetGroup: db.DBSubnetGroup,
+    securityGroupIds: securityGroupIds(db.VpcSecurityGroups),
+    parameterGroup: db.DBClusterParameterGroup,
+    multiAz: db.MultiAZ,
+    publiclyAccessible: db.PubliclyAccessible,
+    endpoint: db.Endpoint,
+    port: db.Port,
     tags: tagsOf(db.TagList),
   }
-  if (db.EngineVersion) info.engineVersion = db.EngineVersion
-  const writer = db.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier
-  if (writer) info.writerId = writer
-  if (db.AllocatedStorage !== undefined) info.allocatedStorageGiB = db.AllocatedStorage
-  if (db.DBClusterInstanceClass) info.instanceClass = db.DBClusterInstanceClass
-  if (db.DBSubnetGroup) info.subnetGroup = db.DBSubnetGroup
-  if (db.DBClusterParameterGroup) info.parameterGroup = db.DBClusterParameterGroup
-  if (db.MultiAZ !== undefined) info.multiAz = db.MultiAZ
-  if (db.PubliclyAccessible !== undefined) info.publiclyAccessible = db.PubliclyAccessible
-  if (db.Endpoint) info.endpoint = db.Endpoint
-  if (db.Port !== undefined) info.port = db.Port
-  return info
+}
+
+/** The fields DB and cluster snapshots share. */
+function commonSnapshotFields(s: DBSnapshot | DBClusterSnapshot) {
+  return {
+    status: s.Status ?? 'unknown',
+    type: s.SnapshotType ?? 'manual',
+    createdAt: s.SnapshotCreateTime ? new Date(s.SnapshotCreateTime) : undefined,
+    percentProgress: s.PercentProgress,
+    allocatedStorageGiB: s.AllocatedStorage,
+    engine: s.Engine,
+    engineVersion: s.EngineVersion,
+    port: s.Port,
+    tags: tagsOf(s.TagList),
+    sharedWith: [],
+  }
 }
 
 export function snapshotInfo(s: DBSnapshot): SnapshotInfo {
-  return withOptional(
-    {
-      kind: 'instance',
-      id: s.DBSnapshotIdentifier ?? '',
-      arn: s.DBSnapshotArn ?? '',
-      dbId: s.DBInstanceIdentifier ?? '',
-      status: s.Status ?? 'unknown',
-      type: s.SnapshotType ?? 'manual',
-      tags: tagsOf(s.TagList),
-      sharedWith: [],
-    },
-    s,
-  )
+  return {
+    kind: 'instance',
+    id: s.DBSnapshotIdentifier ?? '',
+    arn: s.DBSnapshotArn ?? '',
+    dbId: s.DBInstanceIdentifier ?? '',
+    ...commonSnapshotFields(s),
+  }
 }
 
 export function clusterSnapshotInfo(s: DBClusterSnapshot): SnapshotInfo {
-  return withOptional(
-    {
-      kind: 'cluster',
-      id: s.DBClusterSnapshotIdentifier ?? '',
-      arn: s.DBClusterSnapshotArn ?? '',
-      dbId: s.DBClusterIdentifier ?? '',
-      status: s.Status ?? 'unknown',
-      type: s.SnapshotType ?? 'manual',
-      tags: tagsOf(s.TagList),
-      sharedWith: [],
-    },
-    s,
-  )
-}
-
-function withOptional(info: SnapshotInfo, s: DBSnapshot | DBClusterSnapshot): SnapshotInfo {
-  if (s.SnapshotCreateTime) info.createdAt = new Date(s.SnapshotCreateTime)
-  if (s.PercentProgress !== undefined) info.percentProgress = s.PercentProgress
-  if (s.AllocatedStorage !== undefined) info.allocatedStorageGiB = s.AllocatedStorage
-  if (s.Engine) info.engine = s.Engine
-  if (s.EngineVersion) info.engineVersion = s.EngineVersion
-  if (s.Port !== undefined) info.port = s.Port
-  return info
+  return {
+    kind: 'cluster',
+    id: s.DBClusterSnapshotIdentifier ?? '',
+    arn: s.DBClusterSnapshotArn ?? '',
+    dbId: s.DBClusterIdentifier ?? '',
+    ...commonSnapshotFields(s),
+  }
 }
 
 /** `creating, 45%` from a describe response, for progress lines. */
