@@ -41,7 +41,7 @@ describe('JSON merge patch (RFC 7386)', () => {
       (o: KObj) => o.spec.template.spec.containers.length === 1 && o.spec.template.spec.containers[0].env === undefined,
     ],
   ])('%s', (_name, patch, check) => {
-    expect(check(jsonMergePatch(deployment, patch))).toBe(true)
+    expect(check(jsonMergePatch(deployment, patch) as KObj)).toBe(true)
   })
 
   test('does not modify the original', () => {
@@ -52,10 +52,10 @@ describe('JSON merge patch (RFC 7386)', () => {
 
 describe('JSON patch (RFC 6902)', () => {
   test('kubectl rollout undo: replace /spec/template and /metadata/annotations', () => {
-    const out: KObj = jsonPatch(deployment, [
+    const out = jsonPatch(deployment, [
       { op: 'replace', path: '/spec/template', value: { spec: { containers: [{ name: 'app', image: 'app:0' }] } } },
       { op: 'replace', path: '/metadata/annotations', value: { c: '3' } },
-    ])
+    ]) as KObj
     expect(out.spec.template.spec.containers).toEqual([{ name: 'app', image: 'app:0' }])
     expect(out.metadata.annotations).toEqual({ c: '3' })
   })
@@ -95,7 +95,7 @@ describe('JSON patch (RFC 6902)', () => {
       (o: KObj) => o.spec.replicas === 4,
     ],
   ])('%j', (ops, check) => {
-    expect(check(jsonPatch(deployment, ops))).toBe(true)
+    expect(check(jsonPatch(deployment, ops) as KObj)).toBe(true)
   })
 
   test.each([
@@ -117,7 +117,7 @@ describe('JSON patch (RFC 6902)', () => {
 
 describe('strategic merge patch', () => {
   test('kubectl set image: containers merge by name, other containers and fields stay', () => {
-    const out: KObj = strategicMergePatch(deployment, {
+    const out = strategicMergePatch(deployment, {
       spec: {
         template: {
           spec: {
@@ -127,7 +127,7 @@ describe('strategic merge patch', () => {
           },
         },
       },
-    })
+    }) as KObj
     const [app, sidecar] = out.spec.template.spec.containers
     expect(app).toMatchObject({ name: 'app', image: 'app:2', ports: [{ containerPort: 80 }] })
     expect(app.env).toHaveLength(2)
@@ -135,7 +135,7 @@ describe('strategic merge patch', () => {
   })
 
   test('env merges by name; new entries are appended', () => {
-    const out: KObj = strategicMergePatch(deployment, {
+    const out = strategicMergePatch(deployment, {
       spec: {
         template: {
           spec: {
@@ -151,7 +151,7 @@ describe('strategic merge patch', () => {
           },
         },
       },
-    })
+    }) as KObj
     expect(out.spec.template.spec.containers[0].env).toEqual([
       { name: 'A', value: '1' },
       { name: 'B', value: 'two' },
@@ -160,55 +160,55 @@ describe('strategic merge patch', () => {
   })
 
   test('container ports merge by containerPort, Service ports by port', () => {
-    const c: KObj = strategicMergePatch(deployment, {
+    const c = strategicMergePatch(deployment, {
       spec: { template: { spec: { containers: [{ name: 'app', ports: [{ containerPort: 443 }] }] } } },
-    })
+    }) as KObj
     expect(c.spec.template.spec.containers[0].ports.map((p: KObj) => p.containerPort)).toEqual([80, 443])
-    const svc: KObj = strategicMergePatch(
+    const svc = strategicMergePatch(
       { spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
       { spec: { ports: [{ port: 80, targetPort: 9090 }, { port: 443 }] } },
-    )
+    ) as KObj
     expect(svc.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 9090 }, { port: 443 }])
   })
 
   test('$patch: delete removes a list element by merge key', () => {
-    const out: KObj = strategicMergePatch(deployment, {
+    const out = strategicMergePatch(deployment, {
       spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } },
-    })
+    }) as KObj
     expect(out.spec.template.spec.containers.map((c: KObj) => c.name)).toEqual(['app'])
   })
 
   test('$patch: replace replaces a map', () => {
-    const out: KObj = strategicMergePatch(deployment, { metadata: { labels: { $patch: 'replace', tier: 'web' } } })
+    const out = strategicMergePatch(deployment, { metadata: { labels: { $patch: 'replace', tier: 'web' } } }) as KObj
     expect(out.metadata.labels).toEqual({ tier: 'web' })
   })
 
   test('$retainKeys drops the keys it does not list (strategy type change to Recreate)', () => {
-    const out: KObj = strategicMergePatch(deployment, {
+    const out = strategicMergePatch(deployment, {
       spec: { strategy: { $retainKeys: ['type'], type: 'Recreate', rollingUpdate: null } },
-    })
+    }) as KObj
     expect(out.spec.strategy).toEqual({ type: 'Recreate' })
   })
 
   test('$setElementOrder reorders a merged list', () => {
-    const out: KObj = strategicMergePatch(deployment, {
+    const out = strategicMergePatch(deployment, {
       spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'app' }] } } },
-    })
+    }) as KObj
     expect(out.spec.template.spec.containers.map((c: KObj) => c.name)).toEqual(['sidecar', 'app'])
   })
 
   test('null deletes; lists without a merge key are replaced; finalizers merge as a set', () => {
-    const out: KObj = strategicMergePatch(deployment, {
+    const out = strategicMergePatch(deployment, {
       metadata: { annotations: { a: null }, finalizers: ['y', 'x'] },
       spec: { template: { spec: { containers: [{ name: 'app', args: ['--a'] }] } } },
-    })
+    }) as KObj
     expect(out.metadata.annotations).toEqual({ b: '2' })
     expect(out.metadata.finalizers).toEqual(['x', 'y'])
     expect(out.spec.template.spec.containers[0].args).toEqual(['--a'])
   })
 
   test('$deleteFromPrimitiveList removes values', () => {
-    const out: KObj = strategicMergePatch(deployment, { metadata: { '$deleteFromPrimitiveList/finalizers': ['x'] } })
+    const out = strategicMergePatch(deployment, { metadata: { '$deleteFromPrimitiveList/finalizers': ['x'] } }) as KObj
     expect(out.metadata.finalizers).toEqual([])
   })
 })
