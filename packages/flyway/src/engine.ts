@@ -578,19 +578,18 @@ export class Engine {
     this.options.log.info(`Migrating ${this.label(m)}${mode.transactional ? '' : ' [non-transactional]'}`)
     const started = clock.now()
     if (mode.transactional) {
-      // Two round trips: BEGIN + the whole script as one simple query, then the history row
-      // (values inlined, as a multi-statement query takes no parameters) + COMMIT.
-      let ranScript = false
+      // One round trip: BEGIN, the whole script as one simple query, the history row and COMMIT.
+      // execution_time is measured by the server (clock_timestamp() - transaction start), values
+      // are inlined because a multi-statement query takes no parameters.
+      const params = this.migrationRow(m, 0, true)
+      params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
+      const row = insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))
       try {
-        await c.query(`BEGIN;\n${sql}`)
-        ranScript = true
-        const ms = clock.now() - started
-        const params = this.migrationRow(m, ms, true)
-        await c.query(`${insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))};\nCOMMIT`)
-        this.record(m, ms, true)
+        await c.query(`BEGIN;\n${sql}\n;${row};\nCOMMIT`)
+        this.record(m, clock.now() - started, true)
       } catch (error) {
         await c.query('ROLLBACK').catch(() => {})
-        const where = ranScript ? undefined : await this.locate(error as PgError, sql, 'BEGIN;\n'.length)
+        const where = await this.locate(error as PgError, sql, 'BEGIN;\n'.length)
         throw this.failure(m, error as PgError, where, false)
       }
       return
@@ -768,6 +767,7 @@ export class Engine {
 
 function literal(c: pg.Client, v: unknown): string {
   if (v === null || v === undefined) return 'NULL'
+  if (typeof v === 'object' && 'sql' in v) return String(v.sql)
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
   return c.escapeLiteral(String(v))
 }
