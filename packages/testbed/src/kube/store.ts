@@ -87,7 +87,14 @@ export class Store {
     if (previous) event.previous = clone(previous)
     this.history.push(event)
     if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY)
-    for (const l of [...this.listeners]) l(event)
+    for (const l of [...this.listeners]) {
+      try {
+        l(event)
+      } catch (error) {
+        // A broken watcher must not fail the write that fed it.
+        process.stderr.write(`kube simulator: watch listener failed: ${String(error)}\n`)
+      }
+    }
   }
 
   get(r: ResourceDef, namespace: string | undefined, name: string): KObj {

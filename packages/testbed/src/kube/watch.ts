@@ -6,6 +6,7 @@ import type { HttpContext } from './http.ts'
 import { apiVersionOf, type ResourceDef } from './resources.ts'
 import { ApiError, badRequest } from './status.ts'
 import { type ListFilter, matchesFilter, type StoreEvent } from './store.ts'
+import { toTable, wantsTable } from './table.ts'
 import type { KObj } from './types.ts'
 
 export interface WatchRegistry {
@@ -15,6 +16,19 @@ export interface WatchRegistry {
 
 function frame(type: string, object: KObj): string {
   return `${JSON.stringify({ type, object })}\n`
+}
+
+/** Frames a watch event; for `kubectl get -w` (as=Table) each object is a one-row Table, columns in the first only. */
+function framer(r: ResourceDef, q: URLSearchParams, table: boolean): (type: string, object: KObj) => string {
+  if (!table) return frame
+  let first = true
+  return (type, object) => {
+    if (type === 'ERROR' || type === 'BOOKMARK') return frame(type, object)
+    const t = toTable(r, [object], q, object.metadata?.resourceVersion ?? '', true)
+    if (!first) t.columnDefinitions = []
+    first = false
+    return frame(type, t)
+  }
 }
 
 function bookmark(r: ResourceDef, rv: number, initialEventsEnd = false): string {
@@ -56,13 +70,14 @@ export function serveWatch(
   const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1'
   if (rvParam !== '' && !/^\d+$/.test(rvParam))
     throw badRequest(`resourceVersion: Invalid value: "${rvParam}": must be a valid resource version`)
+  const encode = framer(r, q, wantsTable(req.headers.accept ?? ''))
   const timeoutSeconds = Number(q.get('timeoutSeconds') ?? 1800 + Math.floor(Math.random() * 1800))
 
   // Work out the opening frames synchronously: the store cannot change under us here.
   const opening: string[] = []
   let lastRv = store.resourceVersion
   if (sendInitial || rvParam === '' || rvParam === '0') {
-    for (const obj of store.list(r, filter)) opening.push(frame('ADDED', obj))
+    for (const obj of store.list(r, filter)) opening.push(encode('ADDED', obj))
     if (sendInitial) {
       if (!bookmarks) throw badRequest('sendInitialEvents is forbidden for watch unless allowWatchBookmarks=true')
       opening.push(bookmark(r, lastRv, true))
@@ -71,7 +86,7 @@ export function serveWatch(
     try {
       for (const e of store.eventsSince(r, Number(rvParam))) {
         const t = translate(e, filter)
-        if (t) opening.push(frame(t.type, t.object))
+        if (t) opening.push(encode(t.type, t.object))
       }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
@@ -92,7 +107,7 @@ export function serveWatch(
     if (event.resource !== r) return
     lastRv = event.rv
     const t = translate(event, filter)
-    if (t) res.write(frame(t.type, t.object))
+    if (t) res.write(encode(t.type, t.object))
   })
   watches.active.add(res)
   const timers: NodeJS.Timeout[] = []
