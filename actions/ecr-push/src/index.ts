@@ -1,6 +1,7 @@
 // ecr-push entry point: the only import-time side effect is runAction(main, post).
-import * as core from '@actions/core'
+
 import { realClock } from '@deploy-actions/kit'
+import * as runner from '@deploy-actions/kit/runtime'
 import { coreLogger, maskSecret, runAction, writeSummary } from '@deploy-actions/kit/runtime'
 import { cliDocker } from './docker.ts'
 import { readInputs } from './inputs.ts'
@@ -25,8 +26,8 @@ void runAction(
           clock: realClock,
           env: process.env,
           mask: maskSecret,
-          saveState: (name, value) => core.saveState(name, value),
-          output: (name, value) => core.setOutput(name, value),
+          saveState: (name, value) => runner.saveState(name, value),
+          output: (name, value) => runner.setOutput(name, value),
         },
         report,
       )
@@ -35,7 +36,7 @@ void runAction(
     }
   },
   async () => {
-    const host = core.getState(REGISTRY_STATE)
+    const host = runner.getState(REGISTRY_STATE)
     if (!host) return
     await cliDocker(coreLogger).logout(host)
   },

@@ -1,7 +1,6 @@
 // The only reader of the action's inputs: parse once, validate fully, before any side effect.
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
-import * as core from '@actions/core'
 import { resolveRegion } from '@deploy-actions/aws'
 import {
   ConfigurationError,
@@ -12,6 +11,7 @@ import {
   parseList,
   versionFromRef,
 } from '@deploy-actions/kit'
+import * as runner from '@deploy-actions/kit/runtime'
 import { isRepositoryName, isTag, SEVERITIES, type SeverityThreshold, tagFromVersion } from './plan.ts'
 
 export type Mode = 'build' | 'image' | 'promote'
@@ -163,7 +163,7 @@ export function parseInputs(
   }
 }
 
-/** The runner's inputs (via @actions/core), validated. */
+/** The runner's inputs (INPUT_* variables), validated. */
 export function readInputs(): Inputs {
-  return parseInputs((name) => core.getInput(name), process.env)
+  return parseInputs((name) => runner.getInput(name), process.env)
 }

@@ -2,7 +2,6 @@
 // validates everything before a single request is made.
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
-import * as core from '@actions/core'
 import {
   ConfigurationError,
   type InputGetter,
@@ -11,6 +10,7 @@ import {
   parseInteger,
   parseStatusSet,
 } from '@deploy-actions/kit'
+import * as runner from '@deploy-actions/kit/runtime'
 import { maskSecret } from '@deploy-actions/kit/runtime'
 import {
   type Check,
@@ -123,7 +123,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}, io: I
 
 /** Reads the inputs on the runner and registers every secret with it before anything prints. */
 export function readInputs(): Inputs {
-  const inputs = parseInputs((name) => core.getInput(name), process.env)
+  const inputs = parseInputs((name) => runner.getInput(name), process.env)
   for (const secret of inputs.secrets) maskSecret(secret)
   return inputs
 }

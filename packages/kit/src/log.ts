@@ -1,4 +1,4 @@
-/** What actions log through; the runner's is built on @actions/core, tests use a recording one. */
+/** What actions log through; the runner's writes workflow commands (runner.ts), tests use a recording one. */
 export interface Logger {
   info(message: string): void
   warning(message: string, where?: Annotation): void
