@@ -24,7 +24,7 @@ import {
   type Upload,
 } from './plan.ts'
 import type { CloudFrontPort, S3Port } from './ports.ts'
-import { walkSource } from './walk.ts'
+import { hashEntries, listSource } from './walk.ts'
 
 export interface Deps {
   s3: S3Port
@@ -100,22 +100,25 @@ export async function run(
   const { log, s3 } = deps
   result.dryRun = inputs.dryRun
   await checkSource(inputs)
+  const entries = await listSource(inputs.source, (path) => isExcluded(path, inputs.exclude))
+  if (entries.length === 0 && inputs.delete) {
+    throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'has no files')
+  }
+  // Hashing (disk, CPU) and listing (network) overlap; the listing is awaited in the next step.
+  const listing = s3.list(inputs.bucket, inputs.prefix).then(
+    (objects) => ({ objects }),
+    (error: unknown) => ({ error }),
+  )
   const local = await log.group(`Read ${inputs.source}`, async () => {
-    const files = await walkSource(inputs.source, (path) => isExcluded(path, inputs.exclude))
+    const files = await hashEntries(entries)
     log.info(`${files.length} files, ${formatBytes(files.reduce((s, f) => s + f.size, 0))}, hashed`)
     return files
   })
-  if (local.length === 0 && inputs.delete) {
-    throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'has no files')
-  }
 
   const plan = await log.group(`Compare with ${where(inputs)}`, async () => {
-    let remote: RemoteObject[]
-    try {
-      remote = await s3.list(inputs.bucket, inputs.prefix)
-    } catch (error) {
-      throw bucketError(inputs, error)
-    }
+    const listed = await listing
+    if ('error' in listed) throw bucketError(inputs, listed.error)
+    const remote: RemoteObject[] = listed.objects
     const options = {
       prefix: inputs.prefix,
       delete: inputs.delete,

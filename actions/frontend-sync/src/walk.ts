@@ -2,7 +2,7 @@
 // directories not, so a link cannot loop), hashed with MD5 (to compare with S3 ETags) and SHA-256.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { mapLimit } from '@deploy-actions/kit'
 import type { LocalFile } from './plan.ts'
@@ -25,30 +25,55 @@ export async function listFiles(root: string): Promise<string[]> {
   return out.sort()
 }
 
+/** Files up to this size are read in one call; larger ones are streamed. */
+const READ_WHOLE_MAX = 8 * 1024 * 1024
+
 export async function hashFile(file: string): Promise<{ size: number; md5: string; sha256: string }> {
   const md5 = createHash('md5')
   const sha256 = createHash('sha256')
-  let size = 0
+  const { size } = await stat(file)
+  if (size <= READ_WHOLE_MAX) {
+    const body = await readFile(file)
+    md5.update(body)
+    sha256.update(body)
+    return { size: body.length, md5: md5.digest('hex'), sha256: sha256.digest('hex') }
+  }
+  let read = 0
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     md5.update(chunk as Buffer)
     sha256.update(chunk as Buffer)
-    size += (chunk as Buffer).length
+    read += (chunk as Buffer).length
   }
-  return { size, md5: md5.digest('hex'), sha256: sha256.digest('hex') }
+  return { size: read, md5: md5.digest('hex'), sha256: sha256.digest('hex') }
+}
+
+export interface SourceEntry {
+  /** Absolute path. */
+  file: string
+  /** Relative to the root, `/`-separated. */
+  path: string
+}
+
+/** The files under `root` that `skip(path)` does not exclude, sorted. */
+export async function listSource(root: string, skip: (path: string) => boolean = () => false): Promise<SourceEntry[]> {
+  return (await listFiles(root))
+    .map((file) => ({ file, path: relative(root, file).split(sep).join('/') }))
+    .filter(({ path }) => !skip(path))
+}
+
+export function hashEntries(entries: readonly SourceEntry[], concurrency = 8): Promise<LocalFile[]> {
+  return mapLimit(
+    entries,
+    concurrency,
+    async ({ file, path }): Promise<LocalFile> => ({ path, file, ...(await hashFile(file)) }),
+  )
 }
 
 /** Walks and hashes `root`; `skip(path)` drops excluded paths before they are read. */
 export async function walkSource(
   root: string,
-  skip: (path: string) => boolean = () => false,
+  skip?: (path: string) => boolean,
   concurrency = 8,
 ): Promise<LocalFile[]> {
-  const paths = (await listFiles(root))
-    .map((file) => ({ file, path: relative(root, file).split(sep).join('/') }))
-    .filter(({ path }) => !skip(path))
-  return mapLimit(
-    paths,
-    concurrency,
-    async ({ file, path }): Promise<LocalFile> => ({ path, file, ...(await hashFile(file)) }),
-  )
+  return hashEntries(await listSource(root, skip), concurrency)
 }
