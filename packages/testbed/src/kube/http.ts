@@ -203,6 +203,7 @@ async function serveResource(
   const accept = req.headers.accept ?? ''
   const bodyText = method === 'GET' ? '' : await readBody(req)
   const contentType = String(req.headers['content-type'] ?? 'application/json')
+  if (bodyText && /protobuf|cbor/.test(contentType)) throw unsupportedMediaType(contentType)
 
   if (rt.subresource) {
     if (!rt.name) throw pathNotFound()

@@ -24,7 +24,8 @@ export interface ListFilter {
 
 export type Listener = (event: StoreEvent) => void
 
-const HISTORY = 10_000
+/** Watch history kept for resuming (etcd's compaction window, counted in events). */
+export const DEFAULT_HISTORY = 10_000
 
 function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`
@@ -50,6 +51,11 @@ export class Store {
   private readonly data = new Map<ResourceDef, Map<string, KObj>>()
   private readonly history: StoreEvent[] = []
   private readonly listeners = new Set<Listener>()
+  private readonly historySize: number
+
+  constructor(historySize = DEFAULT_HISTORY) {
+    this.historySize = historySize
+  }
 
   get resourceVersion(): number {
     return this.rv
@@ -86,7 +92,7 @@ export class Store {
     const event: StoreEvent = { type, resource: r, object: clone(object), rv: Number(object.metadata.resourceVersion) }
     if (previous) event.previous = clone(previous)
     this.history.push(event)
-    if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY)
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize)
     for (const l of [...this.listeners]) {
       try {
         l(event)
