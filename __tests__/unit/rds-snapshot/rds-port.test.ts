@@ -1,0 +1,141 @@
+// The SDK port with an RDSClient whose `send` answers from memory: pagination by Marker, which
+// snapshots get their sharing looked up, and the waiters' progress lines and timeout message.
+import {
+  type DBSnapshot,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds'
+import { realClock } from '@deploy-actions/kit'
+import type { PortWait } from '../../../actions/rds-snapshot/src/port.ts'
+import { sdkRdsPort, waiterDelays } from '../../../actions/rds-snapshot/src/rds.ts'
+
+function fakeClient(answer: (command: unknown) => unknown) {
+  const client = new RDSClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
+  const sent: unknown[] = []
+  client.send = (async (command: unknown) => {
+    sent.push(command)
+    const out = answer(command)
+    if (out instanceof Error) throw out
+    return out
+  }) as RDSClient['send']
+  return { client, sent }
+}
+
+const snapshot = (i: number, managed: boolean): DBSnapshot => ({
+  DBSnapshotIdentifier: `s${i}`,
+  DBInstanceIdentifier: 'db',
+  Status: 'available',
+  SnapshotType: 'manual',
+  SnapshotCreateTime: new Date(Date.UTC(2026, 0, 1, 0, i)),
+  AllocatedStorage: 20,
+  TagList: managed ? [{ Key: 'deploy-actions:managed', Value: 'true' }] : [],
+})
+
+test('listSnapshots pages through Marker (pages of 100) and asks sharing only for managed manual ones', async () => {
+  const all = Array.from({ length: 230 }, (_, i) => snapshot(i, i % 2 === 0))
+  const pages: unknown[] = []
+  const { client, sent } = fakeClient((command) => {
+    if (command instanceof DescribeDBSnapshotsCommand) {
+      // The paginator reuses one input object: note the page request as it is sent.
+      pages.push([command.input.Marker, command.input.MaxRecords])
+      const start = Number(command.input.Marker ?? 0)
+      const size = command.input.MaxRecords ?? 100
+      const next = start + size
+      return { DBSnapshots: all.slice(start, next), Marker: next < all.length ? String(next) : undefined }
+    }
+    if (command instanceof DescribeDBSnapshotAttributesCommand) {
+      const shared = command.input.DBSnapshotIdentifier === 's4' ? ['111122223333'] : []
+      return {
+        DBSnapshotAttributesResult: { DBSnapshotAttributes: [{ AttributeName: 'restore', AttributeValues: shared }] },
+      }
+    }
+    throw new Error('unexpected command')
+  })
+  const port = sdkRdsPort(client)
+  const list = await port.listSnapshots('instance', 'db', true)
+  expect(list).toHaveLength(230)
+  expect(pages).toEqual([
+    [undefined, 100],
+    ['100', 100],
+    ['200', 100],
+  ])
+  expect(sent.filter((c) => c instanceof DescribeDBSnapshotAttributesCommand)).toHaveLength(115)
+  expect(list.find((s) => s.id === 's4')?.sharedWith).toEqual(['111122223333'])
+  expect(list[3]).toMatchObject({ id: 's3', dbId: 'db', type: 'manual', allocatedStorageGiB: 20, sharedWith: [] })
+
+  sent.length = 0
+  await port.listSnapshots('instance', 'db')
+  expect(sent.every((c) => c instanceof DescribeDBSnapshotsCommand)).toBe(true)
+})
+
+function waitOptions(lines: string[], timeoutMs: number): PortWait {
+  return {
+    deadline: Date.now() + timeoutMs,
+    timeoutMs,
+    pollIntervalMs: 20,
+    progressEveryMs: 100,
+    log: (l) => lines.push(l),
+    clock: realClock,
+  }
+}
+
+test('waitSnapshotAvailable prints status and PercentProgress while it polls', async () => {
+  let polls = 0
+  const { client } = fakeClient((command) => {
+    if (!(command instanceof DescribeDBSnapshotsCommand)) throw new Error('unexpected')
+    polls++
+    const done = polls > 12
+    return {
+      DBSnapshots: [
+        { ...snapshot(1, true), Status: done ? 'available' : 'creating', PercentProgress: done ? 100 : polls * 8 },
+      ],
+    }
+  })
+  const lines: string[] = []
+  const s = await sdkRdsPort(client).waitSnapshotAvailable('instance', 's1', waitOptions(lines, 10_000))
+  expect(s.status).toBe('available')
+  expect(lines[0]).toMatch(/^waiting for snapshot s1 to be available: \d+ms so far \(creating, 8%\)$/)
+  expect(lines.at(-1)).toMatch(/^snapshot s1 to be available: done after /)
+})
+
+test('waitDbAvailable: errors are retried by the waiter; a timeout says what was last seen', async () => {
+  let polls = 0
+  const { client } = fakeClient((command) => {
+    if (!(command instanceof DescribeDBInstancesCommand)) throw new Error('unexpected')
+    polls++
+    if (polls === 2) return Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })
+    return { DBInstances: [{ DBInstanceIdentifier: 'db', DBInstanceStatus: 'modifying' }] }
+  })
+  const lines: string[] = []
+  const error = await sdkRdsPort(client)
+    .waitDbAvailable({ kind: 'instance', id: 'db' }, waitOptions(lines, 600))
+    .catch((e: unknown) => e)
+  expect(polls).toBeGreaterThan(3)
+  expect((error as Error).name).toBe('WaitTimeoutError')
+  expect((error as Error).message).toBe(
+    'timed out after 600ms waiting for DB instance db to be available (last seen: status modifying)',
+  )
+  expect(lines[0]).toMatch(/waiting for DB instance db to be available: \d+ms so far \(status modifying\)/)
+})
+
+test('a snapshot that fails is a DeployError, not a timeout', async () => {
+  const { client } = fakeClient(() => ({ DBSnapshots: [{ ...snapshot(1, true), Status: 'failed' }] }))
+  const error = await sdkRdsPort(client)
+    .waitSnapshotAvailable('instance', 's1', waitOptions([], 5000))
+    .catch((e: unknown) => e)
+  expect((error as Error).name).toBe('DeployError')
+  expect((error as Error).message).toBe(
+    'snapshot s1 to be available failed: it reached status "failed", which it will not leave by itself',
+  )
+})
+
+test.each([
+  [undefined, 3600, { minDelay: 10, maxDelay: 30 }],
+  [100, 3, { minDelay: 0.1, maxDelay: 0.1 }],
+  [undefined, 4, { minDelay: 2, maxDelay: 30 }],
+  [5000, 3, { minDelay: 1.5, maxDelay: 5 }],
+])('waiterDelays(%j, %d s left)', (poll, left, expected) => {
+  expect(waiterDelays(poll, left)).toEqual(expected)
+})
