@@ -12,9 +12,8 @@ import {
   parseList,
   required,
 } from '@deploy-actions/kit'
+import { type CacheRule, cacheRules, normalizePrefix, type TypeOverride, typeOverrides } from './config.ts'
 import type { InvalidateMode } from './invalidation.ts'
-import { normalizePrefix } from './plan.ts'
-import { type CacheRule, cacheRules, type TypeOverride, typeOverrides } from './rules.ts'
 
 export interface Inputs {
   /** Absolute path of the directory to publish. */

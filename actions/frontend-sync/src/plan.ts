@@ -10,6 +10,8 @@ import {
   type TypeOverride,
 } from './rules.ts'
 
+export { normalizePrefix } from './config.ts'
+
 export interface LocalFile {
   /** Path relative to `source`, with `/` separators. */
   path: string
@@ -108,12 +110,6 @@ export interface PlanOptions {
   exclude: readonly string[]
   cacheRules: readonly CacheRule[]
   typeOverrides: readonly TypeOverride[]
-}
-
-/** `/a/b/` and `a/b` both give `a/b/`; '' and `/` give ''. */
-export function normalizePrefix(prefix: string): string {
-  const p = prefix.trim().replace(/^\/+|\/+$/g, '')
-  return p ? `${p}/` : ''
 }
 
 export function isExcluded(path: string, exclude: readonly string[]): boolean {

@@ -4,6 +4,9 @@
 import { posix } from 'node:path'
 import mime from 'mime-types'
 import { minimatch } from 'minimatch'
+import type { CacheRule, TypeOverride } from './config.ts'
+
+export { type CacheRule, cacheRules, type TypeOverride, typeOverrides } from './config.ts'
 
 /** Fingerprinted assets never change under their name: cache them for a year. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
@@ -73,16 +76,6 @@ export function isFingerprinted(path: string): boolean {
   return m !== null && isHashToken(m[1]!, m[0][0]!)
 }
 
-export interface CacheRule {
-  glob: string
-  value: string
-}
-
-/** The rules from the `cache-control` input (`glob=value` lines, first match wins). */
-export function cacheRules(map: Record<string, string>): CacheRule[] {
-  return Object.entries(map).map(([glob, value]) => ({ glob, value }))
-}
-
 /** Which rule gave a file its Cache-Control: the first matching user rule, else a default. */
 export function cacheControlFor(path: string, rules: readonly CacheRule[]): { value: string; source: string } {
   for (const rule of rules) if (matchesGlob(path, rule.glob)) return { value: rule.value, source: rule.glob }
@@ -105,16 +98,6 @@ const PINNED_TYPES: Record<string, string> = {
 }
 
 export const FALLBACK_TYPE = 'application/octet-stream'
-
-export interface TypeOverride {
-  /** A glob (`assets/*.data`) or an extension (`.data`). */
-  pattern: string
-  type: string
-}
-
-export function typeOverrides(map: Record<string, string>): TypeOverride[] {
-  return Object.entries(map).map(([pattern, type]) => ({ pattern, type }))
-}
 
 function overrideMatches(path: string, pattern: string): boolean {
   if (/^\.[^/*?[\]{}]+$/.test(pattern)) return path.toLowerCase().endsWith(pattern.toLowerCase())
