@@ -281,6 +281,21 @@ describe('restore', () => {
     expect(proxy.count('RestoreDBInstanceFromDBSnapshot')).toBe(1)
   })
 
+  test('waits while the new instance is being created, with progress', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    await seedSnapshot(moto, 'webshop-prod', 'snap1', {})
+    proxy.rewriteStatus('DescribeDBInstances', 'creating', { match: 'webshop-restored', times: 4 })
+    const r = await run({
+      mode: 'restore',
+      'db-instance-identifier': 'webshop-prod',
+      'snapshot-identifier': 'snap1',
+      'target-identifier': 'webshop-restored',
+    })
+    expectSuccess(r)
+    expect(r.stdout).toMatch(/waiting for DB instance webshop-restored to be available: .* so far \(status creating\)/)
+    expect(r.outputs.status).toBe('available')
+  })
+
   test('a target that exists and was not restored by this action is refused', async () => {
     await seedInstance(moto, 'webshop-prod')
     await seedInstance(moto, 'webshop-other')
@@ -397,6 +412,22 @@ describe('faults (through the proxy)', () => {
     expect(r.stdout).toMatch(/waiting for snapshot webshop-prod-pre-v2-1-0 to be available: .*\(creating, 40%\)/)
     expect(r.outputs.status).toBe('available')
   })
+})
+
+test('the proxy forwards what it does not fault unchanged', async () => {
+  await seedInstance(moto, 'webshop-prod')
+  const direct = await fetch(`${moto.endpoint}/moto-api/data.json`)
+  const proxied = await fetch(`${proxy.endpoint}/moto-api/data.json`)
+  expect(proxied.status).toBe(direct.status)
+  expect(proxied.headers.get('content-type')).toBe(direct.headers.get('content-type'))
+  expect(Buffer.from(await proxied.arrayBuffer())).toEqual(Buffer.from(await direct.arrayBuffer()))
+  const sdk = await rdsClient(moto).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'webshop-prod' }))
+  const out = await rdsClient(moto, proxy.endpoint).send(
+    new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'webshop-prod' }),
+  )
+  const stable = (list: typeof out.DBInstances) => list?.map(({ LatestRestorableTime: _now, ...rest }) => rest)
+  expect(stable(out.DBInstances)).toEqual(stable(sdk.DBInstances))
+  expect(proxy.requests.map((r) => r.action)).toEqual(['', 'DescribeDBInstances'])
 })
 
 describe('bad input fails before any call, naming the input', () => {

@@ -11,9 +11,9 @@ import {
 } from '@aws-sdk/client-rds'
 import type { Moto } from '@deploy-actions/testbed'
 
-export function rdsClient(moto: Moto): RDSClient {
+export function rdsClient(moto: Moto, endpoint = moto.endpoint): RDSClient {
   return new RDSClient({
-    endpoint: moto.endpoint,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   })

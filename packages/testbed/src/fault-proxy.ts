@@ -187,14 +187,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       const rewrite = activeRewrite(action, entry.path, bodyText)
 
-      const headers: string[] = []
-      for (let i = 0; i < req.rawHeaders.length; i += 2) {
-        const name = req.rawHeaders[i]!
-        headers.push(name, name.toLowerCase() === 'host' ? upstream.host : req.rawHeaders[i + 1]!)
-      }
+      // Headers as received, Host included (it is part of the SigV4 signature).
       const out = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.rawHeaders,
+          agent,
+        },
         (up) => {
+          res.sendDate = false
           if (!rewrite) {
             res.writeHead(up.statusCode ?? 502, up.statusMessage, up.rawHeaders)
             up.pipe(res)
