@@ -212,6 +212,13 @@ describe('API machinery', () => {
     expect(await names('!env')).toEqual(['sel-b'])
     expect(await names(undefined, 'metadata.name=sel-b')).toEqual(['sel-b'])
     expect(await names('tier', 'metadata.name!=sel-b')).toEqual(['sel-a'])
+    const unsupported = statusOf(
+      await c.apps.listNamespacedDeployment({ namespace: ns, fieldSelector: 'spec.replicas=1' }).catch((e) => e),
+    )
+    expect(unsupported).toEqual({
+      code: 400,
+      body: expect.objectContaining({ reason: 'BadRequest', message: 'field label not supported: spec.replicas' }),
+    })
     const svc = await c.core.readNamespacedService({ name: 'sel-a', namespace: ns })
     expect(svc.spec).toMatchObject({
       type: 'ClusterIP',

@@ -406,6 +406,69 @@ test('deleting a deployment removes its ReplicaSets and pods; deleting a namespa
   )
 })
 
+test('a failing readiness probe keeps a running pod unready, with Unhealthy events', async () => {
+  await c.core.createNamespacedPod({
+    namespace: ns,
+    body: {
+      metadata: { name: 'unready' },
+      spec: {
+        containers: [
+          { name: 'app', image: 'app:v1-unready', readinessProbe: { httpGet: { path: '/ready', port: 8080 } } },
+        ],
+      },
+    },
+  })
+  const pod = await eventually('Unhealthy events', async () => {
+    const p = await c.core.readNamespacedPod({ name: 'unready', namespace: ns })
+    const e = (await podEvents(p)).find((x) => x.reason === 'Unhealthy')
+    return (e?.count ?? 0) >= 2 ? p : undefined
+  })
+  expect(pod.status?.phase).toBe('Running')
+  expect(pod.status?.containerStatuses?.[0]).toMatchObject({
+    ready: false,
+    started: true,
+    restartCount: 0,
+    state: { running: {} },
+  })
+  const e = (await podEvents(pod)).find((x) => x.reason === 'Unhealthy')
+  expect(e).toMatchObject({
+    type: 'Warning',
+    message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+  })
+})
+
+test('Endpoints list the ready and not-ready pods a Service selects', async () => {
+  await c.apps.createNamespacedDeployment({ namespace: ns, body: deploymentBody('backend', 'backend:1', 2) })
+  await c.core.createNamespacedPod({
+    namespace: ns,
+    body: {
+      metadata: { name: 'backend-slow', labels: { app: 'backend' } },
+      spec: { containers: [{ name: 'app', image: 'backend:1-unready' }] },
+    },
+  })
+  await c.core.createNamespacedService({
+    namespace: ns,
+    body: {
+      metadata: { name: 'backend' },
+      spec: { selector: { app: 'backend' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    },
+  })
+  await rolledOut('backend')
+  const ep = await eventually('endpoints', async () => {
+    const e = await c.core.readNamespacedEndpoints({ name: 'backend', namespace: ns }).catch(() => undefined)
+    const subset = e?.subsets?.[0]
+    return subset?.addresses?.length === 2 && subset.notReadyAddresses?.length === 1 ? subset : undefined
+  })
+  expect(ep.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }])
+  expect(ep.notReadyAddresses?.[0]?.targetRef).toMatchObject({ kind: 'Pod', name: 'backend-slow' })
+  await c.core.deleteNamespacedService({ name: 'backend', namespace: ns })
+  await eventually('endpoints removed', async () =>
+    (await c.core.readNamespacedEndpoints({ name: 'backend', namespace: ns }).catch(() => 'gone')) === 'gone'
+      ? true
+      : undefined,
+  )
+})
+
 test('services and ingresses round-trip', async () => {
   await c.networking.createNamespacedIngress({
     namespace: ns,

@@ -7,7 +7,7 @@ import { discovery } from './discovery.ts'
 import { openapiV3 } from './openapi.ts'
 import { patchTypeOf } from './patch.ts'
 import { apiVersionOf, findResource, RESOURCES, type ResourceDef } from './resources.ts'
-import { parseFieldSelector, parseLabelSelector } from './selectors.ts'
+import { checkFieldLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts'
 import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType } from './status.ts'
 import type { ListFilter } from './store.ts'
 import { toTable, wantsTable } from './table.ts'
@@ -95,12 +95,12 @@ function listKind(r: ResourceDef): string {
   return `${r.kind}List`
 }
 
-function filterOf(q: URLSearchParams, namespace: string | undefined): ListFilter {
+function filterOf(r: ResourceDef, q: URLSearchParams, namespace: string | undefined): ListFilter {
   const filter: ListFilter = {}
   if (namespace) filter.namespace = namespace
   const labels = parseLabelSelector(q.get('labelSelector'))
   if (labels.length) filter.labels = labels
-  const fields = parseFieldSelector(q.get('fieldSelector'))
+  const fields = checkFieldLabels(r.kind, parseFieldSelector(q.get('fieldSelector')))
   if (fields.length) filter.fields = fields
   return filter
 }
@@ -242,7 +242,7 @@ async function serveResource(
 
   const watch = rt.watchPath || q.get('watch') === 'true' || q.get('watch') === '1'
   if (method === 'GET' && watch) {
-    const filter = filterOf(q, ns)
+    const filter = filterOf(r, q, ns)
     if (rt.name) filter.fields = [...(filter.fields ?? []), { field: 'metadata.name', op: '=', value: rt.name }]
     serveWatch(ctx, r, filter, q, req, res)
     return
@@ -252,7 +252,7 @@ async function serveResource(
     return send(res, 200, wantsTable(accept) ? toTable(r, [obj], q, String(api.store.resourceVersion), true) : obj)
   }
   if (method === 'GET') {
-    const all = api.list(r, filterOf(q, ns))
+    const all = api.list(r, filterOf(r, q, ns))
     const rv = api.store.resourceVersion
     const { items, metadata } = page(all, q, rv)
     if (wantsTable(accept)) {
@@ -293,7 +293,7 @@ async function serveResource(
   if (method === 'DELETE') {
     const body = bodyText.trim() ? (parseJson(bodyText) as KObj) : undefined
     const options = deleteOptions(q, body)
-    const items = api.list(r, filterOf(q, ns))
+    const items = api.list(r, filterOf(r, q, ns))
     for (const item of items) api.delete(r, item.metadata.namespace, item.metadata.name, options)
     return send(res, 200, {
       kind: listKind(r),

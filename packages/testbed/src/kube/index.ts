@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { tempDir } from '../process.ts'
 import { Api } from './api.ts'
 import { DeploymentController } from './deployment-controller.ts'
+import { EndpointsController } from './endpoints-controller.ts'
 import { collectGarbage } from './gc.ts'
 import { HpaController } from './hpa-controller.ts'
 import { type HttpContext, handle } from './http.ts'
@@ -66,6 +67,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     new JobController(api),
     new HpaController(api),
     kubelet,
+    new EndpointsController(api),
   ]
   let address = '127.0.0.1:0'
   const ctx: HttpContext = {

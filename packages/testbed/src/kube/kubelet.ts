@@ -3,6 +3,7 @@
 //   *-crashloop  the container exits 1 after starting: CrashLoopBackOff, growing restartCount
 //   *-oom        the same, terminated with reason OOMKilled (exit code 137)
 //   *-missing    the pull fails: ErrImagePull, then ImagePullBackOff
+//   *-unready    the container runs but its readiness probe keeps failing (Unhealthy events)
 // Pods of Jobs (restartPolicy Never/OnFailure) run to completion after the ready delay.
 import { createHash } from 'node:crypto'
 import type { Api } from './api.ts'
@@ -14,7 +15,7 @@ import { goDuration } from './util.ts'
 const PODS = resourceByKind('Pod')
 const NODES = resourceByKind('Node')
 
-type Mode = 'normal' | 'crashloop' | 'oom' | 'missing'
+type Mode = 'normal' | 'crashloop' | 'oom' | 'missing' | 'unready'
 
 interface ContainerState {
   name: string
@@ -47,6 +48,7 @@ export function imageMode(image: string): Mode {
   if (tag.endsWith('-crashloop')) return 'crashloop'
   if (tag.endsWith('-oom')) return 'oom'
   if (tag.endsWith('-missing')) return 'missing'
+  if (tag.endsWith('-unready')) return 'unready'
   return 'normal'
 }
 
@@ -244,6 +246,17 @@ export class Kubelet {
           c.nextAt = now + this.backoff(c.pullFailures)
           break
         case 'running': {
+          if (c.mode === 'unready') {
+            this.event(
+              pod,
+              'Warning',
+              'Unhealthy',
+              `Readiness probe failed: ${probeFailure(specOf(pod, c.name)?.readinessProbe, state.podIP)}`,
+              c.name,
+            )
+            c.nextAt = now + this.readyDelayMs
+            break
+          }
           const failed = c.mode === 'crashloop' || c.mode === 'oom'
           c.terminated = {
             exitCode: c.mode === 'oom' ? 137 : failed ? 1 : 0,
@@ -291,7 +304,7 @@ export class Kubelet {
     c.phase = 'running'
     c.startedAt = isoNow(now)
     const restartPolicy = pod.spec.restartPolicy ?? 'Always'
-    if (c.mode === 'crashloop' || c.mode === 'oom') {
+    if (c.mode === 'crashloop' || c.mode === 'oom' || c.mode === 'unready') {
       c.nextAt = now + this.readyDelayMs
     } else if (restartPolicy !== 'Always') {
       c.readySince = now
@@ -439,4 +452,16 @@ export class Kubelet {
     fresh.status = status
     this.api.store.update(PODS, fresh, { statusOnly: true })
   }
+}
+
+function specOf(pod: KObj, name: string): KObj | undefined {
+  return (pod.spec?.containers ?? []).find((c: KObj) => c.name === name)
+}
+
+/** The prober's failure text for the probe the container declares (an HTTP 503 when it declares none). */
+function probeFailure(probe: KObj | undefined, ip: string): string {
+  if (probe?.tcpSocket) return `dial tcp ${ip}:${probe.tcpSocket.port}: connect: connection refused`
+  if (probe?.exec) return `command ${JSON.stringify((probe.exec.command ?? []).join(' '))} exited with 1`
+  if (probe?.grpc) return `timeout: failed to connect service "${ip}:${probe.grpc.port}" within 1s`
+  return 'HTTP probe failed with statuscode: 503'
 }

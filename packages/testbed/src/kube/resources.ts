@@ -55,6 +55,17 @@ export const RESOURCES: ResourceDef[] = [
   {
     group: '',
     version: 'v1',
+    kind: 'Endpoints',
+    plural: 'endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    subresources: [],
+    generation: false,
+  },
+  {
+    group: '',
+    version: 'v1',
     kind: 'Event',
     plural: 'events',
     singular: 'event',

@@ -192,3 +192,46 @@ export function fieldValue(obj: KObj, field: string): string {
 export function matchesFields(reqs: FieldRequirement[], obj: KObj): boolean {
   return reqs.every((r) => (fieldValue(obj, r.field) === r.value) === (r.op === '='))
 }
+
+/** The field labels each kind's registry accepts in a field selector (metadata.name and metadata.namespace everywhere). */
+const FIELD_LABELS: Record<string, string[]> = {
+  Pod: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.podIPs',
+    'status.nominatedNodeName',
+  ],
+  Event: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
+  ReplicaSet: ['status.replicas'],
+  Job: ['status.successful'],
+  Namespace: ['status.phase'],
+  Secret: ['type'],
+  Node: ['spec.unschedulable'],
+  Service: ['spec.clusterIP', 'spec.type'],
+}
+
+/** 400 `field label not supported: x` for a field the kind cannot be selected by, as the real registry answers. */
+export function checkFieldLabels(kind: string, reqs: FieldRequirement[]): FieldRequirement[] {
+  const allowed = new Set(['metadata.name', 'metadata.namespace', ...(FIELD_LABELS[kind] ?? [])])
+  return reqs.map((r) => {
+    if (!allowed.has(r.field)) throw badRequest(`field label not supported: ${r.field}`)
+    return kind === 'Job' && r.field === 'status.successful' ? { ...r, field: 'status.succeeded' } : r
+  })
+}

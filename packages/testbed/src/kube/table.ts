@@ -231,6 +231,17 @@ const COLUMNS: Record<string, Column[]> = {
       1,
     ),
   ],
+  Endpoints: [
+    NAME,
+    col('Endpoints', 'string', (e) => {
+      const list = (e.subsets ?? []).flatMap((s: KObj) =>
+        (s.addresses ?? []).flatMap((a: KObj) => (s.ports ?? []).map((p: KObj) => `${a.ip}:${p.port}`)),
+      )
+      if (list.length === 0) return '<none>'
+      return list.length > 3 ? `${list.slice(0, 3).join(',')} + ${list.length - 3} more...` : list.join(',')
+    }),
+    AGE,
+  ],
   Namespace: [NAME, col('Status', 'string', (n) => n.status?.phase ?? ''), AGE],
   Node: [
     NAME,
