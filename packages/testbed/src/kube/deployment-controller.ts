@@ -7,7 +7,16 @@ import { resourceByKind } from './resources.ts'
 import { maxSurge, maxUnavailable, newReplicaSetReplicas, proportion, replicaSetFraction } from './rolling.ts'
 import { fromLabelSelector, matchesLabels } from './selectors.ts'
 import { clone, deepEqual, isoNow, type KObj, podTemplateHash } from './types.ts'
-import { byCreation, controllerRef, isControlledBy, isPodActive, ownerReference, specReplicas, sum } from './util.ts'
+import {
+  byCreation,
+  controllerRef,
+  isControlledBy,
+  isPodActive,
+  ObjectController,
+  ownerReference,
+  specReplicas,
+  sum,
+} from './util.ts'
 
 export const HASH_LABEL = 'pod-template-hash'
 export const REVISION = 'deployment.kubernetes.io/revision'
@@ -93,19 +102,9 @@ function activeReplicaSets(list: (KObj | undefined)[]): KObj[] {
   return list.filter((rs): rs is KObj => !!rs && specReplicas(rs) > 0)
 }
 
-export class DeploymentController {
-  private readonly api: Api
-  private readonly now: () => number
+export class DeploymentController extends ObjectController {
   constructor(api: Api, now: () => number = Date.now) {
-    this.api = api
-    this.now = now
-  }
-
-  tick(): void {
-    for (const d of this.api.store.list(DEPLOYMENTS)) {
-      if (d.metadata.deletionTimestamp) continue
-      this.syncDeployment(d)
-    }
+    super(api, DEPLOYMENTS, now)
   }
 
   private event(d: KObj, type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -143,7 +142,7 @@ export class DeploymentController {
     return map
   }
 
-  syncDeployment(input: KObj): void {
+  protected sync(input: KObj): void {
     let d = input
     const rsList = this.replicaSetsFor(d)
     const selector = fromLabelSelector(d.spec.selector)
@@ -162,11 +161,11 @@ export class DeploymentController {
     }
     d = this.checkPausedConditions(d)
     if (d.spec.paused) {
-      this.sync(d, rsList)
+      this.syncScaling(d, rsList)
       return
     }
     if (this.isScalingEvent(d, rsList)) {
-      this.sync(d, rsList)
+      this.syncScaling(d, rsList)
       return
     }
     if (d.spec.strategy?.type === 'Recreate') this.rolloutRecreate(d, rsList)
@@ -410,8 +409,8 @@ export class DeploymentController {
     return { scaled: sizeNeedsUpdate, rs: updated }
   }
 
-  /** sync: scaling and status only (paused deployments and scaling events). */
-  private sync(input: KObj, rsList: KObj[]): void {
+  /** sync (upstream's name): scaling and status only (paused deployments and scaling events). */
+  private syncScaling(input: KObj, rsList: KObj[]): void {
     const got = this.getAllReplicaSetsAndSyncRevision(input, rsList, false)
     let d = got.d
     let { newRS, oldRSs } = got

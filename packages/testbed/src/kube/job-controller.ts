@@ -5,7 +5,7 @@ import { recordEvent } from './events.ts'
 import { podFromTemplate } from './replicaset-controller.ts'
 import { resourceByKind } from './resources.ts'
 import { deepEqual, isoNow, type KObj } from './types.ts'
-import { isControlledBy, isPodActive, isPodReady } from './util.ts'
+import { isControlledBy, isPodActive, isPodReady, ObjectController } from './util.ts'
 
 const JOBS = resourceByKind('Job')
 const PODS = resourceByKind('Pod')
@@ -15,24 +15,16 @@ function condition(type: string, reason: string, message: string): KObj {
   return { type, status: 'True', lastProbeTime: now, lastTransitionTime: now, reason, message }
 }
 
-export class JobController {
-  private readonly api: Api
-  constructor(api: Api) {
-    this.api = api
-  }
-
-  tick(): void {
-    for (const job of this.api.store.list(JOBS)) {
-      if (job.metadata.deletionTimestamp) continue
-      this.sync(job)
-    }
+export class JobController extends ObjectController {
+  constructor(api: Api, now: () => number = Date.now) {
+    super(api, JOBS, now)
   }
 
   private event(job: KObj, type: 'Normal' | 'Warning', reason: string, message: string): void {
     recordEvent(this.api, { involved: job, type, reason, message, component: 'job-controller' })
   }
 
-  private sync(job: KObj): void {
+  protected sync(job: KObj): void {
     const finished = (job.status?.conditions ?? []).some(
       (c: KObj) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
     )

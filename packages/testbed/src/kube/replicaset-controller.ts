@@ -11,6 +11,7 @@ import {
   isPodActive,
   isPodAvailable,
   isPodReady,
+  ObjectController,
   ownerReference,
   podCondition,
 } from './util.ts'
@@ -55,19 +56,9 @@ export function deletionOrder(a: KObj, b: KObj): number {
   return Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp)
 }
 
-export class ReplicaSetController {
-  private readonly api: Api
-  private readonly now: () => number
+export class ReplicaSetController extends ObjectController {
   constructor(api: Api, now: () => number = Date.now) {
-    this.api = api
-    this.now = now
-  }
-
-  tick(): void {
-    for (const rs of this.api.store.list(REPLICASETS)) {
-      if (rs.metadata.deletionTimestamp) continue
-      this.sync(rs)
-    }
+    super(api, REPLICASETS, now)
   }
 
   private podsFor(rs: KObj): KObj[] {
@@ -88,7 +79,7 @@ export class ReplicaSetController {
     return out
   }
 
-  private sync(rs: KObj): void {
+  protected sync(rs: KObj): void {
     const pods = this.podsFor(rs)
     const active = pods.filter(isPodActive)
     const diff = active.length - (rs.spec.replicas ?? 0)

@@ -1,4 +1,6 @@
 // Shared helpers of the controllers: owner references, pod readiness, ReplicaSet sums.
+import type { Api } from './api.ts'
+import type { ResourceDef } from './resources.ts'
 import type { KObj } from './types.ts'
 
 export function controllerRef(obj: KObj): KObj | undefined {
@@ -69,4 +71,25 @@ export function goDuration(ms: number): string {
   const seconds = Number.parseFloat((totalSeconds - minutes * 60).toFixed(3))
   if (minutes < 60) return `${minutes}m${seconds}s`
   return `${Math.floor(minutes / 60)}h${minutes % 60}m${seconds}s`
+}
+
+/** A controller that syncs each live object of one resource per tick. */
+export abstract class ObjectController {
+  protected readonly api: Api
+  protected readonly now: () => number
+  private readonly resource: ResourceDef
+  constructor(api: Api, resource: ResourceDef, now: () => number = Date.now) {
+    this.api = api
+    this.resource = resource
+    this.now = now
+  }
+
+  tick(): void {
+    for (const obj of this.api.store.list(this.resource)) {
+      if (obj.metadata.deletionTimestamp) continue
+      this.sync(obj)
+    }
+  }
+
+  protected abstract sync(obj: KObj): void
 }
