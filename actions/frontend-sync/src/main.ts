@@ -10,6 +10,7 @@ import {
   formatBytes,
   type Logger,
   mapLimit,
+  progressReporter,
   retry,
 } from '@deploy-actions/kit'
 import type { Inputs } from './inputs.ts'
@@ -184,20 +185,28 @@ export async function run(
     await log.group(`${phase.title} (${phase.items.length})`, async () => {
       // After the first failure no new upload starts; the ones in flight finish before we report.
       let failure: { error: unknown } | undefined
-      await mapLimit(phase.items, inputs.concurrency, async (u) => {
-        if (failure) return
-        try {
-          await s3.upload(inputs.bucket, u)
-          result.uploaded++
-          result.bytesUploaded += u.size
-          log.info(describeUpload(u))
-        } catch (error) {
-          failure ??= { error }
-        }
-      })
+      let done = 0
+      // A line at least every 20 s even while one large file is still going up.
+      const progress = progressReporter(`${phase.title.toLowerCase()}`, (line) => log.info(line), deps.clock)
+      const ticker = setInterval(() => progress.tick(`${done} of ${phase.items.length} done`), 5000)
+      try {
+        await mapLimit(phase.items, inputs.concurrency, async (u) => {
+          if (failure) return
+          try {
+            await s3.upload(inputs.bucket, u)
+            done++
+            result.uploaded++
+            result.bytesUploaded += u.size
+            log.info(describeUpload(u))
+          } catch (error) {
+            failure ??= { error }
+          }
+        })
+      } finally {
+        clearInterval(ticker)
+      }
       if (failure) {
         const { error } = failure
-        const done = result.uploaded - (i === 1 ? phases[0]!.items.length : 0)
         const left =
           i === 0
             ? `${done} of ${phase.items.length} assets uploaded; no HTML, service worker or manifest replaced and nothing deleted, so the live site still works; re-run to finish`
