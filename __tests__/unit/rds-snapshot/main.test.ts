@@ -9,7 +9,12 @@ import { emptyReport } from '../../../actions/rds-snapshot/src/report.ts'
 
 function clock(): Clock {
   let t = Date.UTC(2026, 0, 1)
-  return { now: () => t, sleep: async (ms) => void (t += ms) }
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms
+    },
+  }
 }
 
 const inputs = (over: Partial<Inputs> = {}): Inputs => ({
