@@ -25,6 +25,8 @@ const PODS = resourceByKind('Pod')
 
 export class Api {
   readonly store = new Store()
+  /** The event each (object, field path, reason, message, source) was recorded as, so repeats count up. */
+  readonly eventIndex = new Map<string, string>()
 
   constructor() {
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {

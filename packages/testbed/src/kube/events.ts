@@ -22,16 +22,11 @@ let sequence = 0
 export function recordEvent(api: Api, input: EventInput): void {
   const { involved } = input
   const namespace = involved.metadata.namespace ?? 'default'
-  const existing = api.store
-    .list(EVENTS, { namespace })
-    .find(
-      (e) =>
-        e.involvedObject?.uid === involved.metadata.uid &&
-        (e.involvedObject?.fieldPath ?? '') === (input.fieldPath ?? '') &&
-        e.reason === input.reason &&
-        e.message === input.message &&
-        e.source?.component === input.component,
-    )
+  const key = [involved.metadata.uid, input.fieldPath ?? '', input.reason, input.message, input.component].join(
+    '\u0000',
+  )
+  const known = api.eventIndex.get(key)
+  const existing = known ? api.store.tryGet(EVENTS, namespace, known) : undefined
   const now = isoNow()
   if (existing) {
     existing.count = (existing.count ?? 1) + 1
@@ -53,8 +48,10 @@ export function recordEvent(api: Api, input: EventInput): void {
   if (input.host) source.host = input.host
   // Names end in the creation time in hex nanoseconds; a counter keeps them ordered within a millisecond.
   const nanos = BigInt(Date.now()) * 1_000_000n + BigInt(sequence++ % 1_000_000)
+  const name = `${involved.metadata.name}.${nanos.toString(16)}`
+  api.eventIndex.set(key, name)
   api.store.create(EVENTS, {
-    metadata: { name: `${involved.metadata.name}.${nanos.toString(16)}`, namespace },
+    metadata: { name, namespace },
     involvedObject,
     reason: input.reason,
     message: input.message,

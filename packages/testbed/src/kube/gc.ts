@@ -7,7 +7,7 @@ export function collectGarbage(api: Api): void {
   const uids = new Set<string>()
   const owned: { r: (typeof RESOURCES)[number]; obj: KObj }[] = []
   for (const r of RESOURCES) {
-    for (const obj of api.store.list(r)) {
+    for (const obj of api.store.scan(r)) {
       uids.add(obj.metadata.uid)
       if (obj.metadata.ownerReferences?.length) owned.push({ r, obj })
     }

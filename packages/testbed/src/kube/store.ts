@@ -123,6 +123,11 @@ export class Store {
     return out
   }
 
+  /** Read-only iteration without copies (the caller must not modify what it sees). */
+  *scan(r: ResourceDef): Generator<Readonly<KObj>> {
+    yield* this.table(r).values()
+  }
+
   create(r: ResourceDef, input: KObj, options: { dryRun?: boolean; keepUid?: boolean } = {}): KObj {
     const obj = clone(input)
     const meta = obj.metadata
