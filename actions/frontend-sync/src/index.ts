@@ -1,25 +1,23 @@
 import { realClock } from '@deploy-actions/kit'
 import { coreLogger, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
 import { readInputs } from './inputs.ts'
+import { lazyCloudFrontPort, lazyS3Port } from './ports.ts'
 
 void runAction(async () => {
   const inputs = readInputs()
-  const [{ run, newResult }, { createS3Client, createS3Port }, { outputsOf, renderSummary }] = await Promise.all([
+  // The S3 SDK loads while the files are read and hashed; CloudFront's only if an invalidation is sent.
+  const s3Loading = import('./s3.ts').then((m) => m.createS3Port(m.createS3Client(inputs.region)))
+  s3Loading.catch(() => {}) // a failed load surfaces on first use
+  const cloudfront = lazyCloudFrontPort(() =>
+    import('./cloudfront.ts').then((m) => m.createCloudFrontPort(m.createCloudFrontClient(inputs.region))),
+  )
+  const [{ run, newResult }, { outputsOf, renderSummary }] = await Promise.all([
     import('./main.ts'),
-    import('./s3.ts'),
     import('./summary.ts'),
   ])
-  const needsCloudFront = inputs.distributionId !== undefined && inputs.invalidate !== 'none' && !inputs.dryRun
-  const cloudfront = needsCloudFront
-    ? await import('./cloudfront.ts').then((m) => m.createCloudFrontPort(m.createCloudFrontClient(inputs.region)))
-    : undefined
   const result = newResult(inputs.dryRun)
   try {
-    await run(
-      inputs,
-      { s3: createS3Port(createS3Client(inputs.region)), cloudfront, clock: realClock, log: coreLogger },
-      result,
-    )
+    await run(inputs, { s3: lazyS3Port(s3Loading), cloudfront, clock: realClock, log: coreLogger }, result)
   } finally {
     setOutputs(outputsOf(result))
     await writeSummary(renderSummary(inputs, result))

@@ -19,3 +19,28 @@ export interface CloudFrontPort {
   /** Resolves once the invalidation is `Completed`; progress lines through `log`. */
   waitCompleted(distributionId: string, id: string, timeoutMs: number, log: (line: string) => void): Promise<void>
 }
+
+/**
+ * A port whose SDK module is still loading: calls wait for it. Lets the action hash files while
+ * the (large) SDK code is read and compiled, instead of before.
+ */
+export function lazyS3Port(loading: Promise<S3Port>): S3Port {
+  return {
+    list: async (...a) => (await loading).list(...a),
+    head: async (...a) => (await loading).head(...a),
+    upload: async (...a) => (await loading).upload(...a),
+    deleteKeys: async (...a) => (await loading).deleteKeys(...a),
+  }
+}
+
+export function lazyCloudFrontPort(load: () => Promise<CloudFrontPort>): CloudFrontPort {
+  let loading: Promise<CloudFrontPort> | undefined
+  const port = () => {
+    loading ??= load()
+    return loading
+  }
+  return {
+    createInvalidation: async (...a) => (await port()).createInvalidation(...a),
+    waitCompleted: async (...a) => (await port()).waitCompleted(...a),
+  }
+}
