@@ -330,6 +330,29 @@ test('kubelet failures: CrashLoopBackOff with growing restarts, OOMKilled, ErrIm
   })
 })
 
+test('a pod that fits no node stays Pending, Unschedulable, with FailedScheduling events', async () => {
+  await c.core.createNamespacedPod({
+    namespace: ns,
+    body: {
+      metadata: { name: 'too-big' },
+      spec: { containers: [{ name: 'app', image: 'app:1', resources: { requests: { cpu: '64', memory: '1Gi' } } }] },
+    },
+  })
+  const pod = await eventually('the scheduling failure', async () => {
+    const p = await c.core.readNamespacedPod({ name: 'too-big', namespace: ns })
+    return p.status?.conditions?.some((x) => x.reason === 'Unschedulable') ? p : undefined
+  })
+  expect(pod.status?.phase).toBe('Pending')
+  expect(pod.spec?.nodeName).toBeUndefined()
+  const [event] = (await podEvents(pod)).filter((e) => e.reason === 'FailedScheduling')
+  expect(event).toMatchObject({
+    type: 'Warning',
+    source: { component: 'default-scheduler' },
+    message:
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+  })
+})
+
 test('an HPA keeps the target within min/max and reports current replicas', async () => {
   await c.apps.createNamespacedDeployment({ namespace: ns, body: deploymentBody('scaled-by-hpa', 'hpa:1', 1) })
   await c.autoscaling.createNamespacedHorizontalPodAutoscaler({

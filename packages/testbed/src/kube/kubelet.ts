@@ -72,6 +72,7 @@ export class Kubelet {
   private readonly readyDelayMs: number
   private readonly now: () => number
   private readonly pods = new Map<string, PodState>()
+  private readonly schedulingRetry = new Map<string, number>()
   private ipCounter = 1
 
   constructor(api: Api, readyDelayMs: number, now: () => number = Date.now) {
@@ -115,6 +116,10 @@ export class Kubelet {
         },
       },
     })
+  }
+
+  private node(): KObj {
+    return this.api.store.get(NODES, undefined, NODE_NAME)
   }
 
   /** CrashLoopBackOff's back-off: doubles per restart (10s, 20s, ... in a real kubelet), scaled to the ready delay. */
@@ -166,8 +171,35 @@ export class Kubelet {
     for (const uid of this.pods.keys()) if (!seen.has(uid)) this.pods.delete(uid)
   }
 
-  /** The scheduler's part: bind to the one node. */
+  /** The scheduler's part: bind to the one node, or report why the pod does not fit it. */
   private bind(pod: KObj, now: number): void {
+    const why = unschedulable(pod, this.node())
+    if (why) {
+      const retryAt = this.schedulingRetry.get(pod.metadata.uid) ?? 0
+      if (now < retryAt) return
+      this.schedulingRetry.set(pod.metadata.uid, now + Math.max(this.readyDelayMs * 5, 1000))
+      const message = `0/1 nodes are available: 1 ${why}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`
+      this.event(pod, 'Warning', 'FailedScheduling', message, undefined, 'default-scheduler')
+      const fresh = this.api.store.get(PODS, pod.metadata.namespace, pod.metadata.name)
+      const old = (fresh.status?.conditions ?? []).find((c: KObj) => c.type === 'PodScheduled')
+      fresh.status = {
+        phase: 'Pending',
+        conditions: [
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            lastProbeTime: null,
+            lastTransitionTime: old?.lastTransitionTime ?? isoNow(now),
+            reason: 'Unschedulable',
+            message,
+          },
+        ],
+        qosClass: fresh.status?.qosClass ?? 'BestEffort',
+      }
+      this.api.store.update(PODS, fresh, { statusOnly: true })
+      return
+    }
+    this.schedulingRetry.delete(pod.metadata.uid)
     pod.spec.nodeName = NODE_NAME
     const bound = this.api.store.update(PODS, pod)
     this.event(
@@ -464,4 +496,41 @@ function probeFailure(probe: KObj | undefined, ip: string): string {
   if (probe?.exec) return `command ${JSON.stringify((probe.exec.command ?? []).join(' '))} exited with 1`
   if (probe?.grpc) return `timeout: failed to connect service "${ip}:${probe.grpc.port}" within 1s`
   return 'HTTP probe failed with statuscode: 503'
+}
+
+const SUFFIXES: Record<string, number> = {
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+}
+
+/** resource.Quantity as a number: `500m` is 0.5, `128Mi` is 134217728. */
+export function parseQuantity(text: unknown): number {
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(text ?? '0'))
+  if (!m) return 0
+  return Number(m[1]) * (SUFFIXES[m[2]!] ?? 1)
+}
+
+/** The scheduler's filter reasons for the one node, as its FailedScheduling message words them. */
+export function unschedulable(pod: KObj, node: KObj): string | undefined {
+  const labels = node.metadata?.labels ?? {}
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) {
+    if (labels[k] !== v) return "node(s) didn't match Pod's node affinity/selector"
+  }
+  const allocatable = node.status?.allocatable ?? {}
+  const insufficient: string[] = []
+  for (const resource of ['cpu', 'memory']) {
+    const requested = (pod.spec?.containers ?? []).reduce(
+      (n: number, c: KObj) => n + parseQuantity(c.resources?.requests?.[resource] ?? c.resources?.limits?.[resource]),
+      0,
+    )
+    if (requested > parseQuantity(allocatable[resource])) insufficient.push(`Insufficient ${resource}`)
+  }
+  return insufficient.length ? insufficient.join(', 1 ') : undefined
 }
