@@ -421,7 +421,8 @@ export class DeploymentController extends ObjectController {
       oldRSs = refreshed.oldRSs
       d = refreshed.d
     }
-    if (d.spec.paused && this.isComplete(d, d.status ?? {})) this.cleanupDeployment(oldRSs, d)
+    // A paused deployment is cleaned up whether or not its rollout finished.
+    if (d.spec.paused) this.cleanupDeployment(oldRSs, d)
     const allRSs = [...oldRSs, newRS]
     this.syncDeploymentStatus(allRSs, newRS, d)
   }
