@@ -28,7 +28,19 @@ test('a non-percentage string is an error, as intstr says', () => {
 })
 
 test.each([
+  // upstream's TestResolveFenceposts table: a string that is not a percentage is an error
+  ['oops', '39%', 10],
+  ['55%', 'urg', 10],
+  ['5', '1', 7],
+])('resolveFenceposts(%j, %j, %d) is an error, as upstream', (surge, unavailable, desired) => {
+  expect(() => resolveFenceposts(surge, unavailable, desired)).toThrow('invalid value for IntOrString')
+})
+
+test.each([
   // maxSurge, maxUnavailable, desired → surge (rounded up), unavailable (rounded down)
+  // the first two rows are upstream's TestResolveFenceposts cases
+  ['0%', '0%', 0, 0, 1],
+  ['39%', '39%', 10, 4, 3],
   ['25%', '25%', 10, 3, 2],
   ['25%', '25%', 4, 1, 1],
   ['25%', '25%', 3, 1, 0],
@@ -57,6 +69,9 @@ test('MaxUnavailable is capped at replicas and zero without replicas or for Recr
 
 test.each([
   // replicas, surge, current pods (all ReplicaSets), new RS replicas → new RS replicas
+  // upstream's TestNewRSNewReplicas (an old ReplicaSet of 5 beside the new one):
+  [1, 1, 10, 5, 5],
+  [6, 10, 7, 2, 6],
   [10, 3, 10, 0, 3],
   [10, 3, 13, 3, 3],
   [10, 3, 11, 3, 5],
