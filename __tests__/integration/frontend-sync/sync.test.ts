@@ -4,7 +4,13 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
-import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
+import {
+  CreateBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import {
   type FaultProxy,
   generateSite,
@@ -277,4 +283,25 @@ test('a missing bucket is named in the error', async () => {
     '::error::bucket "no-such-site-bucket" does not exist (NoSuchBucket) (left: nothing uploaded or deleted)',
   )
   expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0' })
+})
+
+test('the S3 port lists every object under the prefix across pages', async () => {
+  const { createS3Client, createS3Port } = await import('../../../actions/frontend-sync/src/s3.ts')
+  const bucket = 'paging-test'
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+  const keys = [...Array.from({ length: 35 }, (_, i) => `app/f${i}.txt`), 'other/x.txt', 'apple.txt']
+  await Promise.all(keys.map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }))))
+  const saved = { ...process.env }
+  Object.assign(process.env, moto.env, { AWS_ENDPOINT_URL: proxy.endpoint })
+  const client = createS3Client('us-east-1')
+  try {
+    proxy.clear()
+    const listed = await createS3Port(client, { pageSize: 10 }).list(bucket, 'app/')
+    expect(listed.map((o) => o.key).sort()).toEqual(keys.filter((k) => k.startsWith('app/')).sort())
+    expect(listed.every((o) => /^"[0-9a-f]{32}"$/.test(o.etag) && o.size > 0)).toBe(true)
+    expect(proxy.requests.filter((r) => r.method === 'GET')).toHaveLength(4)
+  } finally {
+    process.env = saved
+    client.destroy()
+  }
 })

@@ -313,3 +313,29 @@ test('objects with ambiguous ETags are settled by HeadObject on the stored SHA-2
   expect(result).toMatchObject({ uploaded: 0, unchanged: 1 })
   expect(s3.calls).toEqual(['list site', 'head big.bin'])
 })
+
+test.each([
+  ['NotFound', 'uploaded'],
+  ['AccessDenied', 'refused'],
+])('a HeadObject that fails with %s: %s', async (name, outcome) => {
+  write({ 'big.bin': 'content' })
+  const s3 = fakeS3()
+  await run(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  s3.objects.get('big.bin')!.etag = '"0123456789abcdef0123456789abcdef-2"'
+  s3.port.head = async () => {
+    throw Object.assign(new Error(name), { name })
+  }
+  const attempt = run(inputs({ distributionId: undefined }), {
+    s3: s3.port,
+    clock: fakeClock(),
+    log: recordingLogger(),
+  })
+  if (outcome === 'uploaded') {
+    expect(await attempt).toMatchObject({ uploaded: 1, unchanged: 0 })
+  } else {
+    const error = await attempt.catch((e) => e)
+    expect(error).toBeInstanceOf(DeployError)
+    expect(error.message).toBe('cannot read s3://site/big.bin (HeadObject): AccessDenied')
+    expect(error.leftState).toBe('nothing uploaded or deleted')
+  }
+})

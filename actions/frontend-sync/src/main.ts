@@ -133,7 +133,21 @@ export async function run(
       // Multipart or non-MD5 ETags (SSE-KMS): the stored SHA-256 settles them.
       const heads = new Map<string, RemoteHead>()
       await mapLimit(p.toHead, inputs.concurrency, async (key) => {
-        heads.set(key, await s3.head(inputs.bucket, key))
+        try {
+          heads.set(key, await s3.head(inputs.bucket, key))
+        } catch (error) {
+          // Gone since the listing: nothing to compare with, so it is uploaded.
+          if (['NotFound', 'NoSuchKey'].includes(awsErrorName(error) ?? '')) heads.set(key, {})
+          else {
+            throw new DeployError(
+              `cannot read s3://${inputs.bucket}/${key} (HeadObject): ${awsErrorName(error) ?? String(error)}`,
+              {
+                leftState: 'nothing uploaded or deleted',
+                cause: error,
+              },
+            )
+          }
+        }
       })
       log.info(`${heads.size} objects checked with HeadObject (ETag is not a plain MD5)`)
       p = buildPlan(local, remote, options, heads)

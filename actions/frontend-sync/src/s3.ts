@@ -28,11 +28,11 @@ export function createS3Client(region: string, env: NodeJS.ProcessEnv = process.
   })
 }
 
-export function createS3Port(client: S3Client): S3Port {
+export function createS3Port(client: S3Client, { pageSize = 1000 }: { pageSize?: number } = {}): S3Port {
   return {
     async list(bucket, prefix) {
       const out: RemoteObject[] = []
-      const pages = paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket, Prefix: prefix || undefined })
+      const pages = paginateListObjectsV2({ client, pageSize }, { Bucket: bucket, Prefix: prefix || undefined })
       for await (const page of pages) {
         for (const o of page.Contents ?? []) {
           if (o.Key !== undefined) out.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '' })
