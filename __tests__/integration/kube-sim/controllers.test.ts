@@ -177,6 +177,31 @@ test('scaling events record ScalingReplicaSet with from/to counts', async () => 
   expect(rs.metadata?.annotations?.['deployment.kubernetes.io/desired-replicas']).toBe('3')
 })
 
+test('scaling in the middle of a stuck rollout spreads the new replicas proportionally (the docs example)', async () => {
+  // kubernetes.io "Proportional scaling": 10 replicas, maxSurge 3, maxUnavailable 2, an image that
+  // cannot be pulled leaves 8 old and 5 new; scaling to 15 gives 3 more to the old, 2 to the new.
+  const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } }
+  await c.apps.createNamespacedDeployment({ namespace: ns, body: deploymentBody('prop', 'prop:1', 10, { strategy }) })
+  await rolledOut('prop')
+  await setImage('prop', 'prop:2-missing')
+  const sizes = async () => {
+    const sets = await replicaSets('prop')
+    return `${sets.find((rs) => imageOf(rs) === 'prop:1')?.spec?.replicas}/${sets.find((rs) => imageOf(rs) === 'prop:2-missing')?.spec?.replicas}`
+  }
+  await eventually('the rollout to get stuck at 8 old and 5 new', async () =>
+    (await sizes()) === '8/5' ? true : undefined,
+  )
+  await c.apps.patchNamespacedDeploymentScale(
+    { name: 'prop', namespace: ns, body: { spec: { replicas: 15 } } },
+    mergePatch,
+  )
+  await eventually('11 old and 7 new', async () => ((await sizes()) === '11/7' ? true : undefined))
+  const annotations = (await replicaSets('prop')).map(
+    (rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/max-replicas'],
+  )
+  expect(annotations).toEqual(['18', '18'])
+})
+
 test('Recreate scales the old ReplicaSet to zero before the new one comes up', async () => {
   await c.apps.createNamespacedDeployment({
     namespace: ns,
