@@ -1,27 +1,13 @@
 import {
   backoffDelay,
-  type Clock,
   errorCode,
   isTransientNetworkError,
   progressReporter,
   retry,
+  steppingClock,
   WaitTimeoutError,
   waitUntil,
 } from '@deploy-actions/kit'
-
-/** A clock whose sleeps advance time instantly, recording each sleep. */
-function fakeClock(start = 0): Clock & { sleeps: number[] } {
-  let now = start
-  const sleeps: number[] = []
-  return {
-    sleeps,
-    now: () => now,
-    sleep: async (ms) => {
-      sleeps.push(ms)
-      now += ms
-    },
-  }
-}
 
 test.each([
   [1, 0, 250],
@@ -34,7 +20,7 @@ test.each([
 })
 
 test('retry retries retryable errors with growing delays, then succeeds', async () => {
-  const clock = fakeClock()
+  const clock = steppingClock()
   let calls = 0
   const result = await retry(
     async () => {
@@ -45,11 +31,11 @@ test('retry retries retryable errors with growing delays, then succeeds', async 
     { clock, random: () => 1, retryable: isTransientNetworkError },
   )
   expect(result).toBe('ok')
-  expect(clock.sleeps).toEqual([500, 1000])
+  expect(clock.slept).toEqual([500, 1000])
 })
 
 test('retry stops at once on a non-retryable error', async () => {
-  const clock = fakeClock()
+  const clock = steppingClock()
   await expect(
     retry(
       async () => {
@@ -58,11 +44,11 @@ test('retry stops at once on a non-retryable error', async () => {
       { clock, retryable: isTransientNetworkError },
     ),
   ).rejects.toThrow('bad request')
-  expect(clock.sleeps).toEqual([])
+  expect(clock.slept).toEqual([])
 })
 
 test('retry gives up after the attempts and never sleeps past the deadline', async () => {
-  const clock = fakeClock()
+  const clock = steppingClock()
   let calls = 0
   await expect(
     retry(
@@ -73,7 +59,7 @@ test('retry gives up after the attempts and never sleeps past the deadline', asy
       { clock, attempts: 10, random: () => 1, deadline: 2000 },
     ),
   ).rejects.toThrow('still failing')
-  expect(clock.sleeps).toEqual([500, 1000, 500])
+  expect(clock.slept).toEqual([500, 1000, 500])
   expect(calls).toBe(4)
 })
 
@@ -85,7 +71,7 @@ test('errorCode looks through the cause chain', () => {
 })
 
 test('progressReporter prints at most once per interval, with elapsed time and detail', () => {
-  const clock = fakeClock()
+  const clock = steppingClock()
   const lines: string[] = []
   const p = progressReporter('snapshot db-pre-v1', (l) => lines.push(l), clock, 20_000)
   p.tick('creating 10%')
@@ -97,7 +83,7 @@ test('progressReporter prints at most once per interval, with elapsed time and d
 })
 
 test('waitUntil polls until done and prints progress at least every 20 s', async () => {
-  const clock = fakeClock()
+  const clock = steppingClock()
   const lines: string[] = []
   let polls = 0
   const value = await waitUntil(async () => (++polls >= 10 ? { done: 'available' } : { detail: `poll ${polls}` }), {
@@ -116,7 +102,7 @@ test('waitUntil polls until done and prints progress at least every 20 s', async
 })
 
 test('waitUntil times out with what it waited for and the last state seen', async () => {
-  const clock = fakeClock()
+  const clock = steppingClock()
   const attempt = waitUntil(async () => ({ detail: 'status modifying' }), {
     what: 'db to be available',
     timeoutMs: 3000,
