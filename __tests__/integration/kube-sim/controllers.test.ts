@@ -355,6 +355,31 @@ test('kubelet failures: CrashLoopBackOff with growing restarts, OOMKilled, ErrIm
   })
 })
 
+test('init containers complete before the app containers start', async () => {
+  await c.core.createNamespacedPod({
+    namespace: ns,
+    body: {
+      metadata: { name: 'with-init' },
+      spec: {
+        initContainers: [{ name: 'migrate', image: 'migrate:1' }],
+        containers: [{ name: 'app', image: 'app:1' }],
+      },
+    },
+  })
+  const pod = await eventually('the pod to run', async () => {
+    const p = await c.core.readNamespacedPod({ name: 'with-init', namespace: ns })
+    return p.status?.phase === 'Running' ? p : undefined
+  })
+  expect(pod.status?.initContainerStatuses?.[0]).toMatchObject({
+    name: 'migrate',
+    ready: true,
+    state: { terminated: { exitCode: 0, reason: 'Completed' } },
+  })
+  expect(pod.status?.conditions?.find((x) => x.type === 'Initialized')?.status).toBe('True')
+  const started = (await podEvents(pod)).filter((e) => e.reason === 'Started').map((e) => e.involvedObject.fieldPath)
+  expect(started).toEqual(['spec.initContainers{migrate}', 'spec.containers{app}'])
+})
+
 test('a pod that fits no node stays Pending, Unschedulable, with FailedScheduling events', async () => {
   await c.core.createNamespacedPod({
     namespace: ns,

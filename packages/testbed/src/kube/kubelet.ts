@@ -33,8 +33,18 @@ interface ContainerState {
   containerId: string
 }
 
+interface InitContainer {
+  name: string
+  image: string
+  containerId: string
+}
+
 interface PodState {
   uid: string
+  /** Init containers run one after another in the first half of the ready delay, then all are Completed. */
+  inits: InitContainer[]
+  initDoneAt: number
+  initDone: boolean
   startedAt: string
   podIP: string
   containers: ContainerState[]
@@ -135,6 +145,7 @@ export class Kubelet {
     message: string,
     container?: string,
     component = 'kubelet',
+    init = false,
   ): void {
     recordEvent(this.api, {
       involved: pod,
@@ -143,7 +154,7 @@ export class Kubelet {
       message,
       component,
       host: component === 'kubelet' ? NODE_NAME : undefined,
-      fieldPath: container ? `spec.containers{${container}}` : undefined,
+      fieldPath: container ? `spec.${init ? 'initContainers' : 'containers'}{${container}}` : undefined,
     })
   }
 
@@ -219,6 +230,13 @@ export class Kubelet {
       startedAt: isoNow(now),
       podIP: `10.244.0.${(this.ipCounter++ % 250) + 2}`,
       killing: false,
+      inits: (pod.spec.initContainers ?? []).map((c: KObj) => ({
+        name: c.name,
+        image: c.image,
+        containerId: `containerd://${hex(64)}`,
+      })),
+      initDoneAt: now + this.readyDelayMs / 2,
+      initDone: !(pod.spec.initContainers ?? []).length,
       containers: (pod.spec.containers ?? []).map((c: KObj) => ({
         name: c.name,
         image: c.image,
@@ -231,13 +249,41 @@ export class Kubelet {
       })),
     }
     this.pods.set(pod.metadata.uid, state)
-    for (const c of state.containers) this.event(pod, 'Normal', 'Pulling', `Pulling image "${c.image}"`, c.name)
+    for (const c of [...state.inits, ...state.containers]) {
+      this.event(
+        pod,
+        'Normal',
+        'Pulling',
+        `Pulling image "${c.image}"`,
+        c.name,
+        'kubelet',
+        state.inits.includes(c as InitContainer),
+      )
+    }
     this.writeStatus(pod, state, now)
   }
 
   private step(pod: KObj, state: PodState, now: number): void {
     const restartPolicy = pod.spec.restartPolicy ?? 'Always'
     let changed = false
+    if (!state.initDone && now >= state.initDoneAt) {
+      state.initDone = true
+      changed = true
+      for (const c of state.inits) {
+        const took = goDuration(Math.round(this.readyDelayMs / 2))
+        this.event(
+          pod,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: 4194304 bytes.`,
+          c.name,
+          'kubelet',
+          true,
+        )
+        this.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name, 'kubelet', true)
+        this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name, 'kubelet', true)
+      }
+    }
     for (const c of state.containers) {
       if (now < c.nextAt) continue
       changed = true
@@ -434,7 +480,39 @@ export class Kubelet {
         )
       return s
     })
-    const restartPolicy = fresh.spec.restartPolicy ?? 'Always'
+    if (!state.initDone) {
+      for (const st of statuses)
+        if (st.state.waiting?.reason === 'ContainerCreating') st.state.waiting.reason = 'PodInitializing'
+    }
+    const initStatuses = state.inits.map((c, i) => {
+      const image = fullImage(c.image)
+      const done = state.initDone
+      const running = !done && i === 0
+      const st: KObj = {
+        name: c.name,
+        state: done
+          ? {
+              terminated: {
+                exitCode: 0,
+                reason: 'Completed',
+                startedAt: state.startedAt,
+                finishedAt: isoNow(state.initDoneAt),
+                containerID: c.containerId,
+              },
+            }
+          : running
+            ? { running: { startedAt: state.startedAt } }
+            : { waiting: { reason: 'PodInitializing' } },
+        lastState: {},
+        ready: done,
+        restartCount: 0,
+        image: c.image,
+        imageID: `${image.replace(/:[^:/]+$/, '')}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
+        started: running,
+      }
+      if (done || running) st.containerID = c.containerId
+      return st
+    })
     const allTerminated = state.containers.every((c) => c.phase === 'terminated')
     const anyStarted = state.containers.some(
       (c) => c.phase === 'running' || c.phase === 'crash-backoff' || c.phase === 'terminated',
@@ -442,7 +520,6 @@ export class Kubelet {
     let phase = 'Pending'
     if (allTerminated) phase = state.containers.every((c) => c.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed'
     else if (anyStarted) phase = 'Running'
-    void restartPolicy
     const ready = phase === 'Running' && statuses.every((s) => s.ready)
     const old = fresh.status ?? {}
     const oldCond = (type: string) => (old.conditions ?? []).find((c: KObj) => c.type === type)
@@ -465,7 +542,14 @@ export class Kubelet {
     const notReadyMessage = finished ? undefined : `containers with unready status: [${unready.join(' ')}]`
     const conditions = [
       cond('PodReadyToStartContainers', !finished),
-      cond('Initialized', true),
+      state.initDone
+        ? cond('Initialized', true)
+        : cond(
+            'Initialized',
+            false,
+            'ContainersNotInitialized',
+            `containers with incomplete status: [${state.inits.map((c) => c.name).join(' ')}]`,
+          ),
       cond('Ready', ready, notReadyReason, notReadyMessage),
       cond('ContainersReady', ready, notReadyReason, notReadyMessage),
       cond('PodScheduled', true),
@@ -478,6 +562,7 @@ export class Kubelet {
       podIP: state.podIP,
       podIPs: [{ ip: state.podIP }],
       startTime: state.startedAt,
+      ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
       containerStatuses: statuses,
       qosClass: old.qosClass ?? 'BestEffort',
     }
