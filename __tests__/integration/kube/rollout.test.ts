@@ -98,9 +98,11 @@ test("a crash-looping rollout fails at its progress deadline with the pods' reas
   expect(error).toBeInstanceOf(RolloutFailedError)
   expect(error.reason).toBe('ProgressDeadlineExceeded')
   expect(error.message).toMatch(/^deployment "crashy" exceeded its progress deadline; pod crashy-/)
-  const crash = error.problems.find((p: { reason: string }) => p.reason === 'CrashLoopBackOff')
+  // A crash-looping container is mostly waiting in CrashLoopBackOff, briefly running or just
+  // terminated (Error) between back-offs; whichever moment the deadline hits, it has restarted.
+  const crash = error.problems.find((p: { reason: string }) => /^(CrashLoopBackOff|Error)$/.test(p.reason))
   expect(crash).toBeDefined()
-  expect(error.problems.some((p: { restartCount: number }) => p.restartCount > 0)).toBe(true)
+  expect(crash.restartCount).toBeGreaterThan(0)
   expect(error.details.some((l: string) => /^ {2}crashy-.*: Warning {2}BackOff/.test(l))).toBe(true)
   expect(log.lines).toEqual(expect.arrayContaining(error.details))
   // The old ReplicaSet keeps serving: kubectl's rule reports the stuck update, not an outage.
