@@ -228,6 +228,45 @@ describe('API machinery', () => {
     expect(svc.spec?.clusterIP).toMatch(/^10\.96\./)
   })
 
+  test('finalizers hold a deleted object until they are removed', async () => {
+    await c.core.createNamespacedConfigMap({
+      namespace: ns,
+      body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } },
+    })
+    await c.core.deleteNamespacedConfigMap({ name: 'held', namespace: ns })
+    const held = await c.core.readNamespacedConfigMap({ name: 'held', namespace: ns })
+    expect(held.metadata?.deletionTimestamp).toBeDefined()
+    await c.core.patchNamespacedConfigMap(
+      { name: 'held', namespace: ns, body: { metadata: { finalizers: null } } },
+      mergePatch,
+    )
+    const gone = statusOf(await c.core.readNamespacedConfigMap({ name: 'held', namespace: ns }).catch((e) => e))
+    expect(gone.code).toBe(404)
+  })
+
+  test('defaulting: Secret stringData becomes base64 data; LoadBalancer Services get node ports and a hostname', async () => {
+    const secret = await c.core.createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'creds' }, stringData: { password: 's3cret' } },
+    })
+    expect(secret.type).toBe('Opaque')
+    expect(secret.data).toEqual({ password: Buffer.from('s3cret').toString('base64') })
+    expect(secret.stringData).toBeUndefined()
+    const lb = await c.core.createNamespacedService({
+      namespace: ns,
+      body: {
+        metadata: { name: 'public' },
+        spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 443, targetPort: 8443 }] },
+      },
+    })
+    expect(lb.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000)
+    const ready = await eventually('a load balancer hostname', async () => {
+      const s = await c.core.readNamespacedService({ name: 'public', namespace: ns })
+      return s.status?.loadBalancer?.ingress?.[0]?.hostname
+    })
+    expect(ready).toMatch(/\.elb\.amazonaws\.com$/)
+  })
+
   test('list paging with limit and continue', async () => {
     for (const n of ['page-1', 'page-2', 'page-3'])
       await c.core.createNamespacedConfigMap({

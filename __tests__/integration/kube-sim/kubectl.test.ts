@@ -199,22 +199,19 @@ test('rollout status fails on a stuck rollout once the progress deadline passes,
   expect(r.stdout).toContain(
     'Waiting for deployment "stuck" rollout to finish: 1 out of 2 new replicas have been updated...',
   )
-  const pods = await ok('get', 'pods', '-l', 'app=stuck')
+  // the crashing pod alternates between Running and CrashLoopBackOff: look until both show as kubectl prints them
+  let pods = ''
+  let describe = ''
+  for (let i = 0; i < 200; i++) {
+    pods = await ok('get', 'pods', '-l', 'app=stuck')
+    const crashing = pods.split('\n').find((l) => l.includes('CrashLoopBackOff'))
+    if (crashing) {
+      describe = await ok('describe', 'pod', crashing.split(/\s+/)[0]!)
+      if (describe.includes('CrashLoopBackOff')) break
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
   expect(pods).toMatch(/CrashLoopBackOff\s+\d+ \(\d+s ago\)/)
-  const crashing = (
-    await ok(
-      'get',
-      'pods',
-      '-l',
-      'app=stuck',
-      '-o',
-      'jsonpath={range .items[*]}{.metadata.name} {.spec.containers[0].image}{"\\n"}{end}',
-    )
-  )
-    .split('\n')
-    .find((l) => l.endsWith('-crashloop'))!
-    .split(' ')[0]!
-  const describe = await ok('describe', 'pod', crashing)
   expect(describe).toMatch(/State:\s+Waiting\n\s+Reason:\s+CrashLoopBackOff/)
   expect(describe).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1/)
   expect(describe).toMatch(/Warning\s+BackOff\s+.*kubelet\s+Back-off restarting failed container app in pod/)

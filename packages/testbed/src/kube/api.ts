@@ -131,6 +131,15 @@ export class Api {
       statusOnly: options.statusOnly,
       dryRun: options.dryRun,
     })
+    // The last finalizer removed from an object marked for deletion lets it go (pods go when the kubelet is done).
+    if (
+      !options.dryRun &&
+      updated.metadata.deletionTimestamp &&
+      !updated.metadata.finalizers?.length &&
+      r.kind !== 'Pod'
+    ) {
+      return this.store.delete(r, r.namespaced ? namespace : undefined, name)
+    }
     return updated
   }
 
@@ -178,6 +187,14 @@ export class Api {
       stored.metadata.deletionTimestamp = isoNow()
       stored.status = { phase: 'Terminating' }
       return stored
+    }
+    if (stored.metadata.finalizers?.length) {
+      // Finalizers hold the object, marked for deletion, until whoever owns them removes them.
+      if (options.propagationPolicy === 'Orphan') this.orphanDependents(stored)
+      if (options.propagationPolicy === 'Foreground') this.deleteDependents(stored)
+      const grace =
+        r.kind === 'Pod' ? (options.gracePeriodSeconds ?? stored.spec?.terminationGracePeriodSeconds ?? 30) : 0
+      return this.store.markDeleting(r, ns, name, grace)
     }
     if (r.kind === 'Pod') {
       const grace = options.gracePeriodSeconds ?? stored.spec?.terminationGracePeriodSeconds ?? 30

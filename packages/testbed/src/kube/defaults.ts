@@ -59,6 +59,12 @@ function nextClusterIp(): string {
   return `10.96.${Math.floor(serviceIp / 250)}.${(serviceIp % 250) + 1}`
 }
 
+let nodePort = 30000 + Math.floor(Math.random() * 2000)
+function nextNodePort(): number {
+  nodePort = nodePort >= 32767 ? 30000 : nodePort + 1
+  return nodePort
+}
+
 export function applyDefaults(r: ResourceDef, obj: KObj, isCreate: boolean): void {
   obj.metadata ??= {}
   const spec = obj.spec
@@ -104,7 +110,11 @@ export function applyDefaults(r: ResourceDef, obj: KObj, isCreate: boolean): voi
       for (const p of obj.spec.ports ?? []) {
         p.protocol ??= 'TCP'
         p.targetPort ??= p.port
+        if ((obj.spec.type === 'NodePort' || obj.spec.type === 'LoadBalancer') && p.nodePort === undefined)
+          p.nodePort = nextNodePort()
       }
+      if (obj.spec.type === 'NodePort' || obj.spec.type === 'LoadBalancer') obj.spec.externalTrafficPolicy ??= 'Cluster'
+      if (obj.spec.type === 'LoadBalancer') obj.spec.allocateLoadBalancerNodePorts ??= true
       if (isCreate) obj.status ??= { loadBalancer: {} }
       break
     case 'Job':
@@ -129,6 +139,14 @@ export function applyDefaults(r: ResourceDef, obj: KObj, isCreate: boolean): voi
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name }
       obj.spec ??= { finalizers: ['kubernetes'] }
       if (isCreate) obj.status = { phase: 'Active' }
+      break
+    case 'Secret':
+      obj.type ??= 'Opaque'
+      if (obj.stringData) {
+        obj.data ??= {}
+        for (const [k, v] of Object.entries(obj.stringData)) obj.data[k] = Buffer.from(String(v)).toString('base64')
+        delete obj.stringData
+      }
       break
     case 'Ingress':
       if (isCreate) obj.status ??= { loadBalancer: {} }

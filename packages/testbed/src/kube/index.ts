@@ -14,6 +14,7 @@ import { type HttpContext, handle } from './http.ts'
 import { JobController } from './job-controller.ts'
 import { Kubelet } from './kubelet.ts'
 import { ReplicaSetController } from './replicaset-controller.ts'
+import { ServiceController } from './service-controller.ts'
 
 export interface KubeSimulatorOptions {
   port?: number
@@ -68,6 +69,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     new HpaController(api),
     kubelet,
     new EndpointsController(api),
+    new ServiceController(api),
   ]
   let address = '127.0.0.1:0'
   const ctx: HttpContext = {

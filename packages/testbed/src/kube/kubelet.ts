@@ -404,6 +404,7 @@ export class Kubelet {
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000
     const markedAt = Date.parse(pod.metadata.deletionTimestamp) - graceMs
     // Containers stop promptly on SIGTERM: the pod goes once half the ready delay (or the grace period) has passed.
+    if (pod.metadata.finalizers?.length) return
     if (now >= markedAt + Math.min(graceMs, this.readyDelayMs / 2) || !state) {
       if (this.api.store.tryGet(PODS, pod.metadata.namespace, pod.metadata.name)) {
         this.api.store.delete(PODS, pod.metadata.namespace, pod.metadata.name)
