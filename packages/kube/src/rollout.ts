@@ -242,7 +242,10 @@ async function podSummary(api: KubeApi, deployment: Deployment): Promise<string>
   }
 }
 
-async function rolloutPods(api: KubeApi, deployment: Deployment): Promise<{ pods: Pod[]; problems: PodProblem[] }> {
+async function rolloutPods(
+  api: KubeApi,
+  deployment: Deployment,
+): Promise<{ pods: Pod[]; problems: PodProblem[]; replicaSet: string | undefined }> {
   const namespace = deployment.metadata?.namespace ?? 'default'
   const [replicaSets, all] = await Promise.all([
     replicaSetsOf(api, deployment),
@@ -250,7 +253,7 @@ async function rolloutPods(api: KubeApi, deployment: Deployment): Promise<{ pods
   ])
   const newRs = findNewReplicaSet(deployment, replicaSets)
   const pods = newRs ? podsOfReplicaSet(newRs, all) : all
-  return { pods, problems: pods.flatMap(podProblems) }
+  return { pods, problems: pods.flatMap(podProblems), replicaSet: newRs?.metadata?.name }
 }
 
 /** Builds the failure: the kubectl message, then the failing pods and their recent Events (also logged). */
@@ -266,9 +269,23 @@ async function failure(
   let problems: PodProblem[] = []
   if (diagnoseOn && reason !== 'RevisionMismatch' && reason !== 'BadRevision') {
     try {
-      problems = (await rolloutPods(api, deployment)).problems
+      const pods = await rolloutPods(api, deployment)
+      problems = pods.problems
       const namespace = deployment.metadata?.namespace ?? 'default'
-      const events = problems.length ? await api.listEvents(namespace) : []
+      const events = await api.listEvents(namespace)
+      // The controller's own complaints first (quota, admission: ReplicaFailure / FailedCreate).
+      const replicaFailure = deployment.status?.conditions?.find(
+        (c) => c.type === 'ReplicaFailure' && c.status === 'True',
+      )
+      if (replicaFailure)
+        details.push(
+          `deployment condition ReplicaFailure: ${replicaFailure.reason ?? ''}: ${replicaFailure.message ?? ''}`,
+        )
+      for (const owner of [deployment.metadata?.name, pods.replicaSet]) {
+        if (!owner) continue
+        for (const e of recentEvents(events, owner, 3))
+          if (e.type === 'Warning') details.push(`  ${owner}: ${formatEvent(e)}`)
+      }
       const failingPods = [...new Set(problems.map((p) => p.pod))].slice(0, 5)
       for (const p of problems) details.push(formatProblem(p))
       for (const pod of failingPods) {
