@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks'
 import {
+  connectKube,
   createEksPort,
   createKubeApi,
   decodeEksToken,
@@ -74,6 +75,13 @@ test("the token is a presigned URL that moto's STS answers GetCallerIdentity for
   expect(url.searchParams.get('X-Amz-Credential')).toMatch(/^testing\/\d{8}\/us-east-1\/sts\/aws4_request$/)
   const verdict = await verifyToken(token, 'prod')
   expect(verdict).toEqual({ ok: true, arn: expect.stringMatching(/^arn:aws:(iam|sts)::123456789012:/), status: 200 })
+})
+
+test('connectKube for eks-cluster points at the cluster endpoint DescribeCluster gave', async () => {
+  const connection = await connectKube({ kind: 'eks', cluster: 'prod' }, { region: 'us-east-1' })
+  expect(connection.source).toBe('eks-cluster prod')
+  expect(connection.server).toMatch(/^https:\/\/.+\.eks\.amazonaws\.com/)
+  expect(connection.kubeConfig.getCurrentCluster()?.caData).toBeTruthy()
 })
 
 describe('a KubeConfig built from eks-cluster authenticates with a fresh token', () => {

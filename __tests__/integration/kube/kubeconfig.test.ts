@@ -2,7 +2,7 @@
 // base64, KUBECONFIG (with a missing entry in the list), and ~/.kube/config.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createKubeApi, type LoadOptions, loadKubeConfig } from '@deploy-actions/kube'
+import { connectKube, createKubeApi, type LoadOptions, loadKubeConfig, parseKubeAccess } from '@deploy-actions/kube'
 import { type KubeSimulator, removeDir, startKubeSimulator, tempDir } from '@deploy-actions/testbed'
 
 let sim: KubeSimulator
@@ -51,4 +51,10 @@ test('no source at all is a configuration error before any request', async () =>
   await expect(loadKubeConfig({ env: {}, homeDir: '/nonexistent' })).rejects.toThrow(
     /^kubeconfig: kubeconfig content, or eks-cluster, or a KUBECONFIG/,
   )
+})
+
+test('connectKube from the parsed inputs', async () => {
+  const { api, source } = await connectKube(parseKubeAccess(sim.kubeconfig, ''), { env: {}, homeDir: '/nonexistent' })
+  expect(source).toBe('kubeconfig input')
+  await expect(api.listPods('default', 'app=none')).resolves.toEqual([])
 })

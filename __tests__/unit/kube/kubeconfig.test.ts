@@ -6,6 +6,7 @@ import {
   eksKubeconfigYaml,
   IN_CLUSTER_TOKEN_PATH,
   kubeconfigContent,
+  parseKubeAccess,
 } from '@deploy-actions/kube'
 import { parse } from 'yaml'
 
@@ -139,5 +140,23 @@ describe('EKS kubeconfig', () => {
   ])('%s → DeployError', (_n, cluster, message) => {
     expect(() => eksClusterInfo('prod', cluster)).toThrow(DeployError)
     expect(() => eksClusterInfo('prod', cluster)).toThrow(message)
+  })
+})
+
+describe('parseKubeAccess', () => {
+  test.each<[string, string, unknown]>([
+    ['', 'prod-cluster_1', { kind: 'eks', cluster: 'prod-cluster_1' }],
+    [YAML, '', { kind: 'kubeconfig', content: YAML }],
+    ['', '', { kind: 'kubeconfig', content: undefined }],
+  ])('%#', (kubeconfig, eks, expected) => {
+    expect(parseKubeAccess(kubeconfig, eks)).toEqual(expected)
+  })
+  test.each<[string, string, string]>([
+    [YAML, 'prod', 'eks-cluster: either eks-cluster or kubeconfig, not both'],
+    ['', 'bad name!', 'eks-cluster: expected an EKS cluster name'],
+    ['', '-lead', 'eks-cluster: expected an EKS cluster name'],
+    ['not yaml', '', 'kubeconfig: kubeconfig YAML content'],
+  ])('%# → ConfigurationError', (kubeconfig, eks, message) => {
+    expect(() => parseKubeAccess(kubeconfig, eks)).toThrow(message)
   })
 })

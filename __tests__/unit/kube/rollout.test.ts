@@ -296,3 +296,11 @@ describe('conflict-safe updates', () => {
     expect(calls).toBe(1)
   })
 })
+
+test('a wait without a positive timeout is refused before any request', async () => {
+  const api = new FakeApi(deployment(complete))
+  await expect(waitForRollout(api, options(recordingLogger(), { timeoutMs: 0 }))).rejects.toThrow(
+    'timeout: a positive duration such as 10m',
+  )
+  expect(api.reads).toBe(0)
+})

@@ -4,12 +4,13 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import type { KubeConfig } from '@kubernetes/client-node'
-import { type Credentials, eksToken } from './eks.ts'
+import { type Credentials, createEksPort, describeEksCluster, eksToken } from './eks.ts'
 import {
   chooseKubeconfigSource,
   EKS_AUTH_PROVIDER,
   type EksClusterInfo,
   eksKubeConfigOptions,
+  type KubeAccess,
   type KubeconfigSource,
 } from './kubeconfig.ts'
 import type { Deployment, KubeEvent, Pod, ReplicaSet } from './types.ts'
@@ -124,6 +125,30 @@ export async function loadKubeConfig(options: LoadOptions = {}): Promise<LoadedK
   const user = kc.getCurrentUser()
   for (const secret of [user?.token, user?.keyData, user?.password]) if (secret) options.onSecret?.(secret)
   return { kubeConfig: kc, source, server: kc.getCurrentCluster()?.server }
+}
+
+export interface Connection extends LoadedKubeConfig {
+  api: KubeApi
+}
+
+/**
+ * One call for an action's `kubeconfig` / `eks-cluster` inputs (parsed by parseKubeAccess):
+ * the KubeConfig from the right source, and the API over it.
+ */
+export async function connectKube(
+  access: KubeAccess,
+  options: { region?: string; env?: NodeJS.ProcessEnv; homeDir?: string; onSecret?: (secret: string) => void } = {},
+): Promise<Connection> {
+  let loaded: LoadedKubeConfig
+  if (access.kind === 'eks') {
+    if (!options.region) throw new Error('connectKube: a region is needed for eks-cluster')
+    const eks = await createEksPort(options.region)
+    const info = await describeEksCluster(eks, access.cluster)
+    loaded = await loadKubeConfig({ ...options, eks: { info, region: options.region, credentials: eks.credentials } })
+  } else {
+    loaded = await loadKubeConfig({ ...options, kubeconfig: access.content ?? '' })
+  }
+  return { ...loaded, api: await createKubeApi(loaded.kubeConfig) }
 }
 
 /** client-node authenticator that mints a fresh EKS token when the previous one nears expiry. */

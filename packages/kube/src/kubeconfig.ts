@@ -74,6 +74,27 @@ function looksLikeKubeconfig(text: string): boolean {
   return Array.isArray(d.clusters) && d.clusters.length > 0 && Array.isArray(d.contexts)
 }
 
+/** How an action reaches its cluster, from its `kubeconfig` and `eks-cluster` inputs (validated, pure). */
+export type KubeAccess = { kind: 'eks'; cluster: string } | { kind: 'kubeconfig'; content: string | undefined }
+
+/**
+ * Validates the two access inputs together: `eks-cluster` (an EKS cluster name) or `kubeconfig`
+ * (content), not both; neither means KUBECONFIG / ~/.kube/config / in-cluster at connect time.
+ */
+export function parseKubeAccess(kubeconfig: string, eksCluster: string): KubeAccess {
+  const cluster = eksCluster.trim()
+  if (cluster && kubeconfig.trim()) {
+    throw new ConfigurationError('eks-cluster', 'either eks-cluster or kubeconfig, not both')
+  }
+  if (cluster) {
+    if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(cluster)) {
+      throw new ConfigurationError('eks-cluster', 'an EKS cluster name (letters, digits, - and _, up to 100)', cluster)
+    }
+    return { kind: 'eks', cluster }
+  }
+  return { kind: 'kubeconfig', content: kubeconfig.trim() ? kubeconfigContent(kubeconfig) : undefined }
+}
+
 export interface EksClusterInfo {
   name: string
   arn: string

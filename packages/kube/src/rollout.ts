@@ -3,7 +3,7 @@
 // re-established from a fresh GET; a 410 Gone starts over; progress lines come at least every
 // `progressEveryMs`; a failure (progress deadline, timeout, deletion) reports the failing pods'
 // reasons and their recent Events.
-import { type Clock, DeployError, formatDuration, realClock } from '@deploy-actions/kit'
+import { type Clock, ConfigurationError, DeployError, formatDuration, realClock } from '@deploy-actions/kit'
 import { apiMessage, isNotFound, type KubeApi, type WatchEventType, type WatchHandle } from './client.ts'
 import { replicaSetsOf } from './history.ts'
 import {
@@ -82,6 +82,7 @@ export class RolloutFailedError extends DeployError {
 
 /** Waits until the Deployment has rolled out, as `kubectl rollout status` does, by watch. */
 export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions): Promise<RolloutResult> {
+  if (!(options.timeoutMs > 0)) throw new ConfigurationError('timeout', 'a positive duration such as 10m')
   const clock = options.clock ?? realClock
   const { namespace, name, log } = options
   const started = clock.now()
