@@ -1,9 +1,7 @@
 // EKS access without the aws CLI: DescribeCluster for the endpoint and CA, and a native
 // `k8s-aws-v1.` token signed with the SDK's default credential chain. The EKS client is loaded
 // on first use, so importing this package stays cheap.
-import { Sha256 } from '@aws-crypto/sha256-js'
 import { DeployError } from '@deploy-actions/kit'
-import { SignatureV4 } from '@smithy/signature-v4'
 import type { AwsCredentialIdentity, Provider } from '@smithy/types'
 import { type EksClusterInfo, eksClusterInfo } from './kubeconfig.ts'
 import {
@@ -36,6 +34,11 @@ export interface EksToken {
 /** A bearer token for an EKS cluster's API server. */
 export async function eksToken(options: EksTokenOptions): Promise<EksToken> {
   const now = options.now ?? new Date()
+  // Loaded on first use, like the clients: importing the package stays cheap.
+  const [{ Sha256 }, { SignatureV4 }] = await Promise.all([
+    import('@aws-crypto/sha256-js'),
+    import('@smithy/signature-v4'),
+  ])
   const signer = new SignatureV4({
     service: 'sts',
     region: options.region,
