@@ -219,6 +219,28 @@ test('rollout status fails on a stuck rollout once the progress deadline passes,
   expect(await ok('rollout', 'status', 'deployment/stuck', '--timeout=30s')).toContain('successfully rolled out')
 })
 
+test('imperative create commands (protobuf bodies): namespace, secret, configmap, deployment, job, service', async () => {
+  expect(await ok('create', 'namespace', 'imperative')).toBe('namespace/imperative created\n')
+  const n = ['-n', 'imperative']
+  expect(await ok('create', 'secret', 'generic', 'creds', '--from-literal=password=s3cret', ...n)).toBe(
+    'secret/creds created\n',
+  )
+  expect(await ok('get', 'secret', 'creds', '-o', 'jsonpath={.data.password}', ...n)).toBe(
+    Buffer.from('s3cret').toString('base64'),
+  )
+  expect(await ok('create', 'configmap', 'cfg', '--from-literal=mode=blue', ...n)).toBe('configmap/cfg created\n')
+  expect(await ok('create', 'deployment', 'api', '--image=api:1', '--replicas=2', '--port=8080', ...n)).toBe(
+    'deployment.apps/api created\n',
+  )
+  await ok('rollout', 'status', 'deployment/api', '--timeout=30s', ...n)
+  expect(await ok('expose', 'deployment', 'api', '--port=80', '--target-port=8080', ...n)).toBe('service/api exposed\n')
+  expect(await ok('create', 'job', 'once', '--image=task:1', ...n, '--', 'echo', 'hi')).toBe('job.batch/once created\n')
+  await ok('wait', '--for=condition=complete', 'job/once', '--timeout=30s', ...n)
+  const endpoints = await ok('get', 'endpoints', 'api', '-o', 'jsonpath={.subsets[0].addresses[*].ip}', ...n)
+  expect(endpoints.split(' ')).toHaveLength(2)
+  expect(await ok('delete', 'namespace', 'imperative')).toBe('namespace "imperative" deleted\n')
+})
+
 test('rollout restart, pause and resume; delete cascades', async () => {
   await ok('rollout', 'restart', 'deployment/shop')
   await ok('rollout', 'status', 'deployment/shop', '--timeout=30s')

@@ -6,6 +6,7 @@ import type { Api, DeleteOptions } from './api.ts'
 import { discovery } from './discovery.ts'
 import { openapiV3 } from './openapi.ts'
 import { patchTypeOf } from './patch.ts'
+import { decodeProtobuf, isProtobuf } from './protobuf.ts'
 import { apiVersionOf, findResource, RESOURCES, type ResourceDef } from './resources.ts'
 import { checkFieldLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts'
 import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType } from './status.ts'
@@ -58,10 +59,10 @@ export function route(path: string): Route | undefined {
   return { resource, name: rest[1], subresource: rest[2], watchPath }
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of req) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
 }
 
 function parseJson(text: string): unknown {
@@ -201,9 +202,11 @@ async function serveResource(
   const ns = r.namespaced ? rt.namespace : undefined
   const dryRun = isDryRun(q)
   const accept = req.headers.accept ?? ''
-  const bodyText = method === 'GET' ? '' : await readBody(req)
+  const body = method === 'GET' ? Buffer.alloc(0) : await readBody(req)
   const contentType = String(req.headers['content-type'] ?? 'application/json')
-  if (bodyText && /protobuf|cbor/.test(contentType)) throw unsupportedMediaType(contentType)
+  // kubectl's typed clients (create namespace/secret/deployment/job/...) send protobuf; decode it to JSON.
+  const bodyText = body.length && isProtobuf(contentType) ? JSON.stringify(decodeProtobuf(body)) : body.toString('utf8')
+  if (body.length && /cbor/.test(contentType)) throw unsupportedMediaType(contentType)
 
   if (rt.subresource) {
     if (!rt.name) throw pathNotFound()
