@@ -1,4 +1,5 @@
-import { imageMode, parseQuantity, unschedulable } from '../../../packages/testbed/src/kube/kubelet.ts'
+import { imageMode } from '../../../packages/testbed/src/kube/kubelet.ts'
+import { parseQuantity, unschedulable } from '../../../packages/testbed/src/kube/scheduler.ts'
 
 test.each([
   ['nginx:1.25', 'normal'],
