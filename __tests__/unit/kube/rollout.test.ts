@@ -102,6 +102,26 @@ test('a dropped watch is re-established from a fresh read, and a change made mea
   )
 })
 
+test('a routine close (server timeout, client inactivity) is re-watched quietly', async () => {
+  const api = new FakeApi(deployment(rolling))
+  const log = recordingLogger()
+  const done = waitForRollout(api, options(log, { reconnectDelayMs: 60_000 }))
+  const first = await api.nextWatch()
+  const second = api.nextWatch()
+  first.drop() // clean end of stream
+  const w2 = await second
+  const third = api.nextWatch()
+  w2.drop(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+  const w3 = await third
+  w3.emit(
+    'MODIFIED',
+    api.set((d) => Object.assign(d.status!, complete)),
+  )
+  const result = await done
+  expect(result.reconnects).toBe(2)
+  expect(log.lines.filter((l) => l.includes('closed'))).toEqual([])
+})
+
 test('a 410 Gone ERROR event starts over from a fresh read', async () => {
   const api = new FakeApi(deployment(rolling))
   const log = recordingLogger()

@@ -181,9 +181,11 @@ export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions):
         // The stream ended (server timeout, network drop, inactivity): re-read, then watch again.
         handle = undefined
         reconnects++
-        log(`watch of ${what} closed${item.error ? ` (${apiMessage(item.error)})` : ''}; reconnecting`)
-        await clock.sleep(Math.min(reconnectDelay, Math.max(0, deadline - clock.now())))
-        reconnectDelay = Math.min(reconnectDelay * 2, 5000)
+        if (!routineClose(item.error)) {
+          log(`watch of ${what} closed (${apiMessage(item.error)}); reconnecting`)
+          await clock.sleep(Math.min(reconnectDelay, Math.max(0, deadline - clock.now())))
+          reconnectDelay = Math.min(reconnectDelay * 2, 5000)
+        }
         try {
           deployment = await api.readDeployment(namespace, name)
         } catch (error) {
@@ -221,6 +223,15 @@ export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions):
   } finally {
     handle?.stop()
   }
+}
+
+/**
+ * A watch ending by design: the server closed it cleanly (its timeout), or client-node's
+ * inactivity timer (30 s without a byte; API servers send bookmarks about once a minute)
+ * aborted it. Re-watched at once and not logged, so long waits stay quiet.
+ */
+function routineClose(error: unknown): boolean {
+  return error === undefined || error === null || (error as { name?: unknown }).name === 'TimeoutError'
 }
 
 function deleted(deployment: Deployment): RolloutFailedError {
