@@ -271,18 +271,8 @@ export class Kubelet {
       state.initDone = true
       changed = true
       for (const c of state.inits) {
-        const took = goDuration(Math.round(this.readyDelayMs / 2))
-        this.event(
-          pod,
-          'Normal',
-          'Pulled',
-          `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: 4194304 bytes.`,
-          c.name,
-          'kubelet',
-          true,
-        )
-        this.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name, 'kubelet', true)
-        this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name, 'kubelet', true)
+        this.pulled(pod, c.image, c.name, Math.round(this.readyDelayMs / 2), true)
+        this.createdAndStarted(pod, c.name, true)
       }
     }
     for (const c of state.containers) {
@@ -305,15 +295,7 @@ export class Kubelet {
             c.phase = 'pull-error'
             c.nextAt = now + this.readyDelayMs
           } else {
-            const took = goDuration(this.readyDelayMs)
-            if (c.phase === 'creating')
-              this.event(
-                pod,
-                'Normal',
-                'Pulled',
-                `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: 4194304 bytes.`,
-                c.name,
-              )
+            if (c.phase === 'creating') this.pulled(pod, c.image, c.name, this.readyDelayMs)
             this.start(pod, c, now)
           }
           break
@@ -377,9 +359,19 @@ export class Kubelet {
     if (changed) this.writeStatus(pod, state, now)
   }
 
+  private pulled(pod: KObj, image: string, name: string, ms: number, init = false): void {
+    const took = goDuration(ms)
+    const message = `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: 4194304 bytes.`
+    this.event(pod, 'Normal', 'Pulled', message, name, 'kubelet', init)
+  }
+
+  private createdAndStarted(pod: KObj, name: string, init = false): void {
+    this.event(pod, 'Normal', 'Created', `Created container: ${name}`, name, 'kubelet', init)
+    this.event(pod, 'Normal', 'Started', `Started container ${name}`, name, 'kubelet', init)
+  }
+
   private start(pod: KObj, c: ContainerState, now: number): void {
-    this.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, c.name)
-    this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name)
+    this.createdAndStarted(pod, c.name)
     c.phase = 'running'
     c.startedAt = isoNow(now)
     const restartPolicy = pod.spec.restartPolicy ?? 'Always'
