@@ -242,6 +242,17 @@ const COLUMNS: Record<string, Column[]> = {
     }),
     AGE,
   ],
+  ConfigMap: [
+    NAME,
+    col('Data', 'integer', (m) => Object.keys(m.data ?? {}).length + Object.keys(m.binaryData ?? {}).length),
+    AGE,
+  ],
+  Secret: [
+    NAME,
+    col('Type', 'string', (x) => x.type ?? 'Opaque'),
+    col('Data', 'integer', (x) => Object.keys(x.data ?? {}).length),
+    AGE,
+  ],
   Namespace: [NAME, col('Status', 'string', (n) => n.status?.phase ?? ''), AGE],
   Node: [
     NAME,
