@@ -1,5 +1,9 @@
-// moto's AWS APIs on a free port, with CloudFront invalidations reporting `Completed` as AWS does
-// (moto says `COMPLETED`, which the SDK waiter never accepts).
+// moto's AWS APIs on a free port, with two fixes where moto differs from AWS:
+// - CloudFront invalidations report `Completed` as AWS does (moto says `COMPLETED`, which the SDK
+//   waiter never accepts);
+// - a presigned (query-signed) request is routed by the credential scope in X-Amz-Credential, as
+//   AWS routes it by host name; moto reads the scope only from an Authorization header and sends
+//   the rest to S3 (a presigned STS GetCallerIdentity URL is how EKS tokens work).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, httpOk, requireBinary, type Service, startService, tempDir } from './process.ts'
@@ -15,12 +19,24 @@ export interface Moto extends Service {
 
 const WRAPPER = `
 import sys
+from urllib.parse import parse_qs
 import moto.cloudfront.models as cf
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication as D
 _init = cf.Invalidation.__init__
 def _patched(self, *args, **kwargs):
     _init(self, *args, **kwargs)
     self.status = "Completed"
 cf.Invalidation.__init__ = _patched
+_infer = D.infer_service_region_host
+def _route_presigned(self, environ, path):
+    if not environ.get("HTTP_AUTHORIZATION"):
+        cred = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential")
+        if cred:
+            parts = cred[0].split("/")
+            if len(parts) == 5 and parts[3] != "s3":
+                return f"{parts[3]}.{parts[2]}.amazonaws.com"
+    return _infer(self, environ, path)
+D.infer_service_region_host = _route_presigned
 from moto.server import main
 sys.exit(main(sys.argv[1:]))
 `
