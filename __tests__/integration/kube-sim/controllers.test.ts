@@ -434,6 +434,42 @@ test('an HPA keeps the target within min/max and reports current replicas', asyn
   expect((await c.apps.readNamespacedDeployment({ name: 'scaled-by-hpa', namespace: ns })).spec?.replicas).toBe(4)
 })
 
+test('autoscaling/v1 is the same HPA seen through the v1 schema', async () => {
+  const v1 = c.kc.makeApiClient(k8s.AutoscalingV1Api)
+  await c.apps.createNamespacedDeployment({ namespace: ns, body: deploymentBody('hpa-v1', 'hpa:1', 1) })
+  await v1.createNamespacedHorizontalPodAutoscaler({
+    namespace: ns,
+    body: {
+      metadata: { name: 'hpa-v1' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hpa-v1' },
+        minReplicas: 2,
+        maxReplicas: 3,
+        targetCPUUtilizationPercentage: 70,
+      },
+    },
+  })
+  const v2 = await c.autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'hpa-v1', namespace: ns })
+  expect(v2.spec?.metrics).toEqual([
+    { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+  ])
+  await c.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+    { name: 'hpa-v1', namespace: ns, body: { spec: { maxReplicas: 4 } } },
+    mergePatch,
+  )
+  const seen = await eventually('the v1 view with status', async () => {
+    const h = await v1.readNamespacedHorizontalPodAutoscaler({ name: 'hpa-v1', namespace: ns })
+    return h.status?.currentReplicas === 2 ? h : undefined
+  })
+  expect(seen.apiVersion).toBe('autoscaling/v1')
+  expect(seen.spec).toEqual({
+    scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hpa-v1' },
+    minReplicas: 2,
+    maxReplicas: 4,
+    targetCPUUtilizationPercentage: 70,
+  })
+})
+
 test('a Job runs its pods to completion; a failing one stops at backoffLimit', async () => {
   const job = (name: string, image: string, backoffLimit?: number): k8s.V1Job => ({
     metadata: { name },

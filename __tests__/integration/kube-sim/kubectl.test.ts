@@ -236,8 +236,28 @@ test('imperative create commands (protobuf bodies): namespace, secret, configmap
   expect(await ok('expose', 'deployment', 'api', '--port=80', '--target-port=8080', ...n)).toBe('service/api exposed\n')
   expect(await ok('create', 'job', 'once', '--image=task:1', ...n, '--', 'echo', 'hi')).toBe('job.batch/once created\n')
   await ok('wait', '--for=condition=complete', 'job/once', '--timeout=30s', ...n)
+  expect(await ok('autoscale', 'deployment', 'api', '--min=3', '--max=5', '--cpu-percent=60', ...n)).toBe(
+    'horizontalpodautoscaler.autoscaling/api autoscaled\n',
+  )
+  for (
+    let i = 0;
+    i < 200 && (await ok('get', 'deployment', 'api', '-o', 'jsonpath={.status.availableReplicas}', ...n)) !== '3';
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  expect(
+    await ok(
+      'get',
+      'hpa',
+      'api',
+      '-o',
+      'jsonpath={.spec.metrics[0].resource.target.averageUtilization} {.status.currentReplicas}',
+      ...n,
+    ),
+  ).toBe('60 3')
   const endpoints = await ok('get', 'endpoints', 'api', '-o', 'jsonpath={.subsets[0].addresses[*].ip}', ...n)
-  expect(endpoints.split(' ')).toHaveLength(2)
+  expect(endpoints.split(' ')).toHaveLength(3)
   expect(await ok('delete', 'namespace', 'imperative')).toBe('namespace "imperative" deleted\n')
 })
 

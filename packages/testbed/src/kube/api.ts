@@ -1,9 +1,11 @@
 // The registry layer between HTTP and the store: defaulting, validation, namespaces,
 // generateName, graceful pod deletion, subresources and patches, as the API server's
 // generic registry and each type's strategy do them.
+
+import { convertFrom, convertTo } from './conversion.ts'
 import { applyDefaults, defaultJobSelector } from './defaults.ts'
 import { applyPatch, type PatchType } from './patch.ts'
-import { RESOURCES, type ResourceDef, resourceByKind } from './resources.ts'
+import { type ResourceDef, resourceByKind, storageOf, storedResources } from './resources.ts'
 import { formatSelector, fromLabelSelector } from './selectors.ts'
 import { ApiError, badRequest, notFound, successStatus } from './status.ts'
 import { type ListFilter, Store } from './store.ts'
@@ -60,14 +62,17 @@ export class Api {
   }
 
   get(r: ResourceDef, namespace: string | undefined, name: string): KObj {
-    return this.store.get(r, r.namespaced ? namespace : undefined, name)
+    const stored = this.store.get(storageOf(r), r.namespaced ? namespace : undefined, name)
+    return convertTo(r, stored)
   }
 
   list(r: ResourceDef, filter: ListFilter): KObj[] {
-    return this.store.list(r, r.namespaced ? filter : { ...filter, namespace: undefined })
+    const items = this.store.list(storageOf(r), r.namespaced ? filter : { ...filter, namespace: undefined })
+    return r.storedAs ? items.map((o) => convertTo(r, o)) : items
   }
 
   create(r: ResourceDef, namespace: string | undefined, input: KObj, options: WriteOptions = {}): KObj {
+    if (r.storedAs) return convertTo(r, this.create(storageOf(r), namespace, convertFrom(r, input), options))
     if (!input || typeof input !== 'object') throw badRequest('the body of the request was not a valid object')
     const obj = pruneNulls(input)
     obj.metadata ??= {}
@@ -107,6 +112,11 @@ export class Api {
     input: KObj,
     options: WriteOptions & { statusOnly?: boolean } = {},
   ): KObj {
+    if (r.storedAs) {
+      const s = storageOf(r)
+      const current = this.store.get(s, r.namespaced ? namespace : undefined, name)
+      return convertTo(r, this.update(s, namespace, name, convertFrom(r, input, current), options))
+    }
     if (!input || typeof input !== 'object') throw badRequest('the body of the request was not a valid object')
     const obj = pruneNulls(input)
     obj.metadata ??= {}
@@ -151,7 +161,7 @@ export class Api {
     patch: unknown,
     options: WriteOptions & { statusOnly?: boolean } = {},
   ): KObj {
-    const stored = this.store.get(r, r.namespaced ? namespace : undefined, name)
+    const stored = this.get(r, namespace, name)
     const patched = applyPatch(type, stored, patch)
     patched.metadata ??= {}
     patched.metadata.name = name
@@ -163,6 +173,10 @@ export class Api {
   }
 
   delete(r: ResourceDef, namespace: string | undefined, name: string, options: DeleteOptions = {}): KObj {
+    if (r.storedAs) {
+      const out = this.delete(storageOf(r), namespace, name, options)
+      return out.kind === 'Status' ? out : convertTo(r, out)
+    }
     const ns = r.namespaced ? namespace : undefined
     const stored = this.store.get(r, ns, name)
     if (options.preconditions?.uid && options.preconditions.uid !== stored.metadata.uid) {
@@ -213,7 +227,7 @@ export class Api {
 
   private terminateNamespace(ns: KObj): void {
     const name = ns.metadata.name
-    for (const r of RESOURCES) {
+    for (const r of storedResources()) {
       if (!r.namespaced) continue
       for (const obj of this.store.list(r, { namespace: name })) this.store.delete(r, name, obj.metadata.name)
     }
@@ -223,7 +237,7 @@ export class Api {
   /** Objects whose ownerReferences name this uid. */
   dependentsOf(owner: KObj): { r: ResourceDef; obj: KObj }[] {
     const out: { r: ResourceDef; obj: KObj }[] = []
-    for (const r of RESOURCES) {
+    for (const r of storedResources()) {
       if (!r.namespaced) continue
       for (const obj of this.store.list(r, { namespace: owner.metadata.namespace })) {
         if ((obj.metadata.ownerReferences ?? []).some((o: KObj) => o.uid === owner.metadata.uid)) out.push({ r, obj })

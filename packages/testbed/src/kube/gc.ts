@@ -1,12 +1,12 @@
 // The garbage collector's background propagation: objects whose owners are all gone go too.
 import type { Api } from './api.ts'
-import { RESOURCES } from './resources.ts'
+import { type ResourceDef, storedResources } from './resources.ts'
 import type { KObj } from './types.ts'
 
 export function collectGarbage(api: Api): void {
   const uids = new Set<string>()
-  const owned: { r: (typeof RESOURCES)[number]; obj: KObj }[] = []
-  for (const r of RESOURCES) {
+  const owned: { r: ResourceDef; obj: KObj }[] = []
+  for (const r of storedResources()) {
     for (const obj of api.store.scan(r)) {
       uids.add(obj.metadata.uid)
       if (obj.metadata.ownerReferences?.length) owned.push({ r, obj })

@@ -2,10 +2,10 @@
 // replicas are honoured (kept within minReplicas..maxReplicas) and reported in status.
 import type { Api } from './api.ts'
 import { recordEvent } from './events.ts'
-import { RESOURCES } from './resources.ts'
+import { RESOURCES, resourceByKind } from './resources.ts'
 import { deepEqual, isoNow, type KObj } from './types.ts'
 
-const HPAS = RESOURCES.find((r) => r.kind === 'HorizontalPodAutoscaler')!
+const HPAS = resourceByKind('HorizontalPodAutoscaler')
 
 function cond(type: string, status: string, reason: string, message: string, old: KObj[] | undefined): KObj {
   const prev = (old ?? []).find((c) => c.type === type)
@@ -25,7 +25,7 @@ export class HpaController {
 
   private sync(hpa: KObj): void {
     const ref = hpa.spec.scaleTargetRef ?? {}
-    const targetDef = RESOURCES.find((r) => r.kind === ref.kind && r.subresources.includes('scale'))
+    const targetDef = RESOURCES.find((r) => r.kind === ref.kind && r.subresources.includes('scale') && !r.storedAs)
     const target = targetDef ? this.api.store.tryGet(targetDef, hpa.metadata.namespace, ref.name) : undefined
     const old = hpa.status?.conditions
     const status: KObj = { ...(hpa.status ?? {}), observedGeneration: hpa.metadata.generation }

@@ -154,6 +154,19 @@ const SCHEMAS: Record<string, Schema> = {
     5: ['nodePort', 'i'],
     6: ['appProtocol', 'ps'],
   },
+  // autoscaling/v1, as `kubectl autoscale` sends it
+  HorizontalPodAutoscaler: {
+    1: ['metadata', msg('ObjectMeta')],
+    2: ['spec', msg('HorizontalPodAutoscalerSpec')],
+    3: ['status', msg('Ignored')],
+  },
+  HorizontalPodAutoscalerSpec: {
+    1: ['scaleTargetRef', msg('CrossVersionObjectReference')],
+    2: ['minReplicas', 'pi'],
+    3: ['maxReplicas', 'i'],
+    4: ['targetCPUUtilizationPercentage', 'pi'],
+  },
+  CrossVersionObjectReference: { 1: ['kind', 's'], 2: ['name', 's'], 3: ['apiVersion', 's'] },
   Ignored: {},
 }
 
@@ -284,6 +297,7 @@ export function decodeProtobuf(body: Buffer): KObj {
   const tm = decodeMessage('TypeMeta', typeMeta.value as Buffer) as KObj
   const kind = String(tm.kind ?? '')
   if (!SCHEMAS[kind] || ['Unknown', 'TypeMeta', 'Ignored'].includes(kind)) throw refuse(`kind ${kind}`)
+  if (kind === 'HorizontalPodAutoscaler' && tm.apiVersion !== 'autoscaling/v1') throw refuse(`${tm.apiVersion} ${kind}`)
   const obj = decodeMessage(kind, raw.value as Buffer) as KObj
   delete obj.status
   return { apiVersion: tm.apiVersion, kind, ...obj }

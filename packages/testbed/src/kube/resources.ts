@@ -12,6 +12,8 @@ export interface ResourceDef {
   subresources: ('status' | 'scale')[]
   /** metadata.generation is kept and bumped on spec changes. */
   generation: boolean
+  /** Served by conversion from the stored version (this group's `storedAs` version), as autoscaling/v1 is. */
+  storedAs?: string
 }
 
 const ALL = ['all']
@@ -154,6 +156,20 @@ export const RESOURCES: ResourceDef[] = [
     generation: true,
   },
   {
+    group: 'autoscaling',
+    version: 'v1',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ALL,
+    subresources: ['status'],
+    generation: true,
+    storedAs: 'v2',
+  },
+
+  {
     group: 'batch',
     version: 'v1',
     kind: 'Job',
@@ -170,12 +186,24 @@ export function apiVersionOf(r: ResourceDef): string {
   return r.group ? `${r.group}/${r.version}` : r.version
 }
 
+/** Stored resources only: what controllers, the garbage collector and namespace deletion walk. */
+export function storedResources(): ResourceDef[] {
+  return RESOURCES.filter((r) => !r.storedAs)
+}
+
+/** The definition whose store holds this resource's objects. */
+export function storageOf(r: ResourceDef): ResourceDef {
+  if (!r.storedAs) return r
+  return RESOURCES.find((x) => x.group === r.group && x.version === r.storedAs && x.plural === r.plural)!
+}
+
 export function findResource(group: string, version: string, plural: string): ResourceDef | undefined {
   return RESOURCES.find((r) => r.group === group && r.version === version && r.plural === plural)
 }
 
+/** The stored version of a kind (never a converted view). */
 export function resourceByKind(kind: string): ResourceDef {
-  const r = RESOURCES.find((x) => x.kind === kind)
+  const r = RESOURCES.find((x) => x.kind === kind && !x.storedAs)
   if (!r) throw new Error(`unknown kind ${kind}`)
   return r
 }

@@ -2,8 +2,9 @@
 // (410 Expired as an ERROR event when compacted), selector transitions as ADDED/DELETED,
 // bookmarks when allowWatchBookmarks is set, and the watch-list initial-events-end bookmark.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { convertTo } from './conversion.ts'
 import type { HttpContext } from './http.ts'
-import { apiVersionOf, type ResourceDef } from './resources.ts'
+import { apiVersionOf, type ResourceDef, storageOf } from './resources.ts'
 import { ApiError, badRequest } from './status.ts'
 import { type ListFilter, matchesFilter, type StoreEvent } from './store.ts'
 import { toTable, wantsTable } from './table.ts'
@@ -20,10 +21,12 @@ function frame(type: string, object: KObj): string {
 
 /** Frames a watch event; for `kubectl get -w` (as=Table) each object is a one-row Table, columns in the first only. */
 function framer(r: ResourceDef, q: URLSearchParams, table: boolean): (type: string, object: KObj) => string {
-  if (!table) return frame
   let first = true
-  return (type, object) => {
-    if (type === 'ERROR' || type === 'BOOKMARK') return frame(type, object)
+  return (type, stored) => {
+    if (type === 'ERROR' || type === 'BOOKMARK') return frame(type, stored)
+    // Objects come from the store; a converted version (autoscaling/v1) sees them converted.
+    const object = convertTo(r, stored)
+    if (!table) return frame(type, object)
     const t = toTable(r, [object], q, object.metadata?.resourceVersion ?? '', true)
     if (!first) t.columnDefinitions = []
     first = false
@@ -77,14 +80,14 @@ export function serveWatch(
   const opening: string[] = []
   let lastRv = store.resourceVersion
   if (sendInitial || rvParam === '' || rvParam === '0') {
-    for (const obj of store.list(r, filter)) opening.push(encode('ADDED', obj))
+    for (const obj of store.list(storageOf(r), filter)) opening.push(encode('ADDED', obj))
     if (sendInitial) {
       if (!bookmarks) throw badRequest('sendInitialEvents is forbidden for watch unless allowWatchBookmarks=true')
       opening.push(bookmark(r, lastRv, true))
     }
   } else {
     try {
-      for (const e of store.eventsSince(r, Number(rvParam))) {
+      for (const e of store.eventsSince(storageOf(r), Number(rvParam))) {
         const t = translate(e, filter)
         if (t) opening.push(encode(t.type, t.object))
       }
@@ -104,7 +107,7 @@ export function serveWatch(
   res.flushHeaders()
   if (opening.length) res.write(opening.join(''))
   const unsubscribe = store.subscribe((event) => {
-    if (event.resource !== r) return
+    if (event.resource !== storageOf(r)) return
     lastRv = event.rv
     const t = translate(event, filter)
     if (t) res.write(encode(t.type, t.object))
