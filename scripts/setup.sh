@@ -21,7 +21,8 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 command -v skopeo >/dev/null || missing+=(skopeo)
 [ -x /bin/busybox ] || missing+=(busybox-static)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
-command -v kubectl >/dev/null || true  # optional second client for the Kubernetes simulator's fidelity tests
+# kubectl is the second client the Kubernetes simulator's fidelity tests check it with.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2

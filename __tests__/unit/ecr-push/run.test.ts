@@ -1,6 +1,6 @@
 // run() with injected fakes: retries, progress lines, outputs on failure, promotion rules.
 import { createHash } from 'node:crypto'
-import { type Clock, DeployError, recordingLogger } from '@deploy-actions/kit'
+import { DeployError, recordingLogger, steppingClock } from '@deploy-actions/kit'
 import type { Inputs } from '../../../actions/ecr-push/src/inputs.ts'
 import {
   DockerCommandError,
@@ -16,19 +16,6 @@ import {
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 const PASSWORD = 'very-secret-ecr-password'
-
-function fakeClock(): Clock & { slept: number[] } {
-  let now = 1_700_000_000_000
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms)
-      now += ms
-    },
-  }
-}
 
 const manifestOf = (layer: string) =>
   JSON.stringify({
@@ -122,7 +109,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
   }
 }
 
-function deps(ecr: EcrPort, docker: DockerPort, clock = fakeClock()) {
+function deps(ecr: EcrPort, docker: DockerPort, clock = steppingClock(1_700_000_000_000)) {
   const log = recordingLogger()
   const outputs: Record<string, string> = {}
   const masked: string[] = []
