@@ -1,8 +1,10 @@
 // The local release demo (`npm run demo`): one whole release of the sample service in demo/,
 // run by the bundled actions against real local services, in the order the release workflow
 // chains them. Everything it starts listens on 127.0.0.1 and is stopped at the end.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront'
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
@@ -18,6 +20,7 @@ import {
   importBusyboxImage,
   motoEcrPassword,
   REPO_ROOT,
+  removeDir,
   runBundle,
   type Service,
   startDockerd,
@@ -25,6 +28,7 @@ import {
   startMoto,
   startPostgres,
   startRegistry,
+  tempDir,
 } from '@deploy-actions/testbed'
 
 const VERSION = 'v1.0.0'
@@ -80,7 +84,7 @@ async function startSampleService(): Promise<{ url: string; server: Server }> {
 }
 
 async function main(): Promise<void> {
-  heading('Starting local services (moto, registry, dockerd, PostgreSQL, Kubernetes simulator, sample service)')
+  heading('Starting local services (moto, registry, dockerd, PostgreSQL, Kubernetes simulator)')
   const moto = await startMoto()
   started.push(moto)
   const [registry, dockerd, postgres, kube] = await Promise.all([
@@ -91,8 +95,6 @@ async function main(): Promise<void> {
   ])
   started.push(registry, dockerd, postgres, { name: 'kube', pid: process.pid, stop: () => kube.stop() })
   await importBusyboxImage(dockerd)
-  const sample = await startSampleService()
-  started.push({ name: 'sample', pid: process.pid, stop: () => new Promise((r) => sample.server.close(() => r())) })
   const db = await postgres.createDatabase('shop')
   console.log(`  moto ${moto.endpoint}  registry ${registry.host}  postgres :${postgres.port}  kube ${kube.url}`)
 
@@ -241,6 +243,10 @@ async function main(): Promise<void> {
   }
   results.push({ step: '5. Roll out to Kubernetes', ok: true, detail: `revision ${rollout.revision} → ${target}` })
 
+  // The new version's service comes up now and answers 503 for its first two seconds: the smoke
+  // test retries with backoff until it is healthy twice in a row.
+  const sample = await startSampleService()
+  started.push({ name: 'sample', pid: process.pid, stop: () => new Promise((r) => sample.server.close(() => r())) })
   await step(
     '6. Smoke-test the release until it is healthy',
     'smoke-test',
@@ -279,6 +285,25 @@ async function main(): Promise<void> {
     'frontend-sync',
     {
       source: 'demo/site',
+      bucket: 'demo-shop-web',
+      'distribution-id': distribution.Distribution!.Id!,
+    },
+    env,
+  )
+  // A hotfix changes one page: only it is uploaded, and only its paths are invalidated.
+  const hotfixDir = tempDir('demo-site')
+  started.push({ name: 'hotfix checkout', pid: process.pid, stop: async () => removeDir(hotfixDir) })
+  const hotfix = join(hotfixDir, 'site')
+  cpSync(join(REPO_ROOT, 'demo/site'), hotfix, { recursive: true })
+  writeFileSync(
+    join(hotfix, 'docs/index.html'),
+    readFileSync(join(hotfix, 'docs/index.html'), 'utf8').replace('How to order.', 'How to order (now with tracking).'),
+  )
+  await step(
+    '7c. Publish a hotfix that changed one page (one upload, targeted invalidation)',
+    'frontend-sync',
+    {
+      source: hotfix,
       bucket: 'demo-shop-web',
       'distribution-id': distribution.Distribution!.Id!,
     },
