@@ -2,6 +2,112 @@ export const id = 707;
 export const ids = [707];
 export const modules = {
 
+/***/ 6609:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $$: () => (/* binding */ bytesOf),
+/* harmony export */   Pt: () => (/* binding */ normalizeEtag),
+/* harmony export */   UD: () => (/* binding */ compare),
+/* harmony export */   dX: () => (/* binding */ byKey),
+/* harmony export */   iP: () => (/* binding */ isMultipartEtag),
+/* harmony export */   lF: () => (/* binding */ diffSource),
+/* harmony export */   nQ: () => (/* binding */ largest)
+/* harmony export */ });
+// The comparison at the heart of the plan: local files against the listing → which are unchanged,
+// which changed (or are new), which remote objects are stale, which need a HeadObject. Pure, and
+// free of the header rules (mime-db, minimatch), so a sync with nothing to upload never loads them.
+function normalizeEtag(etag) {
+    return etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+}
+/** A multipart upload's ETag is `<md5 of part md5s>-<parts>`, never the content MD5. */
+function isMultipartEtag(etag) {
+    return /-\d+$/.test(normalizeEtag(etag));
+}
+/**
+ * Compares a local file with its listed object as cheaply as possible:
+ * - a different size is a change (no request);
+ * - a single-part ETag equal to the content MD5 is the same content (no request);
+ * - otherwise (a multipart ETag, or a single-part one that differs, which is either a real change
+ *   or an SSE-KMS object whose ETag is not an MD5) the answer needs HeadObject for the SHA-256
+ *   this action stores in metadata: 'head'.
+ * With the head: the stored SHA-256 decides when present; without one, the object is replaced
+ * (which also stores the SHA-256, so the next run settles it without doubt).
+ */
+function compare(local, remote, head) {
+    if (local.size !== remote.size)
+        return 'changed';
+    const etag = normalizeEtag(remote.etag);
+    if (!isMultipartEtag(etag) && etag === local.md5.toLowerCase())
+        return 'same';
+    if (!head)
+        return 'head';
+    if (head.sha256)
+        return head.sha256.toLowerCase() === local.sha256.toLowerCase() ? 'same' : 'changed';
+    return 'changed';
+}
+function byKey(a, b) {
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+/**
+ * Compares. `heads` holds the HeadObject answers for keys a first call listed in `toHead`;
+ * call again with them to settle those files (a diff with a non-empty `toHead` is not final).
+ */
+function diffSource(local, remote, options, heads = new Map()) {
+    const remoteByKey = new Map();
+    for (const o of remote)
+        remoteByKey.set(o.key, o);
+    const changed = [];
+    const unchanged = [];
+    const toHead = [];
+    const localKeys = new Set();
+    for (const f of local) {
+        if (options.isExcluded(f.path))
+            continue;
+        const key = options.prefix + f.path;
+        localKeys.add(key);
+        const existing = remoteByKey.get(key);
+        const verdict = existing ? compare(f, existing, heads.get(key)) : 'changed';
+        if (verdict === 'same')
+            unchanged.push(key);
+        else if (verdict === 'head')
+            toHead.push(key);
+        else
+            changed.push({ file: f, key, reason: existing ? 'changed' : 'new' });
+    }
+    const deletes = [];
+    let excludedRemote = 0;
+    for (const o of remote) {
+        if (localKeys.has(o.key) || !o.key.startsWith(options.prefix))
+            continue;
+        const path = o.key.slice(options.prefix.length);
+        // Folder markers (`dir/`) are not files of the site; excluded paths are left alone.
+        if (path === '' || path.endsWith('/'))
+            continue;
+        if (options.isExcluded(path)) {
+            excludedRemote++;
+            continue;
+        }
+        if (options.delete)
+            deletes.push({ key: o.key, size: o.size });
+    }
+    changed.sort(byKey);
+    deletes.sort(byKey);
+    unchanged.sort();
+    toHead.sort();
+    return { changed, unchanged, deletes, toHead, excludedRemote };
+}
+function bytesOf(uploads) {
+    return uploads.reduce((sum, u) => sum + u.size, 0);
+}
+/** The `n` largest uploads, largest first (for the summary). */
+function largest(uploads, n = 10) {
+    return [...uploads].sort((a, b) => b.size - a.size || byKey(a, b)).slice(0, n);
+}
+
+
+/***/ }),
+
 /***/ 8707:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -24,6 +130,8 @@ var promises_ = __webpack_require__(1455);
 var src = __webpack_require__(3765);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 9 modules
 var kit_src = __webpack_require__(2899);
+// EXTERNAL MODULE: ./actions/frontend-sync/src/diff.ts
+var src_diff = __webpack_require__(6609);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 ;// CONCATENATED MODULE: ./actions/frontend-sync/src/invalidation.ts
@@ -128,8 +236,6 @@ function planInvalidation(mode, change, limits) {
     return collapsePaths(pathsForKeys(change.replacedOrDeleted), limits);
 }
 
-// EXTERNAL MODULE: ./actions/frontend-sync/src/plan.ts + 1 modules
-var src_plan = __webpack_require__(3964);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./actions/frontend-sync/src/walk.ts
@@ -140,34 +246,67 @@ var external_node_fs_ = __webpack_require__(3024);
 
 
 
-async function listFiles(root) {
+/** Every file under `root`, sorted; `onFile` sees each as it is found (in no set order). */
+async function listFiles(root, onFile) {
     const out = [];
+    const found = (file) => {
+        out.push(file);
+        onFile?.(file);
+    };
+    // Sibling directories are read concurrently (scandir runs whole on the libuv pool, so at most
+    // its size are open at once); the result is sorted, so the order does not depend on timing.
     const visit = async (dir) => {
         const entries = await (0,promises_.readdir)(dir, { withFileTypes: true });
+        const pending = [];
         for (const e of entries) {
             const full = (0,external_node_path_.join)(dir, e.name);
             if (e.isDirectory())
-                await visit(full);
+                pending.push(visit(full));
             else if (e.isFile())
-                out.push(full);
+                found(full);
             else if (e.isSymbolicLink()) {
-                const target = await (0,promises_.stat)(full).catch(() => undefined);
-                if (target?.isFile())
-                    out.push(full);
+                pending.push((0,promises_.stat)(full).then((target) => {
+                    if (target.isFile())
+                        found(full);
+                }, () => { }));
             }
         }
+        await Promise.all(pending);
     };
     await visit(root);
     return out.sort();
 }
 /** Files up to this size are read in one call; larger ones are streamed. */
 const READ_WHOLE_MAX = 8 * 1024 * 1024;
+/**
+ * The whole content when the file is at most `max` bytes, else `undefined`: one descriptor for
+ * the size and the read (open, fstat, read, close; no separate stat by path).
+ */
+async function readUpTo(file, max) {
+    const fh = await (0,promises_.open)(file, 'r');
+    try {
+        const { size } = await fh.stat();
+        if (size > max)
+            return undefined;
+        const body = Buffer.allocUnsafe(size);
+        let read = 0;
+        while (read < size) {
+            const { bytesRead } = await fh.read(body, read, size - read, read);
+            if (bytesRead === 0)
+                break; // shrank while read
+            read += bytesRead;
+        }
+        return read < size ? body.subarray(0, read) : body;
+    }
+    finally {
+        await fh.close();
+    }
+}
 async function hashFile(file) {
     const md5 = (0,external_node_crypto_.createHash)('md5');
     const sha256 = (0,external_node_crypto_.createHash)('sha256');
-    const { size } = await (0,promises_.stat)(file);
-    if (size <= READ_WHOLE_MAX) {
-        const body = await (0,promises_.readFile)(file);
+    const body = await readUpTo(file, READ_WHOLE_MAX);
+    if (body) {
         md5.update(body);
         sha256.update(body);
         return { size: body.length, md5: md5.digest('hex'), sha256: sha256.digest('hex') };
@@ -180,10 +319,26 @@ async function hashFile(file) {
     }
     return { size: read, md5: md5.digest('hex'), sha256: sha256.digest('hex') };
 }
-/** The files under `root` that `skip(path)` does not exclude, sorted. */
-async function listSource(root, skip = () => false) {
-    return (await listFiles(root))
-        .map((file) => ({ file, path: (0,external_node_path_.relative)(root, file).split(external_node_path_.sep).join('/') }))
+function sourcePath(root, file) {
+    return (0,external_node_path_.relative)(root, file).split(external_node_path_.sep).join('/');
+}
+/**
+ * The files under `root` that `skip(path)` does not exclude, sorted. `onFirstKept` is called once,
+ * as soon as the first such file is found (so work that needs a non-empty source can start
+ * before the whole tree has been read).
+ */
+async function listSource(root, skip = () => false, onFirstKept) {
+    let kept = false;
+    const onFile = onFirstKept
+        ? (file) => {
+            if (kept || skip(sourcePath(root, file)))
+                return;
+            kept = true;
+            onFirstKept();
+        }
+        : undefined;
+    return (await listFiles(root, onFile))
+        .map((file) => ({ file, path: sourcePath(root, file) }))
         .filter(({ path }) => !skip(path));
 }
 function hashEntries(entries, concurrency = 8) {
@@ -240,35 +395,37 @@ async function run(inputs, deps, result = newResult(inputs.dryRun)) {
     const { log, s3 } = deps;
     result.dryRun = inputs.dryRun;
     await checkSource(inputs);
-    const entries = await listSource(inputs.source, (path) => (0,src_plan/* isExcluded */.RF)(path, inputs.exclude));
+    // The header rules (minimatch, mime-db) are loaded only when needed: for `exclude` globs here,
+    // for uploads once the plan has some. A sync with nothing to upload never loads them.
+    const isExcluded = inputs.exclude.length > 0
+        ? await Promise.all(/* import() */[__webpack_require__.e(776), __webpack_require__.e(964)]).then(__webpack_require__.bind(__webpack_require__, 3964)).then((m) => (path) => m.isExcluded(path, inputs.exclude))
+        : () => false;
+    // Listing (network) overlaps walking and hashing (disk, CPU). It starts once the walk has found
+    // a file to sync, never earlier: an empty source with delete: true is refused before any request.
+    let listing;
+    const startListing = () => (listing ??= s3.list(inputs.bucket, inputs.prefix).then((objects) => ({ objects }), (error) => ({ error })));
+    const entries = await listSource(inputs.source, isExcluded, startListing);
     if (entries.length === 0 && inputs.delete) {
         throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'has no files');
     }
-    // Hashing (disk, CPU) and listing (network) overlap; the listing is awaited in the next step.
-    const listing = s3.list(inputs.bucket, inputs.prefix).then((objects) => ({ objects }), (error) => ({ error }));
+    startListing();
     const local = await log.group(`Read ${inputs.source}`, async () => {
         const files = await hashEntries(entries);
         log.info(`${files.length} files, ${(0,kit_src/* formatBytes */.z3)(files.reduce((s, f) => s + f.size, 0))}, hashed`);
         return files;
     });
     const plan = await log.group(`Compare with ${where(inputs)}`, async () => {
-        const listed = await listing;
+        const listed = await startListing();
         if ('error' in listed)
             throw bucketError(inputs, listed.error);
         const remote = listed.objects;
-        const options = {
-            prefix: inputs.prefix,
-            delete: inputs.delete,
-            exclude: inputs.exclude,
-            cacheRules: inputs.cacheRules,
-            typeOverrides: inputs.typeOverrides,
-        };
-        let p = (0,src_plan/* buildPlan */.Gg)(local, remote, options);
+        const options = { prefix: inputs.prefix, delete: inputs.delete, isExcluded };
+        let diff = (0,src_diff/* diffSource */.lF)(local, remote, options);
         log.info(`${remote.length} objects listed`);
-        if (p.toHead.length > 0) {
+        if (diff.toHead.length > 0) {
             // Multipart or non-MD5 ETags (SSE-KMS): the stored SHA-256 settles them.
             const heads = new Map();
-            await (0,kit_src/* mapLimit */.sf)(p.toHead, inputs.concurrency, async (key) => {
+            await (0,kit_src/* mapLimit */.sf)(diff.toHead, inputs.concurrency, async (key) => {
                 try {
                     heads.set(key, await s3.head(inputs.bucket, key));
                 }
@@ -285,9 +442,11 @@ async function run(inputs, deps, result = newResult(inputs.dryRun)) {
                 }
             });
             log.info(`${heads.size} objects checked with HeadObject (ETag is not a plain MD5)`);
-            p = (0,src_plan/* buildPlan */.Gg)(local, remote, options, heads);
+            diff = (0,src_diff/* diffSource */.lF)(local, remote, options, heads);
         }
-        log.info(`plan: ${p.uploads.length} to upload (${(0,kit_src/* formatBytes */.z3)((0,src_plan/* bytesOf */.$$)(p.uploads))}), ${p.unchanged.length} unchanged, ` +
+        const { changed, ...rest } = diff;
+        const p = changed.length > 0 ? (await Promise.all(/* import() */[__webpack_require__.e(776), __webpack_require__.e(964)]).then(__webpack_require__.bind(__webpack_require__, 3964))).completePlan(diff, inputs) : { uploads: [], ...rest };
+        log.info(`plan: ${p.uploads.length} to upload (${(0,kit_src/* formatBytes */.z3)((0,src_diff/* bytesOf */.$$)(p.uploads))}), ${p.unchanged.length} unchanged, ` +
             `${p.deletes.length} to delete${inputs.delete ? '' : ' (delete: false)'}`);
         return p;
     });
@@ -320,7 +479,7 @@ async function run(inputs, deps, result = newResult(inputs.dryRun)) {
                 log.info('nothing to do: the bucket already matches');
         });
         result.uploaded = plan.uploads.length;
-        result.bytesUploaded = (0,src_plan/* bytesOf */.$$)(plan.uploads);
+        result.bytesUploaded = (0,src_diff/* bytesOf */.$$)(plan.uploads);
         result.deleted = plan.deletes.length;
         result.paths = paths;
         if (paths.length)
@@ -449,260 +608,6 @@ async function run(inputs, deps, result = newResult(inputs.dryRun)) {
     if (plan.uploads.length + plan.deletes.length === 0)
         log.info(`nothing to do: ${where(inputs)} already matches ${inputs.source}`);
     return result;
-}
-
-
-/***/ }),
-
-/***/ 3964:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  yn: () => (/* binding */ SHA256_METADATA),
-  Gg: () => (/* binding */ buildPlan),
-  $$: () => (/* binding */ bytesOf),
-  RF: () => (/* binding */ isExcluded),
-  nQ: () => (/* binding */ largest)
-});
-
-// UNUSED EXPORTS: compare, isMultipartEtag, normalizeEtag, normalizePrefix
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./node_modules/mime-types/index.js
-var mime_types = __webpack_require__(4096);
-// EXTERNAL MODULE: ./node_modules/minimatch/dist/esm/index.js + 7 modules
-var esm = __webpack_require__(3581);
-;// CONCATENATED MODULE: ./actions/frontend-sync/src/rules.ts
-// Per-file headers: Cache-Control by glob rules with defaults, Content-Type from mime-types
-// with overrides, and which files are "entry points" that must go live after their assets.
-// Pure: no SDK, no @actions/*.
-
-
-
-
-/** Fingerprinted assets never change under their name: cache them for a year. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** Entry points (HTML, service workers, manifests): the browser revalidates every time. */
-const NO_CACHE = 'no-cache';
-/**
- * Everything else (favicon.ico, robots.txt, images referenced by a fixed name): five minutes,
- * so a changed file reaches browsers soon after its invalidation while repeat views stay cached.
- */
-const DEFAULT_CACHE = 'public, max-age=300';
-/** Files the site's pages or workers load under a fixed name: uploaded after every asset. */
-const SERVICE_WORKERS = new Set(['sw.js', 'service-worker.js', 'ngsw-worker.js', 'firebase-messaging-sw.js']);
-const MANIFESTS = new Set(['manifest.json', 'asset-manifest.json', 'ngsw.json', 'site.webmanifest']);
-/** Globs matched against the path relative to `source` (`*.html` matches at any depth). */
-const GLOB_OPTIONS = { dot: true, matchBase: true };
-function matchesGlob(path, glob) {
-    return (0,esm/* minimatch */.xF)(path, glob, GLOB_OPTIONS);
-}
-function fileKind(path) {
-    const base = external_node_path_.posix.basename(path).toLowerCase();
-    if (base.endsWith('.html') || base.endsWith('.htm'))
-        return 'html';
-    if (SERVICE_WORKERS.has(base))
-        return 'service-worker';
-    if (MANIFESTS.has(base) || base.endsWith('.webmanifest'))
-        return 'manifest';
-    return 'asset';
-}
-/** HTML, service workers and manifests go live last, once every asset they reference is there. */
-function isEntryPoint(path) {
-    return fileKind(path) !== 'asset';
-}
-/** True when a path's last name part is a build content hash; the test in `isFingerprinted`. */
-function isHashToken(token, separator) {
-    const digit = /\d/.test(token);
-    // webpack/CRA/Next `main.3f2a9c1b.js`, `index-5b4a6d3c2e1f0a9b.js`: 8 to 64 lower-case hex.
-    if (/^[0-9a-f]{8,64}$/.test(token))
-        return digit;
-    // esbuild/Angular `chunk-AB12CD34.js`, `styles-5INURTSO.css`: 8 upper-case base32 characters.
-    if (/^[A-Z0-9]{8}$/.test(token))
-        return digit && /[A-Z]/.test(token);
-    // Vite/Rollup `index-BXk3Qp9a.js`: 8 base64url characters mixing digits, upper and lower case
-    // (a word plus a number such as `Medium12` does not count).
-    if (separator === '-' && /^[A-Za-z0-9_-]{8}$/.test(token)) {
-        return digit && /[A-Z]/.test(token) && /[a-z]/.test(token) && !/^[A-Z]?[a-z]+\d+$/.test(token);
-    }
-    return false;
-}
-/**
- * A fingerprinted name carries a content hash, so its content never changes under that name:
- * `main.3f2a9c1b.js`, `chunk-AB12CD34.js`, `index-BXk3Qp9a.js`, their `.map`, `.gz` and `.br`
- * companions, and everything under Next.js's `_next/static/`.
- */
-function isFingerprinted(path) {
-    if (/(^|\/)_next\/static\//.test(path))
-        return true;
-    let stem = external_node_path_.posix.basename(path);
-    stem = stem.replace(/\.(map|gz|br)$/i, '');
-    stem = stem.replace(/\.[^.]+$/, ''); // the extension
-    stem = stem.replace(/\.(min|chunk|bundle)$/i, '');
-    const vite = /-([A-Za-z0-9_-]{8})$/.exec(stem);
-    if (vite && isHashToken(vite[1], '-'))
-        return true;
-    const m = /[.\-_]([0-9A-Za-z]{8,64})$/.exec(stem);
-    return m !== null && isHashToken(m[1], m[0][0]);
-}
-/** Which rule gave a file its Cache-Control: the first matching user rule, else a default. */
-function cacheControlFor(path, rules) {
-    for (const rule of rules)
-        if (matchesGlob(path, rule.glob))
-            return { value: rule.value, source: rule.glob };
-    if (isEntryPoint(path))
-        return { value: NO_CACHE, source: `default (${fileKind(path)})` };
-    if (isFingerprinted(path))
-        return { value: IMMUTABLE, source: 'default (fingerprinted)' };
-    return { value: DEFAULT_CACHE, source: 'default' };
-}
-/**
- * Types pinned here rather than left to mime-db, because browsers refuse or mis-handle these
- * files when they are served wrong (WebAssembly streaming compilation needs application/wasm,
- * module scripts need a JavaScript type).
- */
-const PINNED_TYPES = {
-    wasm: 'application/wasm',
-    mjs: 'text/javascript; charset=utf-8',
-    js: 'text/javascript; charset=utf-8',
-    webmanifest: 'application/manifest+json; charset=utf-8',
-    map: 'application/json; charset=utf-8',
-};
-const FALLBACK_TYPE = 'application/octet-stream';
-function overrideMatches(path, pattern) {
-    if (/^\.[^/*?[\]{}]+$/.test(pattern))
-        return path.toLowerCase().endsWith(pattern.toLowerCase());
-    return matchesGlob(path, pattern);
-}
-/** Content-Type: an override from `content-types`, else the pinned types, else mime-types. */
-function contentTypeFor(path, overrides = []) {
-    for (const o of overrides)
-        if (overrideMatches(path, o.pattern))
-            return o.type;
-    const base = external_node_path_.posix.basename(path).toLowerCase();
-    const ext = base.includes('.') ? base.slice(base.lastIndexOf('.') + 1) : '';
-    const pinned = PINNED_TYPES[ext];
-    if (pinned)
-        return pinned;
-    return (ext && mime_types.contentType(ext)) || FALLBACK_TYPE;
-}
-
-;// CONCATENATED MODULE: ./actions/frontend-sync/src/plan.ts
-// The sync plan: local files (walked and hashed) against the bucket listing → what to upload,
-// what to skip, what to delete, in the order that keeps the live site consistent.
-// Pure: no SDK, no @actions/*, no file system.
-
-
-/** The S3 metadata key holding the SHA-256 of the content (sent as `x-amz-meta-sha256`). */
-const SHA256_METADATA = 'sha256';
-function normalizeEtag(etag) {
-    return etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-}
-/** A multipart upload's ETag is `<md5 of part md5s>-<parts>`, never the content MD5. */
-function isMultipartEtag(etag) {
-    return /-\d+$/.test(normalizeEtag(etag));
-}
-/**
- * Compares a local file with its listed object as cheaply as possible:
- * - a different size is a change (no request);
- * - a single-part ETag equal to the content MD5 is the same content (no request);
- * - otherwise (a multipart ETag, or a single-part one that differs, which is either a real change
- *   or an SSE-KMS object whose ETag is not an MD5) the answer needs HeadObject for the SHA-256
- *   this action stores in metadata: 'head'.
- * With the head: the stored SHA-256 decides when present; without one, the object is replaced
- * (which also stores the SHA-256, so the next run settles it without doubt).
- */
-function compare(local, remote, head) {
-    if (local.size !== remote.size)
-        return 'changed';
-    const etag = normalizeEtag(remote.etag);
-    if (!isMultipartEtag(etag) && etag === local.md5.toLowerCase())
-        return 'same';
-    if (!head)
-        return 'head';
-    if (head.sha256)
-        return head.sha256.toLowerCase() === local.sha256.toLowerCase() ? 'same' : 'changed';
-    return 'changed';
-}
-function isExcluded(path, exclude) {
-    return exclude.some((glob) => matchesGlob(path, glob));
-}
-function byKey(a, b) {
-    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-}
-/**
- * Builds the plan. `heads` holds the HeadObject answers for keys a first call listed in `toHead`;
- * call again with them to settle those files (a plan with a non-empty `toHead` is not final).
- */
-function buildPlan(local, remote, options, heads = new Map()) {
-    const remoteByKey = new Map();
-    for (const o of remote)
-        remoteByKey.set(o.key, o);
-    const uploads = [];
-    const unchanged = [];
-    const toHead = [];
-    const localKeys = new Set();
-    for (const f of local) {
-        if (isExcluded(f.path, options.exclude))
-            continue;
-        const key = options.prefix + f.path;
-        localKeys.add(key);
-        const existing = remoteByKey.get(key);
-        const verdict = existing ? compare(f, existing, heads.get(key)) : 'changed';
-        if (verdict === 'same') {
-            unchanged.push(key);
-            continue;
-        }
-        if (verdict === 'head') {
-            toHead.push(key);
-            continue;
-        }
-        const cache = cacheControlFor(f.path, options.cacheRules);
-        uploads.push({
-            path: f.path,
-            key,
-            file: f.file,
-            size: f.size,
-            sha256: f.sha256,
-            md5: f.md5,
-            reason: existing ? 'changed' : 'new',
-            contentType: contentTypeFor(f.path, options.typeOverrides),
-            cacheControl: cache.value,
-            cacheRule: cache.source,
-            phase: isEntryPoint(f.path) ? 2 : 1,
-        });
-    }
-    const deletes = [];
-    let excludedRemote = 0;
-    for (const o of remote) {
-        if (localKeys.has(o.key) || !o.key.startsWith(options.prefix))
-            continue;
-        const path = o.key.slice(options.prefix.length);
-        // Folder markers (`dir/`) are not files of the site; excluded paths are left alone.
-        if (path === '' || path.endsWith('/'))
-            continue;
-        if (isExcluded(path, options.exclude)) {
-            excludedRemote++;
-            continue;
-        }
-        if (options.delete)
-            deletes.push({ key: o.key, size: o.size });
-    }
-    uploads.sort((a, b) => a.phase - b.phase || byKey(a, b));
-    deletes.sort(byKey);
-    unchanged.sort();
-    toHead.sort();
-    return { uploads, unchanged, deletes, toHead, excludedRemote };
-}
-function bytesOf(uploads) {
-    return uploads.reduce((sum, u) => sum + u.size, 0);
-}
-/** The `n` largest uploads, largest first (for the summary). */
-function largest(uploads, n = 10) {
-    return [...uploads].sort((a, b) => b.size - a.size || byKey(a, b)).slice(0, n);
 }
 
 

@@ -21,6 +21,9 @@ export function typeOverrides(map: Record<string, string>): TypeOverride[] {
   return Object.entries(map).map(([pattern, type]) => ({ pattern, type }))
 }
 
+/** The S3 metadata key holding the SHA-256 of the content (sent as `x-amz-meta-sha256`). */
+export const SHA256_METADATA = 'sha256'
+
 /** `/a/b/` and `a/b` both give `a/b/`; '' and `/` give ''. */
 export function normalizePrefix(prefix: string): string {
   const p = prefix.trim().replace(/^\/+|\/+$/g, '')

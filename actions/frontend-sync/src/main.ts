@@ -13,17 +13,9 @@ import {
   progressReporter,
   retry,
 } from '@deploy-actions/kit'
+import { bytesOf, diffSource, type RemoteHead, type RemoteObject, type SyncPlan, type Upload } from './diff.ts'
 import type { Inputs } from './inputs.ts'
 import { planInvalidation } from './invalidation.ts'
-import {
-  buildPlan,
-  bytesOf,
-  isExcluded,
-  type RemoteHead,
-  type RemoteObject,
-  type SyncPlan,
-  type Upload,
-} from './plan.ts'
 import type { CloudFrontPort, S3Port } from './ports.ts'
 import { hashEntries, listSource } from './walk.ts'
 
@@ -101,15 +93,25 @@ export async function run(
   const { log, s3 } = deps
   result.dryRun = inputs.dryRun
   await checkSource(inputs)
-  const entries = await listSource(inputs.source, (path) => isExcluded(path, inputs.exclude))
+  // The header rules (minimatch, mime-db) are loaded only when needed: for `exclude` globs here,
+  // for uploads once the plan has some. A sync with nothing to upload never loads them.
+  const isExcluded: (path: string) => boolean =
+    inputs.exclude.length > 0
+      ? await import('./plan.ts').then((m) => (path: string) => m.isExcluded(path, inputs.exclude))
+      : () => false
+  // Listing (network) overlaps walking and hashing (disk, CPU). It starts once the walk has found
+  // a file to sync, never earlier: an empty source with delete: true is refused before any request.
+  let listing: Promise<{ objects: RemoteObject[] } | { error: unknown }> | undefined
+  const startListing = () =>
+    (listing ??= s3.list(inputs.bucket, inputs.prefix).then(
+      (objects) => ({ objects }),
+      (error: unknown) => ({ error }),
+    ))
+  const entries = await listSource(inputs.source, isExcluded, startListing)
   if (entries.length === 0 && inputs.delete) {
     throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'has no files')
   }
-  // Hashing (disk, CPU) and listing (network) overlap; the listing is awaited in the next step.
-  const listing = s3.list(inputs.bucket, inputs.prefix).then(
-    (objects) => ({ objects }),
-    (error: unknown) => ({ error }),
-  )
+  startListing()
   const local = await log.group(`Read ${inputs.source}`, async () => {
     const files = await hashEntries(entries)
     log.info(`${files.length} files, ${formatBytes(files.reduce((s, f) => s + f.size, 0))}, hashed`)
@@ -117,22 +119,16 @@ export async function run(
   })
 
   const plan = await log.group(`Compare with ${where(inputs)}`, async () => {
-    const listed = await listing
+    const listed = await startListing()
     if ('error' in listed) throw bucketError(inputs, listed.error)
     const remote: RemoteObject[] = listed.objects
-    const options = {
-      prefix: inputs.prefix,
-      delete: inputs.delete,
-      exclude: inputs.exclude,
-      cacheRules: inputs.cacheRules,
-      typeOverrides: inputs.typeOverrides,
-    }
-    let p = buildPlan(local, remote, options)
+    const options = { prefix: inputs.prefix, delete: inputs.delete, isExcluded }
+    let diff = diffSource(local, remote, options)
     log.info(`${remote.length} objects listed`)
-    if (p.toHead.length > 0) {
+    if (diff.toHead.length > 0) {
       // Multipart or non-MD5 ETags (SSE-KMS): the stored SHA-256 settles them.
       const heads = new Map<string, RemoteHead>()
-      await mapLimit(p.toHead, inputs.concurrency, async (key) => {
+      await mapLimit(diff.toHead, inputs.concurrency, async (key) => {
         try {
           heads.set(key, await s3.head(inputs.bucket, key))
         } catch (error) {
@@ -150,8 +146,11 @@ export async function run(
         }
       })
       log.info(`${heads.size} objects checked with HeadObject (ETag is not a plain MD5)`)
-      p = buildPlan(local, remote, options, heads)
+      diff = diffSource(local, remote, options, heads)
     }
+    const { changed, ...rest } = diff
+    const p: SyncPlan =
+      changed.length > 0 ? (await import('./plan.ts')).completePlan(diff, inputs) : { uploads: [], ...rest }
     log.info(
       `plan: ${p.uploads.length} to upload (${formatBytes(bytesOf(p.uploads))}), ${p.unchanged.length} unchanged, ` +
         `${p.deletes.length} to delete${inputs.delete ? '' : ' (delete: false)'}`,

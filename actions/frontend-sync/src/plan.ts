@@ -1,6 +1,17 @@
 // The sync plan: local files (walked and hashed) against the bucket listing → what to upload,
 // what to skip, what to delete, in the order that keeps the live site consistent.
-// Pure: no SDK, no @actions/*, no file system.
+// Pure: no SDK, no @actions/*, no file system. The comparison itself is in diff.ts.
+
+import {
+  byKey,
+  diffSource,
+  type LocalFile,
+  type RemoteHead,
+  type RemoteObject,
+  type SyncDiff,
+  type SyncPlan,
+  type Upload,
+} from './diff.ts'
 import {
   type CacheRule,
   cacheControlFor,
@@ -10,98 +21,21 @@ import {
   type TypeOverride,
 } from './rules.ts'
 
-export { normalizePrefix } from './config.ts'
-
-export interface LocalFile {
-  /** Path relative to `source`, with `/` separators. */
-  path: string
-  /** Absolute path on disk. */
-  file: string
-  size: number
-  /** Hex digests of the content. */
-  md5: string
-  sha256: string
-}
-
-/** One object from ListObjectsV2 (which carries no metadata). */
-export interface RemoteObject {
-  key: string
-  size: number
-  /** As listed, quotes included or not. */
-  etag: string
-}
-
-/** What HeadObject told us about an object whose listing could not settle the comparison. */
-export interface RemoteHead {
-  sha256?: string
-  serverSideEncryption?: string
-}
-
-/** The S3 metadata key holding the SHA-256 of the content (sent as `x-amz-meta-sha256`). */
-export const SHA256_METADATA = 'sha256'
-
-export type Comparison = 'same' | 'changed' | 'head'
-
-export function normalizeEtag(etag: string): string {
-  return etag.replace(/^W\//, '').replace(/"/g, '').toLowerCase()
-}
-
-/** A multipart upload's ETag is `<md5 of part md5s>-<parts>`, never the content MD5. */
-export function isMultipartEtag(etag: string): boolean {
-  return /-\d+$/.test(normalizeEtag(etag))
-}
-
-/**
- * Compares a local file with its listed object as cheaply as possible:
- * - a different size is a change (no request);
- * - a single-part ETag equal to the content MD5 is the same content (no request);
- * - otherwise (a multipart ETag, or a single-part one that differs, which is either a real change
- *   or an SSE-KMS object whose ETag is not an MD5) the answer needs HeadObject for the SHA-256
- *   this action stores in metadata: 'head'.
- * With the head: the stored SHA-256 decides when present; without one, the object is replaced
- * (which also stores the SHA-256, so the next run settles it without doubt).
- */
-export function compare(local: LocalFile, remote: RemoteObject, head?: RemoteHead): Comparison {
-  if (local.size !== remote.size) return 'changed'
-  const etag = normalizeEtag(remote.etag)
-  if (!isMultipartEtag(etag) && etag === local.md5.toLowerCase()) return 'same'
-  if (!head) return 'head'
-  if (head.sha256) return head.sha256.toLowerCase() === local.sha256.toLowerCase() ? 'same' : 'changed'
-  return 'changed'
-}
-
-export interface Upload {
-  path: string
-  key: string
-  file: string
-  size: number
-  sha256: string
-  md5: string
-  /** `new` (no object yet) or `changed` (an object with other content is replaced). */
-  reason: 'new' | 'changed'
-  contentType: string
-  cacheControl: string
-  /** Which rule set the Cache-Control (a glob of the `cache-control` input, or `default (…)`). */
-  cacheRule: string
-  /** Phase 1 = assets, phase 2 = HTML, service workers and manifests. */
-  phase: 1 | 2
-}
-
-export interface Deletion {
-  key: string
-  size: number
-}
-
-export interface SyncPlan {
-  /** Phase 1 (assets) first, then phase 2 (entry points); each sorted by key. */
-  uploads: Upload[]
-  unchanged: string[]
-  deletes: Deletion[]
-  /** Keys that still need a HeadObject before they can be compared. */
-  toHead: string[]
-  /** Remote keys under the prefix that match `exclude` and are left alone. */
-  excludedRemote: number
-}
+export { normalizePrefix, SHA256_METADATA } from './config.ts'
+export {
+  bytesOf,
+  type Comparison,
+  compare,
+  type Deletion,
+  isMultipartEtag,
+  type LocalFile,
+  largest,
+  normalizeEtag,
+  type RemoteHead,
+  type RemoteObject,
+  type SyncPlan,
+  type Upload,
+} from './diff.ts'
 
 export interface PlanOptions {
   /** Normalised prefix: '' or `dir/` (ends with a slash). */
@@ -116,8 +50,27 @@ export function isExcluded(path: string, exclude: readonly string[]): boolean {
   return exclude.some((glob) => matchesGlob(path, glob))
 }
 
-function byKey<T extends { key: string }>(a: T, b: T): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+/** The uploads of a diff with their headers and phase: assets (1) first, then entry points (2). */
+export function completePlan(diff: SyncDiff, options: Pick<PlanOptions, 'cacheRules' | 'typeOverrides'>): SyncPlan {
+  const { changed, ...rest } = diff
+  const uploads: Upload[] = changed.map(({ file: f, key, reason }) => {
+    const cache = cacheControlFor(f.path, options.cacheRules)
+    return {
+      path: f.path,
+      key,
+      file: f.file,
+      size: f.size,
+      sha256: f.sha256,
+      md5: f.md5,
+      reason,
+      contentType: contentTypeFor(f.path, options.typeOverrides),
+      cacheControl: cache.value,
+      cacheRule: cache.source,
+      phase: isEntryPoint(f.path) ? 2 : 1,
+    }
+  })
+  uploads.sort((a, b) => a.phase - b.phase || byKey(a, b))
+  return { uploads, ...rest }
 }
 
 /**
@@ -130,66 +83,11 @@ export function buildPlan(
   options: PlanOptions,
   heads: ReadonlyMap<string, RemoteHead> = new Map(),
 ): SyncPlan {
-  const remoteByKey = new Map<string, RemoteObject>()
-  for (const o of remote) remoteByKey.set(o.key, o)
-  const uploads: Upload[] = []
-  const unchanged: string[] = []
-  const toHead: string[] = []
-  const localKeys = new Set<string>()
-  for (const f of local) {
-    if (isExcluded(f.path, options.exclude)) continue
-    const key = options.prefix + f.path
-    localKeys.add(key)
-    const existing = remoteByKey.get(key)
-    const verdict = existing ? compare(f, existing, heads.get(key)) : 'changed'
-    if (verdict === 'same') {
-      unchanged.push(key)
-      continue
-    }
-    if (verdict === 'head') {
-      toHead.push(key)
-      continue
-    }
-    const cache = cacheControlFor(f.path, options.cacheRules)
-    uploads.push({
-      path: f.path,
-      key,
-      file: f.file,
-      size: f.size,
-      sha256: f.sha256,
-      md5: f.md5,
-      reason: existing ? 'changed' : 'new',
-      contentType: contentTypeFor(f.path, options.typeOverrides),
-      cacheControl: cache.value,
-      cacheRule: cache.source,
-      phase: isEntryPoint(f.path) ? 2 : 1,
-    })
-  }
-  const deletes: Deletion[] = []
-  let excludedRemote = 0
-  for (const o of remote) {
-    if (localKeys.has(o.key) || !o.key.startsWith(options.prefix)) continue
-    const path = o.key.slice(options.prefix.length)
-    // Folder markers (`dir/`) are not files of the site; excluded paths are left alone.
-    if (path === '' || path.endsWith('/')) continue
-    if (isExcluded(path, options.exclude)) {
-      excludedRemote++
-      continue
-    }
-    if (options.delete) deletes.push({ key: o.key, size: o.size })
-  }
-  uploads.sort((a, b) => a.phase - b.phase || byKey(a, b))
-  deletes.sort(byKey)
-  unchanged.sort()
-  toHead.sort()
-  return { uploads, unchanged, deletes, toHead, excludedRemote }
-}
-
-export function bytesOf(uploads: readonly Upload[]): number {
-  return uploads.reduce((sum, u) => sum + u.size, 0)
-}
-
-/** The `n` largest uploads, largest first (for the summary). */
-export function largest(uploads: readonly Upload[], n = 10): Upload[] {
-  return [...uploads].sort((a, b) => b.size - a.size || byKey(a, b)).slice(0, n)
+  const diff = diffSource(
+    local,
+    remote,
+    { prefix: options.prefix, delete: options.delete, isExcluded: (path) => isExcluded(path, options.exclude) },
+    heads,
+  )
+  return completePlan(diff, options)
 }

@@ -1,6 +1,6 @@
 // What `run` needs from S3 and CloudFront; the SDK-backed versions live in s3.ts and
 // cloudfront.ts, tests may pass their own.
-import type { RemoteHead, RemoteObject, Upload } from './plan.ts'
+import type { RemoteHead, RemoteObject, Upload } from './diff.ts'
 
 export interface S3Port {
   /** Every object under `prefix` (paginated). */

@@ -1,5 +1,5 @@
 // S3 through the SDK: paginated listing, HeadObject, PutObject (lib-storage multipart for large
-// files), DeleteObjects in batches of 1,000. No ACLs: access belongs to the bucket policy / OAC.
+// files, loaded only then), DeleteObjects in batches of 1,000. No ACLs: access belongs to the bucket policy / OAC.
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import {
@@ -9,9 +9,10 @@ import {
   paginateListObjectsV2,
   S3Client,
 } from '@aws-sdk/client-s3'
-import { Upload as MultipartUpload } from '@aws-sdk/lib-storage'
 import { clientConfig, s3ForcePathStyle } from '@deploy-actions/aws'
-import { type RemoteHead, type RemoteObject, SHA256_METADATA, type Upload } from './plan.ts'
+// From config.ts, not plan.ts: the S3 chunk then does not pull in the rules (mime-db, minimatch).
+import { SHA256_METADATA } from './config.ts'
+import type { RemoteHead, RemoteObject, Upload } from './diff.ts'
 import type { S3Port } from './ports.ts'
 
 /** Files above this go up in parts (as the aws CLI does past 8 MiB), 8 MiB each, 4 at a time. */
@@ -65,6 +66,8 @@ export function createS3Port(client: S3Client, { pageSize = 1000 }: { pageSize?:
         )
         return
       }
+      // lib-storage is loaded only for a file that needs it (most syncs never do).
+      const { Upload: MultipartUpload } = await import('@aws-sdk/lib-storage')
       await new MultipartUpload({
         client,
         params: { ...common, Body: createReadStream(u.file) },

@@ -1,8 +1,8 @@
 // The job summary and the outputs, from a (possibly partial) result. Pure.
 import { formatBytes, markdownTable } from '@deploy-actions/kit'
+import { largest } from './diff.ts'
 import type { Inputs } from './inputs.ts'
 import type { SyncResult } from './main.ts'
-import { largest } from './plan.ts'
 
 export function outputsOf(result: SyncResult): Record<string, string | number> {
   return {

@@ -2,24 +2,39 @@
 // directories not, so a link cannot loop), hashed with MD5 (to compare with S3 ETags) and SHA-256.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { open, readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { mapLimit } from '@deploy-actions/kit'
-import type { LocalFile } from './plan.ts'
+import type { LocalFile } from './diff.ts'
 
-export async function listFiles(root: string): Promise<string[]> {
+/** Every file under `root`, sorted; `onFile` sees each as it is found (in no set order). */
+export async function listFiles(root: string, onFile?: (file: string) => void): Promise<string[]> {
   const out: string[] = []
-  const visit = async (dir: string) => {
+  const found = (file: string) => {
+    out.push(file)
+    onFile?.(file)
+  }
+  // Sibling directories are read concurrently (scandir runs whole on the libuv pool, so at most
+  // its size are open at once); the result is sorted, so the order does not depend on timing.
+  const visit = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true })
+    const pending: Promise<void>[] = []
     for (const e of entries) {
       const full = join(dir, e.name)
-      if (e.isDirectory()) await visit(full)
-      else if (e.isFile()) out.push(full)
+      if (e.isDirectory()) pending.push(visit(full))
+      else if (e.isFile()) found(full)
       else if (e.isSymbolicLink()) {
-        const target = await stat(full).catch(() => undefined)
-        if (target?.isFile()) out.push(full)
+        pending.push(
+          stat(full).then(
+            (target) => {
+              if (target.isFile()) found(full)
+            },
+            () => {},
+          ),
+        )
       }
     }
+    await Promise.all(pending)
   }
   await visit(root)
   return out.sort()
@@ -28,12 +43,33 @@ export async function listFiles(root: string): Promise<string[]> {
 /** Files up to this size are read in one call; larger ones are streamed. */
 const READ_WHOLE_MAX = 8 * 1024 * 1024
 
+/**
+ * The whole content when the file is at most `max` bytes, else `undefined`: one descriptor for
+ * the size and the read (open, fstat, read, close; no separate stat by path).
+ */
+async function readUpTo(file: string, max: number): Promise<Buffer | undefined> {
+  const fh = await open(file, 'r')
+  try {
+    const { size } = await fh.stat()
+    if (size > max) return undefined
+    const body = Buffer.allocUnsafe(size)
+    let read = 0
+    while (read < size) {
+      const { bytesRead } = await fh.read(body, read, size - read, read)
+      if (bytesRead === 0) break // shrank while read
+      read += bytesRead
+    }
+    return read < size ? body.subarray(0, read) : body
+  } finally {
+    await fh.close()
+  }
+}
+
 export async function hashFile(file: string): Promise<{ size: number; md5: string; sha256: string }> {
   const md5 = createHash('md5')
   const sha256 = createHash('sha256')
-  const { size } = await stat(file)
-  if (size <= READ_WHOLE_MAX) {
-    const body = await readFile(file)
+  const body = await readUpTo(file, READ_WHOLE_MAX)
+  if (body) {
     md5.update(body)
     sha256.update(body)
     return { size: body.length, md5: md5.digest('hex'), sha256: sha256.digest('hex') }
@@ -54,10 +90,30 @@ export interface SourceEntry {
   path: string
 }
 
-/** The files under `root` that `skip(path)` does not exclude, sorted. */
-export async function listSource(root: string, skip: (path: string) => boolean = () => false): Promise<SourceEntry[]> {
-  return (await listFiles(root))
-    .map((file) => ({ file, path: relative(root, file).split(sep).join('/') }))
+function sourcePath(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/')
+}
+
+/**
+ * The files under `root` that `skip(path)` does not exclude, sorted. `onFirstKept` is called once,
+ * as soon as the first such file is found (so work that needs a non-empty source can start
+ * before the whole tree has been read).
+ */
+export async function listSource(
+  root: string,
+  skip: (path: string) => boolean = () => false,
+  onFirstKept?: () => void,
+): Promise<SourceEntry[]> {
+  let kept = false
+  const onFile = onFirstKept
+    ? (file: string) => {
+        if (kept || skip(sourcePath(root, file))) return
+        kept = true
+        onFirstKept()
+      }
+    : undefined
+  return (await listFiles(root, onFile))
+    .map((file) => ({ file, path: sourcePath(root, file) }))
     .filter(({ path }) => !skip(path))
 }
 
