@@ -348,31 +348,30 @@ export function sdkRdsPort(client: RDSClient): RdsPort {
 
     async waitSnapshotAvailable(kind, id, wait) {
       const what = `${snapshotNoun(kind)} ${id} to be available`
-      if (kind === 'instance') {
-        await waitWithProgress(
-          client,
-          what,
-          wait,
-          (out) => {
-            const s = (out as { DBSnapshots?: DBSnapshot[] }).DBSnapshots?.[0]
-            const info = s ? snapshotInfo(s) : undefined
-            return { detail: snapshotDetail(info), done: info?.status === 'available' }
-          },
-          (config) => waitUntilDBSnapshotAvailable(config, { DBSnapshotIdentifier: id }),
-        )
-      } else {
-        await waitWithProgress(
-          client,
-          what,
-          wait,
-          (out) => {
-            const s = (out as { DBClusterSnapshots?: DBClusterSnapshot[] }).DBClusterSnapshots?.[0]
-            const info = s ? clusterSnapshotInfo(s) : undefined
-            return { detail: snapshotDetail(info), done: info?.status === 'available' }
-          },
-          (config) => waitUntilDBClusterSnapshotAvailable(config, { DBClusterSnapshotIdentifier: id }),
-        )
-      }
+      // The instance and cluster APIs differ only in names: pick the reader and the SDK waiter.
+      const infoOf =
+        kind === 'instance'
+          ? (out: unknown) => {
+              const s = (out as { DBSnapshots?: DBSnapshot[] }).DBSnapshots?.[0]
+              return s ? snapshotInfo(s) : undefined
+            }
+          : (out: unknown) => {
+              const s = (out as { DBClusterSnapshots?: DBClusterSnapshot[] }).DBClusterSnapshots?.[0]
+              return s ? clusterSnapshotInfo(s) : undefined
+            }
+      await waitWithProgress(
+        client,
+        what,
+        wait,
+        (out) => {
+          const info = infoOf(out)
+          return { detail: snapshotDetail(info), done: info?.status === 'available' }
+        },
+        (config) =>
+          kind === 'instance'
+            ? waitUntilDBSnapshotAvailable(config, { DBSnapshotIdentifier: id })
+            : waitUntilDBClusterSnapshotAvailable(config, { DBClusterSnapshotIdentifier: id }),
+      )
       const s = await describeSnapshot(kind, id)
       if (!s) throw new DeployError(`${snapshotNoun(kind)} ${id} disappeared while waiting for it`)
       return s
