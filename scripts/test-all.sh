@@ -9,4 +9,13 @@ source scripts/env.sh
 echo "== typecheck"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
 echo "== check-dist"; npm run --silent check-dist
-echo "== tests"; npm test --silent -- --ci
+echo "== tests"
+results="$(mktemp -d)/jest.json"
+status=0
+npm test --silent -- --ci --json --outputFile="$results" || status=$?
+# One plain closing line that any CI reader understands, whatever jest's own output looks like.
+if [ -s "$results" ]; then
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' "$results"
+fi
+exit "$status"
