@@ -1,5 +1,5 @@
 // The kit's pure parts. Runner-bound helpers (runAction, coreLogger, masking, outputs,
-// summaries) live in `@deploy-actions/kit/runtime`, so pure modules never load @actions/core.
+// summaries) live in `@deploy-actions/kit/runtime`, so pure modules never write to the runner.
 export * from './clock.ts'
 export * from './duration.ts'
 export * from './errors.ts'

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
+import { envInputGetter } from './inputs.ts'
 import type { Annotation } from './log.ts'
 
 const write = (line: string): void => void process.stdout.write(`${line}${EOL}`)
@@ -39,10 +40,8 @@ function fileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', key: string, va
   return true
 }
 
-/** `core.getInput`: the trimmed `INPUT_<NAME>` variable, '' when unset. */
-export function getInput(name: string): string {
-  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
-}
+/** `core.getInput`: the trimmed `INPUT_<NAME>` variable, '' when unset (kit's one reader of it). */
+export const getInput = (name: string): string => envInputGetter(process.env)(name)
 
 export const info = (message: string): void => write(message)
 export const debug = (message: string): void => command('debug', message)

@@ -6,7 +6,7 @@
 //   the rest to S3 (a presigned STS GetCallerIdentity URL is how EKS tokens work).
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort, httpOk, requireBinary, type Service, startService, tempDir } from './process.ts'
+import { freePort, httpOk, removeDir, requireBinary, type Service, startService, tempDir } from './process.ts'
 
 export interface Moto extends Service {
   endpoint: string
@@ -42,9 +42,9 @@ sys.exit(main(sys.argv[1:]))
 `
 
 export async function startMoto(): Promise<Moto> {
-  const motoServer = requireBinary('moto_server', 'pip install "moto[server]"')
-  // moto_server is a console script; run its interpreter with our wrapper instead.
-  const python = findPython(motoServer)
+  requireBinary('moto_server', 'pip install "moto[server]"')
+  // moto_server is a console script; run python with our wrapper (which patches, then calls it).
+  const python = requireBinary('python3', 'apt-get install python3 && pip install "moto[server]"')
   const dir = tempDir('moto')
   const wrapper = join(dir, 'moto_wrapper.py')
   writeFileSync(wrapper, WRAPPER)
@@ -58,6 +58,10 @@ export async function startMoto(): Promise<Moto> {
   })
   return {
     ...service,
+    async stop() {
+      await service.stop()
+      removeDir(dir)
+    },
     endpoint,
     port,
     env: {
@@ -72,10 +76,4 @@ export async function startMoto(): Promise<Moto> {
       await res.arrayBuffer()
     },
   }
-}
-
-function findPython(motoServer: string): string {
-  // pyenv shims and venv scripts are both fine to ask: `python3 -c "import moto"` from the same PATH.
-  void motoServer
-  return requireBinary('python3', 'apt-get install python3 && pip install "moto[server]"')
 }
