@@ -1,4 +1,4 @@
-// Bundles every action (actions/<name>/src/index.ts) with ncc into dist/<name>/: one minified
+// Bundles every action (actions/<name>/src/index.ts, found through <short>/action.yml) with ncc into dist/<name>/: one minified
 // ESM file plus the chunks of its dynamic imports, a licenses file, no source maps.
 // ncc's -m minifies only the entry file; its code-split chunks (the SDK clients, loaded after
 // input validation) come out as plain webpack output, so they are minified here with terser too:
@@ -8,13 +8,29 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { minify } from 'terser'
+import { parse } from 'yaml'
 
 const root = resolve(import.meta.dirname, '..')
 const outRoot = resolve(process.argv[2] ?? join(root, 'dist'))
 const only = process.argv.slice(3)
-const actions = readdirSync(join(root, 'actions')).filter(
-  (name) => existsSync(join(root, 'actions', name, 'src', 'index.ts')) && (only.length === 0 || only.includes(name)),
-)
+// Actions are found by their public face: a root folder `<short>/action.yml` whose
+// `runs.main` is `../dist/<name>/index.js`; the code of <name> lives in actions/<name>/src.
+function bundledName(folder: string): string | undefined {
+  const file = join(root, folder, 'action.yml')
+  if (folder.startsWith('.') || folder === 'node_modules' || !existsSync(file)) return undefined
+  const main = (parse(readFileSync(file, 'utf8')) as { runs?: { main?: string } }).runs?.main
+  const match = main?.match(/^\.\.\/dist\/([a-z0-9-]+)\/index\.js$/)
+  if (!match?.[1]) return undefined
+  if (!existsSync(join(root, 'actions', match[1], 'src', 'index.ts'))) {
+    throw new Error(`${folder}/action.yml runs ${main}, but actions/${match[1]}/src/index.ts does not exist`)
+  }
+  return match[1]
+}
+const actions = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => bundledName(entry.name))
+  .filter((name): name is string => name !== undefined && (only.length === 0 || only.includes(name)))
+  .sort()
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 let failed = false
 

@@ -38,8 +38,8 @@ if ! command -v moto_server >/dev/null; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: npm 11 writes lockfiles without other platforms' optional packages
-  # (biome, unrs) and its own `npm ci` then rejects them as out of sync. install keeps the lock.
-  echo "setup: npm install (from package-lock.json)"
-  npm install --no-audit --no-fund --loglevel=error
+  # npm ci: exactly the lockfile, which carries every platform's optional packages (biome, unrs),
+  # and fails when package.json and the lockfile disagree.
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
 fi

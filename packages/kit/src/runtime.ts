@@ -1,32 +1,44 @@
+// The runner-bound half of the kit, over GitHub's own toolkit (@actions/core): inputs, outputs,
+// state, secrets, annotations, groups and the job summary, so the runner protocol (file commands,
+// escaping, heredoc delimiters) is GitHub's to keep current, not ours. Pure modules never import
+// this file; only entry points (index.ts / post.ts) and adapters do.
+import * as core from '@actions/core'
 import { ConfigurationError, describeError } from './errors.ts'
-import type { Logger } from './log.ts'
-import * as runner from './runner.ts'
+import type { Annotation, Logger } from './log.ts'
 
-export { getInput, getState, saveState, setOutput } from './runner.ts'
+/** `core.getInput`: the trimmed `INPUT_<NAME>` variable, '' when unset. */
+export const getInput = (name: string): string => core.getInput(name)
+export const getState = (name: string): string => core.getState(name)
+export const saveState = (name: string, value: string): void => core.saveState(name, value)
+export const setOutput = (name: string, value: string): void => core.setOutput(name, value)
+
+const annotation = (where: Annotation | undefined): core.AnnotationProperties | undefined =>
+  where && { title: where.title, file: where.file, startLine: where.startLine, endLine: where.endLine }
 
 /** The logger on a runner: groups, annotations with file and line, debug only when enabled. */
 export const coreLogger: Logger = {
-  info: runner.info,
-  warning: runner.warning,
-  error: runner.error,
-  debug: runner.debug,
-  group: runner.group,
+  info: (message) => core.info(message),
+  warning: (message, where) => core.warning(message, annotation(where)),
+  error: (message, where) => core.error(message, annotation(where)),
+  debug: (message) => core.debug(message),
+  group: (title, fn) => core.group(title, fn),
 }
 
 /** Registers a secret with the runner before anything can print it. */
 export function maskSecret(value: string | undefined): void {
-  if (value) runner.setSecret(value)
+  if (value) core.setSecret(value)
 }
 
 export function setOutputs(outputs: Record<string, string | number | boolean | undefined>): void {
   for (const [name, value] of Object.entries(outputs)) {
-    if (value !== undefined) runner.setOutput(name, String(value))
+    if (value !== undefined) core.setOutput(name, String(value))
   }
 }
 
 /** Appends markdown to the job summary; a no-op off a runner (no GITHUB_STEP_SUMMARY). */
 export async function writeSummary(markdown: string): Promise<void> {
-  runner.appendSummary(markdown)
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  await core.summary.addRaw(markdown, true).write()
 }
 
 const POST_STATE = 'deploy-actions-post'
@@ -37,17 +49,17 @@ const POST_STATE = 'deploy-actions-post'
  * actions do). Any error becomes a failed step with a one-line cause.
  */
 export async function runAction(main: () => Promise<void>, post?: () => Promise<void>): Promise<void> {
-  const isPost = runner.getState(POST_STATE) === 'true'
+  const isPost = core.getState(POST_STATE) === 'true'
   try {
     if (isPost) {
       if (post) await post()
       return
     }
-    if (post) runner.saveState(POST_STATE, 'true')
+    if (post) core.saveState(POST_STATE, 'true')
     await main()
   } catch (error) {
-    if (error instanceof ConfigurationError) runner.setFailed(`Invalid input ${describeError(error)}`)
-    else runner.setFailed(describeError(error))
-    if (error instanceof Error && error.stack && !(error instanceof ConfigurationError)) runner.debug(error.stack)
+    if (error instanceof ConfigurationError) core.setFailed(`Invalid input ${describeError(error)}`)
+    else core.setFailed(describeError(error))
+    if (error instanceof Error && error.stack && !(error instanceof ConfigurationError)) core.debug(error.stack)
   }
 }
