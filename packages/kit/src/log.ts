@@ -1,4 +1,4 @@
-/** What actions log through; the runner's writes workflow commands (runner.ts), tests use a recording one. */
+/** What actions log through: coreLogger (runtime.ts, over @actions/core) on a runner, consoleLogger for the CLI and the demo, a recording one in tests. */
 export interface Logger {
   info(message: string): void
   warning(message: string, where?: Annotation): void
