@@ -1,11 +1,12 @@
 // @deploy-actions/kube: kubeconfig resolution (input, KUBECONFIG, ~/.kube/config, in-cluster, EKS
 // with a native token), rollout status by watch with kubectl's semantics, history and undo through
-// ReplicaSet revisions, conflict-safe updates. Importing it is cheap: @kubernetes/client-node and
+// ReplicaSet revisions, conflict-safe updates, a port for any object (objects.ts). Importing it is cheap: @kubernetes/client-node and
 // the EKS client load on first use (loadKubeConfig, createKubeApi, createEksPort).
 export * from './client.ts'
 export * from './eks.ts'
 export * from './history.ts'
 export * from './kubeconfig.ts'
+export * from './objects.ts'
 export * from './pods.ts'
 export * from './revisions.ts'
 export * from './rollout.ts'
