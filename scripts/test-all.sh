@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: set up what is missing, then typecheck, lint, check that dist/ matches the
-# sources, and run the unit and integration tests (which start real local services).
+# The test command: set up what is missing, then typecheck, lint, check that the lockfile installs
+# on a fresh clone and that dist/ matches the sources, and run the unit and integration tests
+# (which start real local services).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -8,6 +9,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 echo "== typecheck"; npm run --silent typecheck
 echo "== lint"; npm run --silent lint
+echo "== check-lockfile"; npm run --silent check-lockfile
 echo "== check-dist"; npm run --silent check-dist
 echo "== tests"
 results="$(mktemp -d)/jest.json"

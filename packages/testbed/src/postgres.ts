@@ -1,4 +1,4 @@
-// PostgreSQL 15 on a free 127.0.0.1 port (TESTBED.md recipe): initdb once into a template data dir
+// PostgreSQL 15 on a free 127.0.0.1 port (the recipe in CONTRIBUTING.md): initdb once into a template data dir
 // cached under the OS temp dir, copied per server, `pg_ctl start` with a private socket dir and
 // fsync off, `pg_ctl stop -m immediate` to stop. Run as the `postgres` user via runuser when root.
 import { spawnSync } from 'node:child_process'
