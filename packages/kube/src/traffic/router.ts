@@ -15,8 +15,9 @@ export interface CanaryRouting {
   canaryService: string
   /** Labels only canary pods carry: the canary Service selects them, the stable Service must not. */
   canaryPodLabels: Record<string, string>
-  /** Port of the stable Service the route sends to (the canary Service copies the stable's ports). */
+  /** The HTTPRoute (gateway-api) whose rules to the stable Service get the two weighted backendRefs. */
   httpRoute?: string
+  /** The Ingress (alb: annotated in place; nginx: copied into `<ingress>-canary`). */
   ingress?: string
   /** A header that pins a request to the canary (`X-Canary: always`), where the router supports it. */
   header?: { name: string; value: string }

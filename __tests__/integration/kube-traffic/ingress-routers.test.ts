@@ -1,0 +1,209 @@
+// The alb and nginx routers against the Kubernetes API simulator through client-node, each
+// weight read back by the router and by kubectl: the ALB forward action's two target groups on
+// the existing Ingress, the nginx canary Ingress, the header pins, and remove() restoring the
+// Ingress as it was.
+import {
+  createObjectsApi,
+  createRouter,
+  type KubeObject,
+  loadKubeConfig,
+  type ObjectsApi,
+  RoutingError,
+} from '@deploy-actions/kube'
+import { type KubeSimulator, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
+import { kubectlGet, NS, readyEndpoints, routingFor, stableAndCanary } from './helpers.ts'
+
+let sim: KubeSimulator
+let objects: ObjectsApi
+let kubectlBin: string
+
+beforeAll(async () => {
+  kubectlBin = requireBinary('kubectl', 'apt-get install kubectl')
+  sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
+  objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
+})
+afterAll(async () => {
+  await sim?.stop()
+})
+
+type Ing = KubeObject & {
+  spec: {
+    rules: Array<{
+      host?: string
+      http: { paths: Array<{ path: string; backend: { service: { name: string; port: Record<string, unknown> } } }> }
+    }>
+  }
+}
+
+function ingress(name: string, service: string, extraAnnotations: Record<string, string> = {}): KubeObject {
+  const path = (p: string, svc: string) => ({
+    path: p,
+    pathType: 'Prefix',
+    backend: { service: { name: svc, port: { number: 80 } } },
+  })
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name,
+      namespace: NS,
+      annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', ...extraAnnotations },
+    },
+    spec: {
+      ingressClassName: 'alb',
+      rules: [{ host: 'shop.example.com', http: { paths: [path('/api', service), path('/static', 'static-files')] } }],
+    },
+  }
+}
+
+const ingressRef = (name: string) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name, namespace: NS })
+
+describe('alb', () => {
+  test('weights 10, 50, 100 on the forward action, read back by kubectl; remove() restores the Ingress', async () => {
+    await stableAndCanary(objects, 'shop')
+    const original = await objects.create<Ing>(ingress('shop', 'shop'))
+    const routing = routingFor('shop', { ingress: 'shop' })
+    const router = createRouter('alb', routing, objects)
+    await router.check()
+    const lines = await router.prepare()
+    expect(lines.join('\n')).toMatch(/created Service shop-canary .*selecting app=shop,track=canary/)
+    const svc = await objects.get<KubeObject & { spec: { selector: unknown; ports: unknown[] } }>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      name: 'shop-canary',
+      namespace: NS,
+    })
+    expect(svc.spec.selector).toEqual({ app: 'shop', track: 'canary' })
+    expect(svc.spec.ports).toEqual([expect.objectContaining({ name: 'http', port: 80, targetPort: 'http' })])
+    await readyEndpoints(objects, 'shop-canary', 1)
+    await readyEndpoints(objects, 'shop', 3)
+
+    for (const weight of [10, 50, 100]) {
+      const live = await router.setWeight(weight)
+      expect(live).toMatchObject({ asked: weight, live: weight })
+      expect(live.detail).toMatch(/shop: 3 ready pods, shop-canary: 1 ready pod/)
+      const seen = (await kubectlGet(kubectlBin, sim, 'ingress', 'shop')) as Ing
+      const action = JSON.parse(seen.metadata!.annotations!['alb.ingress.kubernetes.io/actions.shop']!)
+      expect(action).toEqual({
+        type: 'forward',
+        forwardConfig: {
+          targetGroups: [
+            { serviceName: 'shop', servicePort: 80, weight: 100 - weight },
+            { serviceName: 'shop-canary', servicePort: 80, weight },
+          ],
+        },
+      })
+      const paths = seen.spec.rules[0]!.http.paths
+      expect(paths[0]!.backend.service).toEqual({ name: 'shop', port: { name: 'use-annotation' } })
+      expect(paths[1]!.backend.service).toEqual({ name: 'static-files', port: { number: 80 } }) // untouched
+    }
+
+    await router.remove()
+    const after = await objects.get<Ing>(ingressRef('shop'))
+    expect(after.spec).toEqual(original.spec)
+    expect(after.metadata?.annotations).toEqual(original.metadata?.annotations)
+    expect(
+      await objects.find({ apiVersion: 'v1', kind: 'Service', name: 'shop-canary', namespace: NS }),
+    ).toBeUndefined()
+    await router.remove() // idempotent
+  })
+
+  test('a header pin adds a path with an http-header condition before the weighted one', async () => {
+    await stableAndCanary(objects, 'pin')
+    const original = await objects.create<Ing>(ingress('pin', 'pin'))
+    const router = createRouter(
+      'alb',
+      routingFor('pin', { ingress: 'pin', header: { name: 'X-Canary', value: 'always' } }),
+      objects,
+    )
+    await router.prepare()
+    await router.prepare() // a re-run changes nothing more
+    expect(await router.setWeight(25)).toMatchObject({ live: 25 })
+    const seen = (await kubectlGet(kubectlBin, sim, 'ingress', 'pin')) as Ing
+    const paths = seen.spec.rules[0]!.http.paths
+    expect(paths.map((p) => [p.path, p.backend.service.name, p.backend.service.port])).toEqual([
+      ['/api', 'pin-canary', { name: 'use-annotation' }],
+      ['/api', 'pin', { name: 'use-annotation' }],
+      ['/static', 'static-files', { number: 80 }],
+    ])
+    const a = seen.metadata!.annotations!
+    expect(JSON.parse(a['alb.ingress.kubernetes.io/conditions.pin-canary']!)).toEqual([
+      { field: 'http-header', httpHeaderConfig: { httpHeaderName: 'X-Canary', values: ['always'] } },
+    ])
+    expect(JSON.parse(a['alb.ingress.kubernetes.io/actions.pin-canary']!).forwardConfig.targetGroups).toEqual([
+      { serviceName: 'pin-canary', servicePort: 80, weight: 100 },
+    ])
+    await router.remove()
+    const after = await objects.get<Ing>(ingressRef('pin'))
+    expect(after.spec).toEqual(original.spec)
+    expect(after.metadata?.annotations).toEqual(original.metadata?.annotations)
+  })
+
+  test('check() names a missing Ingress or one without a path to the stable Service, before any write', async () => {
+    await expect(createRouter('alb', routingFor('nothing', { ingress: 'nope' }), objects).check()).rejects.toThrow(
+      new RoutingError('Ingress default/nope not found'),
+    )
+    await objects.create(ingress('other', 'someone-else'))
+    await expect(createRouter('alb', routingFor('shop', { ingress: 'other' }), objects).prepare()).rejects.toThrow(
+      /Ingress default\/other has no path whose backend is Service shop/,
+    )
+    expect(
+      await objects.find({ apiVersion: 'v1', kind: 'Service', name: 'shop-canary', namespace: NS }),
+    ).toBeUndefined()
+  })
+})
+
+describe('nginx (legacy)', () => {
+  test('a canary Ingress with canary-weight 10, 50, 100 and a header; remove() weights 0, then deletes it', async () => {
+    await stableAndCanary(objects, 'legacy')
+    const original = await objects.create<Ing>(ingress('legacy', 'legacy'))
+    const router = createRouter(
+      'nginx',
+      routingFor('legacy', { ingress: 'legacy', header: { name: 'X-Canary', value: 'always' } }),
+      objects,
+    )
+    const lines = await router.prepare()
+    expect(lines.join('\n')).toMatch(/created Ingress default\/legacy-canary .*legacy router: ingress-nginx is retired/)
+    for (const weight of [10, 50, 100]) {
+      expect(await router.setWeight(weight)).toMatchObject({ asked: weight, live: weight })
+      const seen = (await kubectlGet(kubectlBin, sim, 'ingress', 'legacy-canary')) as Ing
+      expect(seen.metadata?.annotations).toMatchObject({
+        'nginx.ingress.kubernetes.io/canary': 'true',
+        'nginx.ingress.kubernetes.io/canary-weight': String(weight),
+        'nginx.ingress.kubernetes.io/canary-by-header': 'X-Canary',
+        'nginx.ingress.kubernetes.io/canary-by-header-value': 'always',
+      })
+      expect(seen.spec.rules).toEqual([
+        {
+          host: 'shop.example.com',
+          http: {
+            paths: [
+              {
+                path: '/api',
+                pathType: 'Prefix',
+                backend: { service: { name: 'legacy-canary', port: { number: 80 } } },
+              },
+            ],
+          },
+        },
+      ])
+    }
+    await router.remove()
+    expect(await objects.find(ingressRef('legacy-canary'))).toBeUndefined()
+    expect(
+      await objects.find({ apiVersion: 'v1', kind: 'Service', name: 'legacy-canary', namespace: NS }),
+    ).toBeUndefined()
+    const stable = await objects.get<Ing>(ingressRef('legacy'))
+    expect(stable.spec).toEqual(original.spec)
+    expect(stable.metadata?.resourceVersion).toBe(original.metadata?.resourceVersion) // never written
+  })
+
+  test('refuses a canary Ingress or Service of the same name that is not ours', async () => {
+    await stableAndCanary(objects, 'taken')
+    await objects.create(ingress('taken', 'taken'))
+    await objects.create({ ...ingress('taken-canary', 'taken'), metadata: { name: 'taken-canary', namespace: NS } })
+    await expect(createRouter('nginx', routingFor('taken', { ingress: 'taken' }), objects).prepare()).rejects.toThrow(
+      /Ingress default\/taken-canary exists and was not created by deploy-actions/,
+    )
+  })
+})
