@@ -286,22 +286,22 @@ test('a missing bucket is named in the error', async () => {
 })
 
 test('the S3 port lists every object under the prefix across pages', async () => {
-  const { createS3Client, createS3Port } = await import('../../../actions/frontend-sync/src/s3.ts')
+  const { createS3Port } = await import('../../../actions/frontend-sync/src/ports.ts')
   const bucket = 'paging-test'
   await s3.send(new CreateBucketCommand({ Bucket: bucket }))
   const keys = [...Array.from({ length: 35 }, (_, i) => `app/f${i}.txt`), 'other/x.txt', 'apple.txt']
   await Promise.all(keys.map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }))))
   const saved = { ...process.env }
   Object.assign(process.env, moto.env, { AWS_ENDPOINT_URL: proxy.endpoint })
-  const client = createS3Client('us-east-1')
+  const port = createS3Port('us-east-1', { pageSize: 10 })
   try {
     proxy.clear()
-    const listed = await createS3Port(client, { pageSize: 10 }).list(bucket, 'app/')
+    const listed = await port.list(bucket, 'app/')
     expect(listed.map((o) => o.key).sort()).toEqual(keys.filter((k) => k.startsWith('app/')).sort())
     expect(listed.every((o) => /^"[0-9a-f]{32}"$/.test(o.etag) && o.size > 0)).toBe(true)
     expect(proxy.requests.filter((r) => r.method === 'GET')).toHaveLength(4)
   } finally {
     process.env = saved
-    client.destroy()
+    await port.destroy()
   }
 })

@@ -21,6 +21,8 @@ describe('parseInputs', () => {
       concurrency: 16,
       dryRun: false,
       region: 'eu-west-1',
+      runId: 'local',
+      runAttempt: '1',
     })
   })
 

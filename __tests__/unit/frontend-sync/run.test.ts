@@ -5,10 +5,16 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { ConfigurationError, DeployError, recordingLogger, steppingClock } from '@deploy-actions/kit'
 import type { Inputs } from '../../../actions/frontend-sync/src/inputs.ts'
-import { newResult, run } from '../../../actions/frontend-sync/src/main.ts'
+import { type Deps, run } from '../../../actions/frontend-sync/src/main.ts'
 import type { RemoteObject } from '../../../actions/frontend-sync/src/plan.ts'
-import type { CloudFrontPort, S3Port } from '../../../actions/frontend-sync/src/ports.ts'
-import { outputsOf, renderSummary } from '../../../actions/frontend-sync/src/summary.ts'
+import {
+  AwsCallError,
+  BucketNotFoundError,
+  type CloudFrontPort,
+  InvalidationThrottledError,
+  type S3Port,
+} from '../../../actions/frontend-sync/src/ports.ts'
+import { newReport, outputsOf, type Report, renderSummary } from '../../../actions/frontend-sync/src/report.ts'
 
 interface Stored {
   body: Buffer
@@ -25,7 +31,7 @@ function fakeS3(options: { failOn?: string } = {}) {
     async list(bucket, prefix) {
       calls.push(`list ${bucket}`)
       if (bucket !== 'site')
-        throw Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket' })
+        throw new BucketNotFoundError('ListObjectsV2', 'NoSuchBucket', `bucket "${bucket}" does not exist`)
       const out: RemoteObject[] = []
       for (const [key, o] of objects) if (key.startsWith(prefix)) out.push({ key, size: o.body.length, etag: o.etag })
       return out
@@ -65,7 +71,8 @@ function fakeCloudFront(throttles = 0) {
   const port: CloudFrontPort = {
     async createInvalidation(_id, paths, reference) {
       created.push({ paths, reference })
-      if (left-- > 0) throw Object.assign(new Error('Too many in progress'), { name: 'TooManyInvalidationsInProgress' })
+      if (left-- > 0)
+        throw new InvalidationThrottledError('CreateInvalidation', 'TooManyInvalidationsInProgress', 'busy')
       return `I${created.length}`
     },
     async waitCompleted(_d, _id, _t, log) {
@@ -105,8 +112,17 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     concurrency: 4,
     dryRun: false,
     region: 'us-east-1',
+    runId: 'local',
+    runAttempt: '1',
     ...over,
   }
+}
+
+/** Runs a sync with a fresh report and returns the report. */
+async function sync(i: Inputs, deps: Deps): Promise<Report> {
+  const report = newReport(i)
+  await run(i, deps, report)
+  return report
 }
 
 const site = {
@@ -125,7 +141,7 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
   const s3 = fakeS3()
   const cf = fakeCloudFront()
   const log = recordingLogger()
-  const first = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  const first = await sync(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
   expect(first).toMatchObject({ uploaded: 8, unchanged: 0, deleted: 0, paths: [] })
   expect(cf.created).toEqual([]) // only new objects: nothing was cached yet
 
@@ -155,7 +171,7 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
     'favicon.ico': 'ICO2',
   })
   rmSync(join(dir, 'assets/main.3f2a9c1b.js'))
-  const second = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  const second = await sync(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
   expect(second).toMatchObject({
     uploaded: 3,
     deleted: 1,
@@ -174,7 +190,7 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
   ])
   expect(log.lines).toContain('waiting for invalidation: 20.0s so far (InProgress)')
 
-  const summary = renderSummary(inputs(), second)
+  const summary = renderSummary(second)
   expect(summary).toContain('| upload | 3 |')
   expect(summary).toContain('| unchanged | 5 |')
   expect(summary).toContain('`I1`')
@@ -188,7 +204,7 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
   })
 
   // a third run changes nothing and says so
-  const third = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  const third = await sync(inputs(), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
   expect(third).toMatchObject({ uploaded: 0, deleted: 0, unchanged: 8, invalidationNote: 'nothing changed' })
   expect(cf.created).toHaveLength(1)
   expect(log.lines.at(-1)).toMatch(/nothing to do/)
@@ -197,12 +213,12 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
 test('backs off on TooManyInvalidationsInProgress with the same CallerReference', async () => {
   write({ 'a.js': '1' })
   const s3 = fakeS3()
-  await run(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
   write({ 'a.js': '2' })
   const cf = fakeCloudFront(2)
   const clock = fakeClock()
   const log = recordingLogger()
-  const result = await run(inputs(), { s3: s3.port, cloudfront: cf.port, clock, log })
+  const result = await sync(inputs(), { s3: s3.port, cloudfront: cf.port, clock, log })
   expect(result.invalidationId).toBe('I3')
   expect(cf.created.map((c) => c.reference)).toEqual(Array(3).fill(cf.created[0]!.reference))
   expect(cf.created[0]!.reference).toMatch(/^frontend-sync-/)
@@ -216,7 +232,7 @@ test('every run uses a new CallerReference', async () => {
   const cf = fakeCloudFront()
   for (const content of ['1', '2', '3']) {
     write({ 'a.js': content })
-    await run(inputs({ invalidate: 'all' }), {
+    await sync(inputs({ invalidate: 'all' }), {
       s3: s3.port,
       cloudfront: cf.port,
       clock: fakeClock(),
@@ -239,7 +255,7 @@ test.each([
   setup()
   const s3 = fakeS3()
   const exclude = _name === 'an empty-after-exclude' ? ['*.map'] : []
-  const error = await run(inputs({ prefix: 'app/', exclude }), {
+  const error = await sync(inputs({ prefix: 'app/', exclude }), {
     s3: s3.port,
     clock: fakeClock(),
     log: recordingLogger(),
@@ -251,13 +267,13 @@ test.each([
 
 test('an empty source with delete: false syncs nothing and deletes nothing', async () => {
   const s3 = fakeS3()
-  const result = await run(inputs({ delete: false }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  const result = await sync(inputs({ delete: false }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
   expect(result).toMatchObject({ uploaded: 0, deleted: 0 })
 })
 
 test('a missing bucket is named in the error', async () => {
   write(site)
-  const error = await run(inputs({ bucket: 'no-such-bucket' }), {
+  const error = await sync(inputs({ bucket: 'no-such-bucket' }), {
     s3: fakeS3().port,
     clock: fakeClock(),
     log: recordingLogger(),
@@ -270,7 +286,7 @@ test('a missing bucket is named in the error', async () => {
 test('a failed asset upload stops before any HTML and says what was left', async () => {
   write(site)
   const s3 = fakeS3({ failOn: 'assets/logo.png' })
-  const result = newResult()
+  const result = newReport(inputs())
   const error = await run(
     inputs({ concurrency: 1 }),
     { s3: s3.port, clock: fakeClock(), log: recordingLogger() },
@@ -290,22 +306,22 @@ test('dry-run prints the plan and writes nothing', async () => {
   const s3 = fakeS3()
   const cf = fakeCloudFront()
   const log = recordingLogger()
-  const result = await run(inputs({ dryRun: true }), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
+  const result = await sync(inputs({ dryRun: true }), { s3: s3.port, cloudfront: cf.port, clock: fakeClock(), log })
   expect(result).toMatchObject({ dryRun: true, uploaded: 8, deleted: 0 })
   expect(s3.calls).toEqual(['list site'])
   expect(log.lines).toContain('group: Dry run: the plan (nothing is written)')
   expect(log.lines.filter((l) => l.startsWith('upload ('))).toHaveLength(8)
   expect(log.lines.find((l) => l.includes('sw.js'))).toMatch(/^upload \(entry\) new +sw.js .*no-cache/)
-  expect(renderSummary(inputs(), result)).toContain('dry run')
+  expect(renderSummary(result)).toContain('dry run')
 })
 
 test('objects with ambiguous ETags are settled by HeadObject on the stored SHA-256', async () => {
   write({ 'big.bin': 'same content' })
   const s3 = fakeS3()
-  await run(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
   s3.objects.get('big.bin')!.etag = '"0123456789abcdef0123456789abcdef-2"' // as if multipart
   s3.calls.length = 0
-  const result = await run(inputs({ distributionId: undefined }), {
+  const result = await sync(inputs({ distributionId: undefined }), {
     s3: s3.port,
     clock: fakeClock(),
     log: recordingLogger(),
@@ -315,17 +331,18 @@ test('objects with ambiguous ETags are settled by HeadObject on the stored SHA-2
 })
 
 test.each([
-  ['NotFound', 'uploaded'],
+  ['gone', 'uploaded'],
   ['AccessDenied', 'refused'],
-])('a HeadObject that fails with %s: %s', async (name, outcome) => {
+])('a HeadObject that finds the object %s: %s', async (name, outcome) => {
   write({ 'big.bin': 'content' })
   const s3 = fakeS3()
-  await run(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+  await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
   s3.objects.get('big.bin')!.etag = '"0123456789abcdef0123456789abcdef-2"'
-  s3.port.head = async () => {
-    throw Object.assign(new Error(name), { name })
+  s3.port.head = async (bucket, key) => {
+    if (name === 'gone') return undefined
+    throw new AwsCallError('HeadObject', name, `cannot read s3://${bucket}/${key} (HeadObject): ${name}: denied`)
   }
-  const attempt = run(inputs({ distributionId: undefined }), {
+  const attempt = sync(inputs({ distributionId: undefined }), {
     s3: s3.port,
     clock: fakeClock(),
     log: recordingLogger(),
@@ -335,7 +352,7 @@ test.each([
   } else {
     const error = await attempt.catch((e) => e)
     expect(error).toBeInstanceOf(DeployError)
-    expect(error.message).toBe('cannot read s3://site/big.bin (HeadObject): AccessDenied')
+    expect(error.message).toBe('cannot read s3://site/big.bin (HeadObject): AccessDenied: denied')
     expect(error.leftState).toBe('nothing uploaded or deleted')
   }
 })

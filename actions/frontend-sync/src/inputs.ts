@@ -3,8 +3,6 @@ import { isAbsolute, resolve } from 'node:path'
 import { resolveRegion } from '@deploy-actions/aws'
 import {
   ConfigurationError,
-  envInputGetter,
-  type InputGetter,
   parseBool,
   parseEnum,
   parseInteger,
@@ -31,6 +29,9 @@ export interface Inputs {
   concurrency: number
   dryRun: boolean
   region: string
+  /** The workflow run and attempt (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), for CallerReferences. */
+  runId: string
+  runAttempt: string
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
@@ -55,7 +56,8 @@ export function splitGlobs(raw: string): string[] {
   return out.map((s) => s.trim()).filter(Boolean)
 }
 
-export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = process.env): Inputs {
+/** Reads and checks every input (`get` returns '' for an unset one); throws ConfigurationError. */
+export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEnv): Inputs {
   const rawSource = required('source', get('source'))
   const workspace = env.GITHUB_WORKSPACE || process.cwd()
   const source = isAbsolute(rawSource) ? rawSource : resolve(workspace, rawSource)
@@ -113,10 +115,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = process.e
     concurrency: parseInteger('concurrency', get('concurrency'), 16, { min: 1, max: 128 }),
     dryRun: parseBool('dry-run', get('dry-run'), false),
     region: resolveRegion(get('aws-region'), env),
+    runId: env.GITHUB_RUN_ID || 'local',
+    runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
   }
-}
-
-/** The inputs as the runner passes them (`INPUT_*`, read as @actions/core reads them). */
-export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  return parseInputs(envInputGetter(env), env)
 }
