@@ -96,7 +96,8 @@ export class Api {
       r.kind !== 'Pod' &&
       r.kind !== 'Namespace' &&
       r.kind !== 'Service' &&
-      r.kind !== 'Ingress'
+      r.kind !== 'Ingress' &&
+      !r.custom
     ) {
       obj.status = {}
     }

@@ -1,4 +1,5 @@
 // Defaulting as the API server's SetDefaults_* functions do it, for the fields clients read back.
+import { defaultGatewayObject, isGatewayKind } from './gateway-api.ts'
 import type { ResourceDef } from './resources.ts'
 import type { KObj } from './types.ts'
 
@@ -67,6 +68,10 @@ function nextNodePort(): number {
 
 export function applyDefaults(r: ResourceDef, obj: KObj, isCreate: boolean): void {
   obj.metadata ??= {}
+  if (isGatewayKind(r.group, r.kind)) {
+    defaultGatewayObject(r.kind, obj, isCreate)
+    return
+  }
   const spec = obj.spec
   switch (r.kind) {
     case 'Deployment':

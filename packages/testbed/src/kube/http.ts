@@ -275,6 +275,14 @@ async function serveResource(
   if (method === 'PATCH' && rt.name) {
     const type = patchTypeOf(contentType)
     if (!type) throw unsupportedMediaType(contentType)
+    // Custom resources have no Go struct to take strategic-merge keys from (apiserver's patch handler).
+    if (type === 'strategic' && r.custom) {
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+      )
+    }
     if (type === 'apply') {
       const body = parseYaml(bodyText) as KObj
       const existing = api.store.tryGet(r, ns, rt.name)

@@ -14,6 +14,8 @@ export interface ResourceDef {
   generation: boolean
   /** Served by conversion from the stored version (this group's `storedAs` version), as autoscaling/v1 is. */
   storedAs?: string
+  /** A custom resource (an installed CRD): no strategic merge patch, status dropped on create. */
+  custom?: boolean
 }
 
 const ALL = ['all']
@@ -179,6 +181,32 @@ export const RESOURCES: ResourceDef[] = [
     categories: ALL,
     subresources: ['status'],
     generation: true,
+  },
+  // Gateway API standard channel CRDs (gateway-api.ts holds their schemas).
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'Gateway',
+    plural: 'gateways',
+    singular: 'gateway',
+    namespaced: true,
+    shortNames: ['gtw'],
+    categories: ['gateway-api'],
+    subresources: ['status'],
+    generation: true,
+    custom: true,
+  },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: 'v1',
+    kind: 'HTTPRoute',
+    plural: 'httproutes',
+    singular: 'httproute',
+    namespaced: true,
+    categories: ['gateway-api'],
+    subresources: ['status'],
+    generation: true,
+    custom: true,
   },
 ]
 

@@ -283,6 +283,23 @@ const COLUMNS: Record<string, Column[]> = {
     col('Ports', 'string', (i) => (i.spec?.tls?.length ? '80, 443' : '80')),
     AGE,
   ],
+  // The CRDs' additionalPrinterColumns; a list prints as its JSON, as the CRD table convertor does.
+  HTTPRoute: [
+    NAME,
+    col('Hostnames', 'string', (r) => (r.spec?.hostnames ? JSON.stringify(r.spec.hostnames) : '')),
+    AGE,
+  ],
+  Gateway: [
+    NAME,
+    col('Class', 'string', (g) => g.spec?.gatewayClassName ?? ''),
+    col('Address', 'string', (g) => (g.status?.addresses ?? []).map((a: KObj) => a.value).join(' ')),
+    col(
+      'Programmed',
+      'string',
+      (g) => (g.status?.conditions ?? []).find((c: KObj) => c.type === 'Programmed')?.status ?? '',
+    ),
+    AGE,
+  ],
   HorizontalPodAutoscaler: [
     NAME,
     col('Reference', 'string', (h) => `${h.spec?.scaleTargetRef?.kind}/${h.spec?.scaleTargetRef?.name}`),

@@ -1,4 +1,5 @@
 // Validation that answers 422 Invalid with the field paths and messages of the real server.
+import { isGatewayKind, validateGatewayObject } from './gateway-api.ts'
 import type { ResourceDef } from './resources.ts'
 import { fromLabelSelector, matchesLabels } from './selectors.ts'
 import { invalid, type StatusCause } from './status.ts'
@@ -179,6 +180,7 @@ export function validate(r: ResourceDef, obj: KObj, old?: KObj): void {
   const meta = obj.metadata ?? {}
   validateName(e, r, meta)
   const spec = obj.spec
+  if (isGatewayKind(r.group, r.kind)) e.causes.push(...validateGatewayObject(r.kind, obj))
   switch (r.kind) {
     case 'Deployment':
       if (!spec) e.required('spec')
