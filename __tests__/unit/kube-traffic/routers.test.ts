@@ -123,7 +123,7 @@ describe('alb', () => {
   })
   test('a stable path that bypasses the action reads as 0% live', () => {
     const on = alb.withCanaryWeight(ingress, routing, 40, false)
-    on.spec.rules[0]!.http.paths[0]!.backend = { service: { name: 'web', port: { name: 'http' } } }
+    on.spec!.rules![0]!.http!.paths[0]!.backend = { service: { name: 'web', port: { name: 'http' } } }
     expect(alb.readWeight(on, routing)).toMatchObject({ live: 0, line: expect.stringMatching(/0\/1 paths use it/) })
   })
   test("someone else's action named like the stable Service is not taken for ours", () => {
