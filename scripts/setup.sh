@@ -23,6 +23,8 @@ command -v skopeo >/dev/null || missing+=(skopeo)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 # kubectl is the second client the Kubernetes simulator's fidelity tests check it with.
 command -v kubectl >/dev/null || missing+=(kubernetes-client)
+# Prometheus scrapes the traffic emulator so the canary's PromQL checks run against a real engine.
+command -v prometheus >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages: ${missing[*]} (run as root, or apt-get install them)" >&2
