@@ -311,6 +311,26 @@ describe('restore', () => {
     expect(proxy.count('RestoreDBInstanceFromDBSnapshot')).toBe(0)
   })
 
+  test('a DR restore from a snapshot id alone: the source DB is found from the snapshot, its settings copied', async () => {
+    const net = await seedNetwork(moto)
+    await seedInstance(moto, 'webshop-prod', net)
+    await seedSnapshot(moto, 'webshop-prod', 'webshop-prod-pre-v2-0-0', {})
+    const r = await run({
+      mode: 'restore',
+      'snapshot-identifier': 'webshop-prod-pre-v2-0-0',
+      'target-identifier': 'webshop-dr',
+    })
+    expectSuccess(r)
+    expect(r.stdout).toContain('source DB webshop-prod found from snapshot webshop-prod-pre-v2-0-0')
+    const restored = (
+      await rdsClient(moto).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'webshop-dr' }))
+    ).DBInstances![0]!
+    expect(restored.DBSubnetGroup?.DBSubnetGroupName).toBe(net.subnetGroup)
+    expect(restored.MultiAZ).toBe(true)
+    expect(r.outputs).toMatchObject({ 'snapshot-identifier': 'webshop-prod-pre-v2-0-0', status: 'available' })
+    expect(r.summary).toContain('of DB instance `webshop-prod`')
+  })
+
   test('a missing snapshot fails naming it', async () => {
     await seedInstance(moto, 'webshop-prod')
     const r = await run({
@@ -367,7 +387,7 @@ describe('faults (through the proxy)', () => {
     proxy.rewriteStatus('DescribeDBInstances', 'modifying', { times: 4 })
     const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '30s' })
     expectSuccess(r)
-    expect(r.stdout).toMatch(/so far \(status modifying\)/)
+    expect(r.stdout).toContain('waiting for DB instance webshop-prod to be available: status modifying')
     expect(r.stdout).toContain('DB instance webshop-prod to be available: done after')
     expect(r.outputs.status).toBe('available')
   })
@@ -381,9 +401,7 @@ describe('faults (through the proxy)', () => {
     })
     const r = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '30s' })
     expectSuccess(r)
-    expect(r.stdout).toMatch(
-      /another snapshot of webshop-prod is being created \(rds:webshop-prod-[\d-]+ 60%\): waiting for it to finish/,
-    )
+    expect(r.stdout).toMatch(/waiting for other snapshots of webshop-prod to finish: rds:webshop-prod-[\d-]+ 60%/)
   })
 
   test('Throttling for the first calls: the SDK retries and the run succeeds', async () => {
@@ -434,6 +452,7 @@ describe('bad input fails before any call, naming the input', () => {
   test.each([
     [{ 'db-instance-identifier': 'webshop-prod', 'db-cluster-identifier': 'shop-aurora' }, 'db-instance-identifier'],
     [{}, 'db-instance-identifier'],
+    [{ mode: 'restore', 'target-identifier': 'webshop-dr' }, 'snapshot-identifier'],
     [{ 'db-instance-identifier': 'webshop-prod', 'snapshot-identifier': 'pre--release_1' }, 'snapshot-identifier'],
     [{ 'db-instance-identifier': 'webshop-prod', mode: 'prune', retain: '-1' }, 'retain'],
     [{ 'db-instance-identifier': 'webshop-prod', timeout: 'soon' }, 'timeout'],

@@ -47,6 +47,10 @@ test.each([
     { timeoutMs: 3000, wait: false },
   ],
   [{ 'db-instance-identifier': 'db1', 'aws-region': 'us-east-2' }, { region: 'us-east-2' }],
+  [
+    { mode: 'restore', 'snapshot-identifier': 'webshop-prod-pre-v2', 'target-identifier': 'webshop-dr' },
+    { mode: 'restore', db: undefined, snapshotId: 'webshop-prod-pre-v2', targetId: 'webshop-dr' },
+  ],
 ])('%j parses', (inputs, expected) => {
   expect(parse(inputs)).toMatchObject(expected)
 })
@@ -81,6 +85,8 @@ test.each([
   [{ 'db-instance-identifier': 'a', timeout: '0s' }, 'timeout', 'positive'],
   [{ 'db-instance-identifier': 'a', mode: 'delete' }, 'mode', 'one of create, restore, prune'],
   [{ 'db-instance-identifier': 'a', mode: 'restore' }, 'target-identifier', 'required in restore mode'],
+  [{ mode: 'restore', 'target-identifier': 'b' }, 'snapshot-identifier', 'required in restore mode when neither'],
+  [{ mode: 'prune', retain: '1' }, 'db-instance-identifier', 'exactly one'],
   [{ 'db-instance-identifier': 'a', mode: 'restore', 'target-identifier': 'a' }, 'target-identifier', 'not the source'],
   [{ 'db-instance-identifier': 'a', 'target-identifier': 'b' }, 'target-identifier', 'unless mode is restore'],
   [{ 'db-instance-identifier': 'a', 'dry-run': 'true' }, 'dry-run', 'unless mode is prune'],

@@ -1,11 +1,11 @@
 // run() over an in-memory RdsPort: the paths moto cannot produce (races, slow snapshots, a
-// source that is gone), with a virtual clock.
+// source that is gone), with a virtual clock. What is not available becomes so after a few polls.
 import { type Clock, DeployError, recordingLogger, WaitTimeoutError } from '@deploy-actions/kit'
 import type { Inputs } from '../../../actions/rds-snapshot/src/inputs.ts'
-import { run } from '../../../actions/rds-snapshot/src/main.ts'
+import { run as runWith } from '../../../actions/rds-snapshot/src/main.ts'
 import type { DbInfo, DbKind, SnapshotInfo } from '../../../actions/rds-snapshot/src/plan.ts'
-import type { RdsPort } from '../../../actions/rds-snapshot/src/port.ts'
-import { emptyReport } from '../../../actions/rds-snapshot/src/report.ts'
+import { type RdsPort, SnapshotExistsError } from '../../../actions/rds-snapshot/src/ports.ts'
+import { newReport, type Report } from '../../../actions/rds-snapshot/src/report.ts'
 
 function clock(): Clock {
   let t = Date.UTC(2026, 0, 1)
@@ -60,15 +60,29 @@ const snap = (id: string, dbId: string, over: Partial<SnapshotInfo> = {}): Snaps
   ...over,
 })
 
-/** An in-memory RDS; methods can be overridden per test. */
+const run = (i: Inputs, deps: Parameters<typeof runWith>[1], report: Report = newReport(i)) => runWith(i, deps, report)
+
+/** An in-memory RDS; methods can be overridden per test. What is not available is after 2 polls. */
 function fakeRds(dbs: DbInfo[], snapshots: SnapshotInfo[] = [], over: Partial<RdsPort> = {}) {
   const calls: string[] = []
   const key = (kind: DbKind, id: string) => `${kind}:${id}`
   const dbMap = new Map(dbs.map((d) => [key(d.kind, d.id), d]))
   const snapMap = new Map(snapshots.map((s) => [key(s.kind, s.id), s]))
+  const polls = new Map<string, number>()
+  function ripen<T extends { id: string; status: string }>(map: Map<string, T>, k: string, done: Partial<T>) {
+    const item = map.get(k)
+    if (!item || item.status === 'available') return item
+    const n = (polls.get(k) ?? 0) + 1
+    polls.set(k, n)
+    if (n < 3) return item
+    calls.push(`available ${item.id}`)
+    const ready = { ...item, status: 'available', ...done }
+    map.set(k, ready)
+    return ready
+  }
   const port: RdsPort = {
-    describeDb: async (ref) => dbMap.get(key(ref.kind, ref.id)),
-    describeSnapshot: async (kind, id) => snapMap.get(key(kind, id)),
+    describeDb: async (ref) => ripen(dbMap, key(ref.kind, ref.id), {}),
+    describeSnapshot: async (kind, id) => ripen(snapMap, key(kind, id), { percentProgress: 100 }),
     listSnapshots: async (kind, dbId) => [...snapMap.values()].filter((s) => s.kind === kind && s.dbId === dbId),
     createSnapshot: async (kind, dbId, id, tags) => {
       calls.push(`create ${id}`)
@@ -78,7 +92,7 @@ function fakeRds(dbs: DbInfo[], snapshots: SnapshotInfo[] = [], over: Partial<Rd
     },
     deleteSnapshot: async (kind, id) => {
       calls.push(`delete ${id}`)
-      snapMap.delete(key(kind, id))
+      return snapMap.delete(key(kind, id))
     },
     restoreInstance: async (p) => {
       calls.push(`restore ${p.DBInstanceIdentifier}`)
@@ -103,18 +117,6 @@ function fakeRds(dbs: DbInfo[], snapshots: SnapshotInfo[] = [], over: Partial<Rd
       dbMap.set(key('instance', d.id), d)
       return d
     },
-    waitDbAvailable: async (ref) => {
-      calls.push(`wait-db ${ref.id}`)
-      const d = { ...dbMap.get(key(ref.kind, ref.id))!, status: 'available' }
-      dbMap.set(key(ref.kind, ref.id), d)
-      return d
-    },
-    waitSnapshotAvailable: async (kind, id) => {
-      calls.push(`wait-snapshot ${id}`)
-      const s = { ...snapMap.get(key(kind, id))!, status: 'available', percentProgress: 100 }
-      snapMap.set(key(kind, id), s)
-      return s
-    },
     ...over,
   }
   return { port, calls }
@@ -126,7 +128,7 @@ test('a snapshot created meanwhile by another run (AlreadyExists) is reused', as
   const { port } = fakeRds([db('webshop-prod')], [], {
     describeSnapshot: async () => (looked++ === 0 ? undefined : existing),
     createSnapshot: async () => {
-      throw Object.assign(new Error('exists'), { name: 'DBSnapshotAlreadyExistsFault' })
+      throw new SnapshotExistsError('webshop-prod-pre-v2-1-0')
     },
   })
   const log = recordingLogger()
@@ -143,14 +145,12 @@ test('wait: false returns at once with the status creating', async () => {
 })
 
 test('a snapshot that outlives the timeout: a DeployError saying a re-run waits for it; outputs known', async () => {
+  const slow = snap('webshop-prod-pre-v2-1-0', 'webshop-prod', { status: 'creating', percentProgress: 40 })
   const { port } = fakeRds([db('webshop-prod')], [], {
-    waitSnapshotAvailable: async () => {
-      throw new WaitTimeoutError(
-        'timed out after 1m00s waiting for snapshot x to be available (last seen: creating, 40%)',
-      )
-    },
+    createSnapshot: async () => slow,
+    describeSnapshot: async () => slow,
   })
-  const report = emptyReport('create')
+  const report = newReport(inputs())
   const error = await run(inputs(), { rds: port, clock: clock(), log: recordingLogger() }, report).catch(
     (e: unknown) => e,
   )
@@ -163,16 +163,19 @@ test('a snapshot that outlives the timeout: a DeployError saying a re-run waits 
     snapshotArn: 'arn:snap:webshop-prod-pre-v2-1-0',
     status: 'creating',
   })
-  expect(report.error).toContain('timed out after 1m00s')
+  expect(report.error).toContain(
+    'timed out after 1m00s waiting for snapshot webshop-prod-pre-v2-1-0 to be available (last seen: creating, 40%)',
+  )
+  expect((error as DeployError).cause as Error).toBeInstanceOf(WaitTimeoutError)
 })
 
 test('a DB that is not available is waited for before the snapshot', async () => {
   const { port, calls } = fakeRds([db('webshop-prod', { status: 'backing-up' })])
   await run(inputs(), { rds: port, clock: clock(), log: recordingLogger() })
   expect(calls).toEqual([
-    'wait-db webshop-prod',
+    'available webshop-prod',
     'create webshop-prod-pre-v2-1-0',
-    'wait-snapshot webshop-prod-pre-v2-1-0',
+    'available webshop-prod-pre-v2-1-0',
   ])
 })
 
@@ -189,12 +192,10 @@ test('another snapshot in progress: polled on the clock until it is done, then t
   const log = recordingLogger()
   const c = clock()
   const t0 = c.now()
-  await run(inputs({ pollIntervalMs: 15_000 }), { rds: port, clock: c, log })
+  await run(inputs({ pollIntervalMs: 15_000, wait: false }), { rds: port, clock: c, log })
   expect(polls).toBe(4)
   expect(c.now() - t0).toBe(45_000)
-  expect(log.lines).toContain(
-    'another snapshot of webshop-prod is being created (rds:webshop-prod-2026-01-01 30%): waiting for it to finish',
-  )
+  expect(log.lines).toContain('waiting for other snapshots of webshop-prod to finish: rds:webshop-prod-2026-01-01 30%')
   expect(log.lines.some((l) => /^waiting for other snapshots of webshop-prod to finish: 30\.0s so far/.test(l))).toBe(
     true,
   )
@@ -207,9 +208,7 @@ test('prune: a snapshot already gone is not an error', async () => {
     snap(`s${d}`, 'webshop-prod', { tags: managed, createdAt: new Date(Date.UTC(2026, 0, d)) }),
   )
   const { port } = fakeRds([db('webshop-prod')], snaps, {
-    deleteSnapshot: async () => {
-      throw Object.assign(new Error('gone'), { name: 'DBSnapshotNotFoundFault' })
-    },
+    deleteSnapshot: async () => false,
   })
   const log = recordingLogger()
   const report = await run(inputs({ mode: 'prune', retain: 1 }), { rds: port, clock: clock(), log })
@@ -225,6 +224,7 @@ test('prune: another deletion failure stops with what was already deleted', asyn
   const { port } = fakeRds([db('webshop-prod')], snaps, {
     deleteSnapshot: async (_kind, id) => {
       if (id === 's1') throw Object.assign(new Error('snapshot is in use'), { name: 'InvalidDBSnapshotStateFault' })
+      return true
     },
   })
   const error = await run(inputs({ mode: 'prune', retain: 1 }), {
@@ -255,8 +255,7 @@ test('Aurora restore with the source cluster gone: snapshot engine, fallback wri
   expect(calls).toEqual([
     'restore-cluster {"DBClusterIdentifier":"shop-restored","SnapshotIdentifier":"shop-pre-v1","Engine":"aurora-mysql","Tags":[{"Key":"deploy-actions:version","Value":"v2.1.0"},{"Key":"deploy-actions:commit","Value":"abc"},{"Key":"deploy-actions:managed","Value":"true"},{"Key":"deploy-actions:restored-from","Value":"shop-pre-v1"}],"EngineVersion":"8.0"}',
     'writer shop-restored-1 db.r6g.large',
-    'wait-db shop-restored',
-    'wait-db shop-restored-1',
+    'available shop-restored',
   ])
   expect(report).toMatchObject({ endpoint: 'shop-restored.cluster', port: 5432, status: 'available', copied: [] })
   expect(report.nextStep).toContain('shop-restored.cluster:5432')
@@ -283,7 +282,7 @@ test('restore resumes a half-done Aurora restore: the cluster exists (ours), the
       log: recordingLogger(),
     },
   )
-  expect(calls).toEqual(['writer shop-restored-1 db.r6g.large', 'wait-db shop-restored', 'wait-db shop-restored-1'])
+  expect(calls).toEqual(['writer shop-restored-1 db.r6g.large'])
 })
 
 test('an explicit snapshot id too long for a cluster (via an Aurora member) is a ConfigurationError before any write', async () => {
@@ -295,4 +294,66 @@ test('an explicit snapshot id too long for a cluster (via an Aurora member) is a
   }).catch((e: unknown) => e)
   expect((error as Error).message).toContain('snapshot-identifier: expected an RDS identifier')
   expect(calls).toEqual([])
+})
+
+test('restore without a DB input: the source is the DB the snapshot was taken of, its settings copied', async () => {
+  const source = db('webshop-prod', { instanceClass: 'db.t4g.small', subnetGroup: 'private', multiAz: true })
+  const s = snap('webshop-prod-pre-v2', 'webshop-prod')
+  const { port, calls } = fakeRds([source], [s])
+  const log = recordingLogger()
+  const report = await run(
+    inputs({ mode: 'restore', db: undefined, snapshotId: 'webshop-prod-pre-v2', targetId: 'webshop-dr' }),
+    { rds: port, clock: clock(), log },
+  )
+  expect(log.lines).toContain('source DB webshop-prod found from snapshot webshop-prod-pre-v2')
+  expect(calls).toEqual(['restore webshop-dr', 'available webshop-dr'])
+  expect(report.db).toEqual({ kind: 'instance', id: 'webshop-prod' })
+  expect(report.copied).toEqual([
+    ['instance class', 'db.t4g.small'],
+    ['subnet group', 'private'],
+    ['Multi-AZ', 'true'],
+  ])
+})
+
+test('restore without a DB input of an Aurora cluster snapshot: found as a cluster snapshot', async () => {
+  const s = snap('shop-pre-v1', 'shop-aurora', { kind: 'cluster', engine: 'aurora-postgresql' })
+  const { port, calls } = fakeRds([db('shop-aurora', { kind: 'cluster' })], [s])
+  await run(inputs({ mode: 'restore', db: undefined, snapshotId: 'shop-pre-v1', targetId: 'shop-dr' }), {
+    rds: port,
+    clock: clock(),
+    log: recordingLogger(),
+  })
+  expect(calls[0]).toMatch(/^restore-cluster .*"SnapshotIdentifier":"shop-pre-v1"/)
+})
+
+test('a snapshot that fails while it is awaited is a DeployError at once, not a timeout', async () => {
+  const failed = snap('webshop-prod-pre-v2-1-0', 'webshop-prod', { status: 'failed' })
+  const { port } = fakeRds([db('webshop-prod')], [], {
+    createSnapshot: async () => ({ ...failed, status: 'creating' }),
+    describeSnapshot: async () => failed,
+  })
+  const c = clock()
+  const t0 = c.now()
+  const error = await run(inputs(), { rds: port, clock: c, log: recordingLogger() }).catch((e: unknown) => e)
+  expect((error as Error).message).toBe(
+    'snapshot webshop-prod-pre-v2-1-0 to be available failed: it reached status "failed", which it will not leave by itself',
+  )
+  expect(c.now() - t0).toBe(0)
+})
+
+test('errors while polling are retried until the deadline, and said in the progress line', async () => {
+  let n = 0
+  const { port } = fakeRds([db('webshop-prod')], [], {
+    describeSnapshot: async (kind, id) => {
+      if (++n === 1) return undefined
+      if (n < 30) throw new Error('socket hang up')
+      return snap(id, 'webshop-prod', { kind })
+    },
+  })
+  const log = recordingLogger()
+  const report = await run(inputs({ progressEveryMs: 5000 }), { rds: port, clock: clock(), log })
+  expect(report.status).toBe('available')
+  expect(log.lines).toContain(
+    'waiting for snapshot webshop-prod-pre-v2-1-0 to be available: 5.0s so far (socket hang up; retrying)',
+  )
 })

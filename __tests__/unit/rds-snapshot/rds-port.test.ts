@@ -1,15 +1,18 @@
 // The SDK port with an RDSClient whose `send` answers from memory: pagination by Marker, which
-// snapshots get their sharing looked up, and the waiters' progress lines and timeout message.
+// snapshots get their sharing looked up, AWS errors turned into our answers, and the waits
+// (kit's waitUntil over the describe calls) with their progress lines and timeout message.
 import {
+  CreateDBSnapshotCommand,
   type DBSnapshot,
+  DeleteDBSnapshotCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand,
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds'
-import { realClock } from '@deploy-actions/kit'
-import type { PortWait } from '../../../actions/rds-snapshot/src/port.ts'
-import { sdkRdsPort, waiterDelays } from '../../../actions/rds-snapshot/src/rds.ts'
+import { steppingClock } from '@deploy-actions/kit'
+import { SnapshotExistsError, sdkRdsPort } from '../../../actions/rds-snapshot/src/ports.ts'
+import { type WaitSettings, waitDbAvailable, waitSnapshotAvailable } from '../../../actions/rds-snapshot/src/waits.ts'
 
 function fakeClient(answer: (command: unknown) => unknown) {
   const client = new RDSClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
@@ -70,16 +73,34 @@ test('listSnapshots pages through Marker (pages of 100) and asks sharing only fo
   expect(sent.every((c) => c instanceof DescribeDBSnapshotsCommand)).toBe(true)
 })
 
-function waitOptions(lines: string[], timeoutMs: number): PortWait {
+function waitOptions(lines: string[], timeoutMs: number): WaitSettings {
+  const clock = steppingClock(0)
   return {
-    deadline: Date.now() + timeoutMs,
+    deadline: timeoutMs,
     timeoutMs,
-    pollIntervalMs: 20,
-    progressEveryMs: 100,
+    pollIntervalMs: 1000,
+    progressEveryMs: 5000,
     log: (l) => lines.push(l),
-    clock: realClock,
+    clock,
   }
 }
+
+test('AWS errors become answers or our own errors: AlreadyExists, NotFound on delete and describe', async () => {
+  const { client } = fakeClient((command) => {
+    if (command instanceof CreateDBSnapshotCommand)
+      return Object.assign(new Error('exists'), { name: 'DBSnapshotAlreadyExistsFault' })
+    if (command instanceof DeleteDBSnapshotCommand)
+      return Object.assign(new Error('gone'), { name: 'DBSnapshotNotFoundFault' })
+    if (command instanceof DescribeDBInstancesCommand)
+      return Object.assign(new Error('no such db'), { name: 'DBInstanceNotFoundFault' })
+    return Object.assign(new Error('denied'), { name: 'AccessDenied' })
+  })
+  const port = sdkRdsPort(client)
+  await expect(port.createSnapshot('instance', 'db', 's1', {})).rejects.toBeInstanceOf(SnapshotExistsError)
+  await expect(port.deleteSnapshot('instance', 's1')).resolves.toBe(false)
+  await expect(port.describeDb({ kind: 'instance', id: 'db' })).resolves.toBeUndefined()
+  await expect(port.describeSnapshot('instance', 's1')).rejects.toThrow('denied')
+})
 
 test('waitSnapshotAvailable prints status and PercentProgress while it polls', async () => {
   let polls = 0
@@ -94,13 +115,17 @@ test('waitSnapshotAvailable prints status and PercentProgress while it polls', a
     }
   })
   const lines: string[] = []
-  const s = await sdkRdsPort(client).waitSnapshotAvailable('instance', 's1', waitOptions(lines, 10_000))
+  const s = await waitSnapshotAvailable(sdkRdsPort(client), 'instance', 's1', waitOptions(lines, 60_000))
   expect(s.status).toBe('available')
-  expect(lines[0]).toMatch(/^waiting for snapshot s1 to be available: \d+ms so far \(creating, 8%\)$/)
-  expect(lines.at(-1)).toMatch(/^snapshot s1 to be available: done after /)
+  expect(lines).toEqual([
+    'waiting for snapshot s1 to be available: creating, 8%',
+    'waiting for snapshot s1 to be available: 5.0s so far (creating, 48%)',
+    'waiting for snapshot s1 to be available: 10.0s so far (creating, 88%)',
+    'snapshot s1 to be available: done after 12.0s',
+  ])
 })
 
-test('waitDbAvailable: errors are retried by the waiter; a timeout says what was last seen', async () => {
+test('waitDbAvailable: errors are retried; a timeout says what was last seen', async () => {
   let polls = 0
   const { client } = fakeClient((command) => {
     if (!(command instanceof DescribeDBInstancesCommand)) throw new Error('unexpected')
@@ -109,33 +134,26 @@ test('waitDbAvailable: errors are retried by the waiter; a timeout says what was
     return { DBInstances: [{ DBInstanceIdentifier: 'db', DBInstanceStatus: 'modifying' }] }
   })
   const lines: string[] = []
-  const error = await sdkRdsPort(client)
-    .waitDbAvailable({ kind: 'instance', id: 'db' }, waitOptions(lines, 600))
-    .catch((e: unknown) => e)
-  expect(polls).toBeGreaterThan(3)
+  const error = await waitDbAvailable(
+    sdkRdsPort(client),
+    { kind: 'instance', id: 'db' },
+    waitOptions(lines, 6000),
+  ).catch((e: unknown) => e)
+  expect(polls).toBe(7)
   expect((error as Error).name).toBe('WaitTimeoutError')
   expect((error as Error).message).toBe(
-    'timed out after 600ms waiting for DB instance db to be available (last seen: status modifying)',
+    'timed out after 6.0s waiting for DB instance db to be available (last seen: status modifying)',
   )
-  expect(lines[0]).toMatch(/waiting for DB instance db to be available: \d+ms so far \(status modifying\)/)
+  expect(lines[0]).toBe('waiting for DB instance db to be available: status modifying')
 })
 
 test('a snapshot that fails is a DeployError, not a timeout', async () => {
   const { client } = fakeClient(() => ({ DBSnapshots: [{ ...snapshot(1, true), Status: 'failed' }] }))
-  const error = await sdkRdsPort(client)
-    .waitSnapshotAvailable('instance', 's1', waitOptions([], 5000))
-    .catch((e: unknown) => e)
+  const error = await waitSnapshotAvailable(sdkRdsPort(client), 'instance', 's1', waitOptions([], 5000)).catch(
+    (e: unknown) => e,
+  )
   expect((error as Error).name).toBe('DeployError')
   expect((error as Error).message).toBe(
     'snapshot s1 to be available failed: it reached status "failed", which it will not leave by itself',
   )
-})
-
-test.each([
-  [undefined, 3600, { minDelay: 10, maxDelay: 30 }],
-  [100, 3, { minDelay: 0.1, maxDelay: 0.1 }],
-  [undefined, 4, { minDelay: 2, maxDelay: 30 }],
-  [5000, 3, { minDelay: 1.5, maxDelay: 5 }],
-])('waiterDelays(%j, %d s left)', (poll, left, expected) => {
-  expect(waiterDelays(poll, left)).toEqual(expected)
 })

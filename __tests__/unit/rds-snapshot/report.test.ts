@@ -1,20 +1,22 @@
-import { emptyReport, outputsOf, renderSummary } from '../../../actions/rds-snapshot/src/report.ts'
+import { newReport, outputsOf, renderSummary } from '../../../actions/rds-snapshot/src/report.ts'
 
 test('outputs: only what is known; deleted always set in prune mode', () => {
-  expect(outputsOf(emptyReport('create'))).toEqual({
+  expect(outputsOf(newReport({ mode: 'create', dryRun: false, db: undefined }))).toEqual({
     'snapshot-identifier': undefined,
     'snapshot-arn': undefined,
     status: undefined,
     endpoint: undefined,
     deleted: undefined,
   })
-  expect(outputsOf(emptyReport('prune')).deleted).toBe('')
-  expect(outputsOf({ ...emptyReport('prune'), deleted: ['a', 'b'] }).deleted).toBe('a,b')
+  expect(outputsOf(newReport({ mode: 'prune', dryRun: false, db: undefined })).deleted).toBe('')
+  expect(
+    outputsOf({ ...newReport({ mode: 'prune', dryRun: false, db: undefined }), deleted: ['a', 'b'] }).deleted,
+  ).toBe('a,b')
 })
 
 test('summary: table with sizes and times, copied settings, endpoint and the next step', () => {
   const md = renderSummary({
-    ...emptyReport('restore'),
+    ...newReport({ mode: 'restore', dryRun: false, db: undefined }),
     db: { kind: 'instance', id: 'webshop-prod' },
     rows: [
       {
@@ -42,7 +44,10 @@ test('summary: table with sizes and times, copied settings, endpoint and the nex
 })
 
 test('summary of a failure says so', () => {
-  const md = renderSummary({ ...emptyReport('create'), error: 'DB instance "x" was not found' })
+  const md = renderSummary({
+    ...newReport({ mode: 'create', dryRun: false, db: undefined }),
+    error: 'DB instance "x" was not found',
+  })
   expect(md).toContain('**Failed:** DB instance "x" was not found')
   expect(md).not.toContain('Nothing to do')
 })

@@ -1,16 +1,16 @@
 // rds-snapshot: pre-migration snapshots, pruning and restore for RDS instances and Aurora clusters.
-// Inputs are read and validated first; the AWS SDK is loaded only after that.
+// Inputs are parsed first; the AWS SDK is loaded only once they are valid.
 import { realClock } from '@deploy-actions/kit'
-import { coreLogger, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
-import { readInputs } from './inputs.ts'
-import { emptyReport, outputsOf, renderSummary } from './report.ts'
+import { coreLogger, getInput, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
+import { parseInputs } from './inputs.ts'
+import { newReport, outputsOf, renderSummary } from './report.ts'
 
 void runAction(async () => {
-  const inputs = readInputs()
-  const report = emptyReport(inputs.mode, inputs.dryRun)
+  const inputs = parseInputs(getInput, process.env)
+  const report = newReport(inputs)
   try {
-    const [{ createRdsPort }, { run }] = await Promise.all([import('./rds.ts'), import('./main.ts')])
-    await run(inputs, { rds: createRdsPort(inputs.region), clock: realClock, log: coreLogger }, report)
+    const [{ rdsPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
+    await run(inputs, { rds: rdsPorts(inputs.region), clock: realClock, log: coreLogger }, report)
   } finally {
     setOutputs(outputsOf(report))
     await writeSummary(renderSummary(report))

@@ -1,5 +1,5 @@
-// The only reader of the action's inputs. parseInputs is pure (tables of good and bad inputs in
-// the unit tests); readInputs feeds it from the runner.
+// The only reader of the action's inputs: parseInputs is pure (tables of good and bad inputs in
+// the unit tests); index.ts feeds it the runner's getInput.
 
 import { resolveRegion } from '@deploy-actions/aws'
 import {
@@ -13,7 +13,6 @@ import {
   runUrl,
   versionFromRef,
 } from '@deploy-actions/kit'
-import * as runner from '@deploy-actions/kit/runtime'
 import { checkRdsIdentifier, checkUserTags, type DbRef, maxSnapshotIdLength } from './plan.ts'
 
 export const MODES = ['create', 'restore', 'prune'] as const
@@ -21,8 +20,11 @@ export type Mode = (typeof MODES)[number]
 
 export interface Inputs {
   mode: Mode
-  /** The DB named by `db-instance-identifier` or `db-cluster-identifier` (exactly one). */
-  db: DbRef
+  /**
+   * The DB named by `db-instance-identifier` or `db-cluster-identifier` (at most one). Only a
+   * restore may leave both out: it then finds the source DB from the snapshot.
+   */
+  db: DbRef | undefined
   /** `snapshot-identifier` as given, else undefined (derived as `<db>-pre-<version>` once the DB is known). */
   snapshotId: string | undefined
   version: string
@@ -60,20 +62,29 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): Inputs {
       `give db-instance-identifier or db-cluster-identifier, not both (got "${instanceId}" and "${clusterId}")`,
     )
   }
-  if (!instanceId && !clusterId) {
+  if (!instanceId && !clusterId && mode !== 'restore') {
     throw new ConfigurationError(
       'db-instance-identifier',
       'a value, or db-cluster-identifier for an Aurora cluster (exactly one of them is required)',
     )
   }
-  const db: DbRef = instanceId
+  const db: DbRef | undefined = instanceId
     ? { kind: 'instance', id: checkRdsIdentifier('db-instance-identifier', instanceId, 63) }
-    : { kind: 'cluster', id: checkRdsIdentifier('db-cluster-identifier', clusterId, 63) }
+    : clusterId
+      ? { kind: 'cluster', id: checkRdsIdentifier('db-cluster-identifier', clusterId, 63) }
+      : undefined
 
   const rawSnapshot = get('snapshot-identifier')
+  // Without the DB a cluster snapshot id may still be meant: accept the longer instance limit here.
   const snapshotId = rawSnapshot
-    ? checkRdsIdentifier('snapshot-identifier', rawSnapshot, maxSnapshotIdLength(db.kind))
+    ? checkRdsIdentifier('snapshot-identifier', rawSnapshot, maxSnapshotIdLength(db?.kind ?? 'instance'))
     : undefined
+  if (!db && !snapshotId) {
+    throw new ConfigurationError(
+      'snapshot-identifier',
+      'the snapshot to restore (required in restore mode when neither db-instance-identifier nor db-cluster-identifier is given)',
+    )
+  }
 
   const timeoutMs = parseDuration('timeout', get('timeout') || '60m')
   if (timeoutMs <= 0) throw new ConfigurationError('timeout', 'a positive duration like 30s, 15m or 1h', get('timeout'))
@@ -96,7 +107,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): Inputs {
         'the identifier of the new DB to restore into (required in restore mode)',
       )
     targetId = checkRdsIdentifier('target-identifier', rawTarget, 63)
-    if (targetId === db.id) {
+    if (targetId === db?.id) {
       throw new ConfigurationError('target-identifier', `a new DB identifier, not the source DB itself`, rawTarget)
     }
   } else if (rawTarget) {
@@ -124,8 +135,4 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv): Inputs {
     pollIntervalMs: envMs(env, 'DEPLOY_ACTIONS_POLL_INTERVAL_MS', 600_000),
     progressEveryMs: envMs(env, 'DEPLOY_ACTIONS_PROGRESS_INTERVAL_MS', 30_000) ?? DEFAULT_PROGRESS_EVERY_MS,
   }
-}
-
-export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
-  return parseInputs((name) => runner.getInput(name), env)
 }

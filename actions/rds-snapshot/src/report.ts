@@ -1,7 +1,7 @@
 // What a run did, as outputs and as the job summary. Pure: filled in by main.ts as it goes, so
 // what is known is reported even when the run fails midway.
 import { escapeCell, formatBytes, formatDuration, markdownTable } from '@deploy-actions/kit'
-import type { Mode } from './inputs.ts'
+import type { Inputs, Mode } from './inputs.ts'
 import type { DbRef } from './plan.ts'
 
 export type Outcome = 'created' | 'reused' | 'deleted' | 'would delete' | 'kept' | 'restored'
@@ -34,11 +34,13 @@ export interface Report {
   error?: string
 }
 
-export function emptyReport(mode: Mode, dryRun = false): Report {
-  return { mode, notes: [], rows: [], copied: [], deleted: [], dryRun }
+export function newReport(inputs: Pick<Inputs, 'mode' | 'dryRun' | 'db'>): Report {
+  const report: Report = { mode: inputs.mode, notes: [], rows: [], copied: [], deleted: [], dryRun: inputs.dryRun }
+  if (inputs.db) report.db = inputs.db
+  return report
 }
 
-/** The action's outputs (contract names); only what is known. */
+/** The action's outputs (contract names): only what is known, also after a failure. */
 export function outputsOf(report: Report): Record<string, string | undefined> {
   return {
     'snapshot-identifier': report.snapshotId,

@@ -1,6 +1,7 @@
-// The RdsPort on the AWS SDK v3: paginators for listings, the SDK's own waiters for every wait
-// (polled through an observing client so each wait prints progress lines with the status and
-// PercentProgress it sees), bounded by the run's one deadline.
+// The RDS operations the action needs, in its own terms, and their adapter on the AWS SDK v3
+// (paginators for listings). The adapter turns AWS error names into answers (undefined, false) or
+// our own errors, so the orchestration never matches an AWS error name. Waits poll these
+// describe calls with kit's waitUntil (waits.ts).
 import {
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
@@ -23,17 +24,55 @@ import {
   RestoreDBClusterFromSnapshotCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
   type Tag,
-  waitUntilDBClusterAvailable,
-  waitUntilDBClusterSnapshotAvailable,
-  waitUntilDBInstanceAvailable,
-  waitUntilDBSnapshotAvailable,
 } from '@aws-sdk/client-rds'
 import { awsErrorName, clientConfig } from '@deploy-actions/aws'
-import { DeployError, formatDuration, progressReporter, WaitTimeoutError } from '@deploy-actions/kit'
-import { type DbInfo, type DbKind, type DbRef, MANAGED_TAG, type SnapshotInfo, tagList } from './plan.ts'
-import { describeKind, type PortWait, type RdsPort, snapshotNoun } from './port.ts'
+import {
+  type ClusterRestoreParams,
+  type DbInfo,
+  type DbKind,
+  type DbRef,
+  type InstanceRestoreParams,
+  MANAGED_TAG,
+  type SnapshotInfo,
+  tagList,
+} from './plan.ts'
 
-export function createRdsPort(region: string): RdsPort {
+export interface RdsPort {
+  /** The DB, or undefined when it does not exist. */
+  describeDb(ref: DbRef): Promise<DbInfo | undefined>
+  /** The snapshot, or undefined when it does not exist. */
+  describeSnapshot(kind: DbKind, id: string): Promise<SnapshotInfo | undefined>
+  /**
+   * Every manual and automated snapshot of the DB (all pages); with `withSharing`, `sharedWith`
+   * is filled for the managed manual ones (the only ones prune could delete).
+   */
+  listSnapshots(kind: DbKind, dbId: string, withSharing?: boolean): Promise<SnapshotInfo[]>
+  /** Throws SnapshotExistsError when a snapshot of that id exists already (another run was first). */
+  createSnapshot(kind: DbKind, dbId: string, snapshotId: string, tags: Record<string, string>): Promise<SnapshotInfo>
+  /** True when deleted, false when it was already gone. */
+  deleteSnapshot(kind: DbKind, id: string): Promise<boolean>
+  restoreInstance(params: InstanceRestoreParams): Promise<DbInfo>
+  restoreCluster(params: ClusterRestoreParams['cluster']): Promise<DbInfo>
+  createClusterInstance(params: ClusterRestoreParams['writer']): Promise<DbInfo>
+}
+
+/** A snapshot of that identifier exists already (created between our look and our create). */
+export class SnapshotExistsError extends Error {
+  override name = 'SnapshotExistsError'
+  constructor(id: string, options?: { cause?: unknown }) {
+    super(`snapshot ${id} already exists`, options)
+  }
+}
+
+export function describeKind(kind: DbKind): string {
+  return kind === 'cluster' ? 'Aurora cluster' : 'DB instance'
+}
+
+export function snapshotNoun(kind: DbKind): string {
+  return kind === 'cluster' ? 'cluster snapshot' : 'snapshot'
+}
+
+export function rdsPorts(region: string): RdsPort {
   return sdkRdsPort(new RDSClient(clientConfig(region)))
 }
 
@@ -131,75 +170,6 @@ export function clusterSnapshotInfo(s: DBClusterSnapshot): SnapshotInfo {
   }
 }
 
-/** `creating, 45%` from a describe response, for progress lines. */
-function snapshotDetail(s: SnapshotInfo | undefined): string {
-  if (!s) return 'not found yet'
-  return s.percentProgress !== undefined && s.status !== 'available' ? `${s.status}, ${s.percentProgress}%` : s.status
-}
-
-/** Waiter delays (seconds): fixed when a poll interval is set, else 10-30 s; always inside the time left. */
-export function waiterDelays(pollIntervalMs: number | undefined, remainingS: number) {
-  const [min, max] = pollIntervalMs === undefined ? [10, 30] : [pollIntervalMs / 1000, pollIntervalMs / 1000]
-  const minDelay = Math.max(0.001, Math.min(min, remainingS / 2))
-  return { minDelay, maxDelay: Math.max(minDelay, max) }
-}
-
-interface Observation {
-  detail: string
-  done: boolean
-}
-
-/**
- * Runs an SDK waiter against a client that notes every response it polls, so a progress line
- * (status, PercentProgress, or the error being retried) is printed at least every
- * `progressEveryMs` and a timeout says what was last seen.
- */
-async function waitWithProgress(
-  client: RDSClient,
-  what: string,
-  wait: PortWait,
-  observe: (output: unknown) => Observation,
-  waiter: (config: { client: RDSClient; maxWaitTime: number; minDelay: number; maxDelay: number }) => Promise<unknown>,
-): Promise<void> {
-  const progress = progressReporter(what, wait.log, wait.clock, wait.progressEveryMs)
-  let detail = 'not checked yet'
-  let announced = false
-  const observing = Object.create(client) as RDSClient
-  observing.send = (async (command: Parameters<RDSClient['send']>[0]) => {
-    try {
-      const output = await client.send(command)
-      const seen = observe(output)
-      detail = seen.detail
-      if (!seen.done && !announced) {
-        announced = true
-        progress.tick(detail, true)
-      }
-      return output
-    } catch (error) {
-      detail = `${awsErrorName(error) ?? 'error'}: ${(error as Error).message ?? error}; retrying`
-      throw error
-    }
-  }) as RDSClient['send']
-  const timer = setInterval(() => progress.tick(detail), Math.max(50, Math.min(1000, wait.progressEveryMs / 5)))
-  const timedOut = () =>
-    new WaitTimeoutError(`timed out after ${formatDuration(wait.timeoutMs)} waiting for ${what} (last seen: ${detail})`)
-  try {
-    const remainingS = (wait.deadline - wait.clock.now()) / 1000
-    if (remainingS <= 0) throw timedOut()
-    await waiter({ client: observing, maxWaitTime: remainingS, ...waiterDelays(wait.pollIntervalMs, remainingS) })
-    if (announced) wait.log(`${what}: done after ${formatDuration(progress.elapsed())}`)
-  } catch (error) {
-    if (error instanceof WaitTimeoutError) throw error
-    if ((error as Error).name === 'TimeoutError') throw timedOut()
-    if (/"state":"FAILURE"/.test((error as Error).message ?? '')) {
-      throw new DeployError(`${what} failed: it reached status "${detail}", which it will not leave by itself`)
-    }
-    throw error
-  } finally {
-    clearInterval(timer)
-  }
-}
-
 export function sdkRdsPort(client: RDSClient): RdsPort {
   async function describeDb(ref: DbRef): Promise<DbInfo | undefined> {
     try {
@@ -263,37 +233,52 @@ export function sdkRdsPort(client: RDSClient): RdsPort {
     return all
   }
 
+  async function createSnapshot(kind: DbKind, dbId: string, snapshotId: string, tags: Record<string, string>) {
+    if (kind === 'instance') {
+      const out = await client.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: dbId,
+          DBSnapshotIdentifier: snapshotId,
+          Tags: tagList(tags),
+        }),
+      )
+      if (!out.DBSnapshot) throw new Error(`CreateDBSnapshot returned no snapshot for ${snapshotId}`)
+      return snapshotInfo(out.DBSnapshot)
+    }
+    const out = await client.send(
+      new CreateDBClusterSnapshotCommand({
+        DBClusterIdentifier: dbId,
+        DBClusterSnapshotIdentifier: snapshotId,
+        Tags: tagList(tags),
+      }),
+    )
+    if (!out.DBClusterSnapshot) throw new Error(`CreateDBClusterSnapshot returned no snapshot for ${snapshotId}`)
+    return clusterSnapshotInfo(out.DBClusterSnapshot)
+  }
+
   return {
     describeDb,
     describeSnapshot,
     listSnapshots,
 
     async createSnapshot(kind, dbId, snapshotId, tags) {
-      if (kind === 'instance') {
-        const out = await client.send(
-          new CreateDBSnapshotCommand({
-            DBInstanceIdentifier: dbId,
-            DBSnapshotIdentifier: snapshotId,
-            Tags: tagList(tags),
-          }),
-        )
-        if (!out.DBSnapshot) throw new Error(`CreateDBSnapshot returned no snapshot for ${snapshotId}`)
-        return snapshotInfo(out.DBSnapshot)
+      try {
+        return await createSnapshot(kind, dbId, snapshotId, tags)
+      } catch (error) {
+        // DBSnapshotAlreadyExists / DBClusterSnapshotAlreadyExistsFault: another run was first.
+        if (/AlreadyExists/.test(awsErrorName(error) ?? '')) throw new SnapshotExistsError(snapshotId, { cause: error })
+        throw error
       }
-      const out = await client.send(
-        new CreateDBClusterSnapshotCommand({
-          DBClusterIdentifier: dbId,
-          DBClusterSnapshotIdentifier: snapshotId,
-          Tags: tagList(tags),
-        }),
-      )
-      if (!out.DBClusterSnapshot) throw new Error(`CreateDBClusterSnapshot returned no snapshot for ${snapshotId}`)
-      return clusterSnapshotInfo(out.DBClusterSnapshot)
     },
-
     async deleteSnapshot(kind, id) {
-      if (kind === 'instance') await client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }))
-      else await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }))
+      try {
+        if (kind === 'instance') await client.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }))
+        else await client.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }))
+        return true
+      } catch (error) {
+        if (isNotFound(error)) return false
+        throw error
+      }
     },
 
     async restoreInstance(params) {
@@ -314,67 +299,6 @@ export function sdkRdsPort(client: RDSClient): RdsPort {
       const out = await client.send(new CreateDBInstanceCommand(params))
       if (!out.DBInstance) throw new Error(`CreateDBInstance returned no instance for ${params.DBInstanceIdentifier}`)
       return instanceInfo(out.DBInstance)
-    },
-
-    async waitDbAvailable(ref, wait) {
-      const what = `${describeKind(ref.kind)} ${ref.id} to be available`
-      if (ref.kind === 'instance') {
-        await waitWithProgress(
-          client,
-          what,
-          wait,
-          (out) => {
-            const status = (out as { DBInstances?: DBInstance[] }).DBInstances?.[0]?.DBInstanceStatus ?? 'not found'
-            return { detail: `status ${status}`, done: status === 'available' }
-          },
-          (config) => waitUntilDBInstanceAvailable(config, { DBInstanceIdentifier: ref.id }),
-        )
-      } else {
-        await waitWithProgress(
-          client,
-          what,
-          wait,
-          (out) => {
-            const status = (out as { DBClusters?: DBCluster[] }).DBClusters?.[0]?.Status ?? 'not found'
-            return { detail: `status ${status}`, done: status === 'available' }
-          },
-          (config) => waitUntilDBClusterAvailable(config, { DBClusterIdentifier: ref.id }),
-        )
-      }
-      const db = await describeDb(ref)
-      if (!db) throw new DeployError(`${describeKind(ref.kind)} ${ref.id} disappeared while waiting for it`)
-      return db
-    },
-
-    async waitSnapshotAvailable(kind, id, wait) {
-      const what = `${snapshotNoun(kind)} ${id} to be available`
-      // The instance and cluster APIs differ only in names: pick the reader and the SDK waiter.
-      const infoOf =
-        kind === 'instance'
-          ? (out: unknown) => {
-              const s = (out as { DBSnapshots?: DBSnapshot[] }).DBSnapshots?.[0]
-              return s ? snapshotInfo(s) : undefined
-            }
-          : (out: unknown) => {
-              const s = (out as { DBClusterSnapshots?: DBClusterSnapshot[] }).DBClusterSnapshots?.[0]
-              return s ? clusterSnapshotInfo(s) : undefined
-            }
-      await waitWithProgress(
-        client,
-        what,
-        wait,
-        (out) => {
-          const info = infoOf(out)
-          return { detail: snapshotDetail(info), done: info?.status === 'available' }
-        },
-        (config) =>
-          kind === 'instance'
-            ? waitUntilDBSnapshotAvailable(config, { DBSnapshotIdentifier: id })
-            : waitUntilDBClusterSnapshotAvailable(config, { DBClusterSnapshotIdentifier: id }),
-      )
-      const s = await describeSnapshot(kind, id)
-      if (!s) throw new DeployError(`${snapshotNoun(kind)} ${id} disappeared while waiting for it`)
-      return s
     },
   }
 }
