@@ -75,10 +75,11 @@ try {
 
   // A': the same copy in-process (no node start-up): what the promotion itself costs.
   Object.assign(process.env, moto.env)
-  const { createEcrPort } = await import('../actions/ecr-push/src/ecr.ts')
+  const { sdkEcr } = await import('../actions/ecr-push/src/ports.ts')
   const { run: promote } = await import('../actions/ecr-push/src/main.ts')
   const { parseInputs } = await import('../actions/ecr-push/src/inputs.ts')
-  const port = createEcrPort('us-east-1')
+  const { newReport } = await import('../actions/ecr-push/src/report.ts')
+  const port = sdkEcr('us-east-1')
   await port.listTags('bench/app') // warm the client (credentials, connection)
   const inputs = parseInputs(
     recordInputGetter({
@@ -87,19 +88,23 @@ try {
       tags: 'v1-prod-inproc',
       registry: registry.host,
     }),
+    process.env,
   )
   const [, inProcessMs] = await timed(() =>
-    promote(inputs, {
-      ecr: port,
-      docker: undefined as never,
-      registry: undefined as never,
-      log: { ...consoleLogger, info: () => {}, group: (_t, fn) => fn() },
-      clock: realClock,
-      env: process.env,
-      mask: () => {},
-      saveState: () => {},
-      output: () => {},
-    }),
+    promote(
+      inputs,
+      {
+        ecr: port,
+        docker: undefined as never,
+        registry: undefined as never,
+        log: { ...consoleLogger, info: () => {}, group: (_t, fn) => fn() },
+        clock: realClock,
+        source: {},
+        mask: () => {},
+        saveState: () => {},
+      },
+      newReport(inputs),
+    ),
   )
 
   // B: the runbook way on a runner that does not have the image: pull, tag, push.

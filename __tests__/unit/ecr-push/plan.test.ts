@@ -13,9 +13,9 @@ import {
   registryBaseUrl,
   registryHost,
   scanGate,
-  summaryMarkdown,
   tagFromVersion,
 } from '../../../actions/ecr-push/src/plan.ts'
+import { renderSummary as summaryMarkdown } from '../../../actions/ecr-push/src/report.ts'
 
 describe('names', () => {
   test.each([
@@ -93,7 +93,8 @@ describe('build', () => {
     const labels = defaultLabels({
       version: 'v2.1.0',
       now: new Date('2026-01-02T03:04:05Z'),
-      env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'abc' },
+      source: 'https://github.com/acme/shop',
+      revision: 'abc',
     })
     expect(labels).toEqual({
       'org.opencontainers.image.source': 'https://github.com/acme/shop',
@@ -101,7 +102,7 @@ describe('build', () => {
       'org.opencontainers.image.version': 'v2.1.0',
       'org.opencontainers.image.created': '2026-01-02T03:04:05.000Z',
     })
-    expect(Object.keys(defaultLabels({ version: 'x', now: new Date(0), env: {} }))).toEqual([
+    expect(Object.keys(defaultLabels({ version: 'x', now: new Date(0) }))).toEqual([
       'org.opencontainers.image.version',
       'org.opencontainers.image.created',
     ])

@@ -2,17 +2,18 @@
 import { createHash } from 'node:crypto'
 import { DeployError, recordingLogger, steppingClock } from '@deploy-actions/kit'
 import type { Inputs } from '../../../actions/ecr-push/src/inputs.ts'
+import { type Deps, run } from '../../../actions/ecr-push/src/main.ts'
+import { isTransientPushError } from '../../../actions/ecr-push/src/plan.ts'
 import {
-  DockerCommandError,
+  CommandFailed,
   type DockerPort,
   type EcrImage,
   type EcrPort,
   type EcrRepository,
-  newReport,
   type RegistryPort,
-  run,
   type ScanFindings,
-} from '../../../actions/ecr-push/src/main.ts'
+} from '../../../actions/ecr-push/src/ports.ts'
+import { newReport, outputsOf, type PushReport } from '../../../actions/ecr-push/src/report.ts'
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 const PASSWORD = 'very-secret-ecr-password'
@@ -75,7 +76,7 @@ function fakeDocker(pushFailures: string[] = []) {
     push: async (ref) => {
       calls.push(`push ${ref}`)
       const f = failures.shift()
-      if (f) throw new DockerCommandError(`docker push exited with 1: ${f}`, f)
+      if (f) throw new CommandFailed(`docker push exited with 1: ${f}`, isTransientPushError(f))
     },
     logout: async (host) => void calls.push(`logout ${host}`),
   }
@@ -111,33 +112,34 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
 
 function deps(ecr: EcrPort, docker: DockerPort, clock = steppingClock(1_700_000_000_000)) {
   const log = recordingLogger()
-  const outputs: Record<string, string> = {}
   const masked: string[] = []
   const state: Record<string, string> = {}
-  return {
-    d: {
-      ecr,
-      docker,
-      registry,
-      log,
-      clock,
-      env: {},
-      mask: (s: string) => void masked.push(s),
-      saveState: (k: string, v: string) => {
-        state[k] = v
-      },
-      output: (k: string, v: string) => {
-        outputs[k] = v
-      },
-      retryBaseMs: 100,
-      scanIntervalMs: 5000,
-    },
+  const d: Deps = {
+    ecr,
+    docker,
+    registry,
     log,
-    outputs,
-    masked,
-    state,
     clock,
+    source: {},
+    mask: (s: string) => void masked.push(s),
+    saveState: (k: string, v: string) => {
+      state[k] = v
+    },
+    retryBaseMs: 100,
+    scanIntervalMs: 5000,
   }
+  return { d, log, masked, state, clock }
+}
+
+/** Runs with a fresh report and returns it (also attached to a failure as `report`). */
+async function go(i: Inputs, d: Deps, report: PushReport = newReport(i)): Promise<PushReport> {
+  try {
+    await run(i, d, report)
+  } catch (error) {
+    Object.assign(error as object, { report })
+    throw error
+  }
+  return report
 }
 
 describe('build and push', () => {
@@ -145,7 +147,7 @@ describe('build and push', () => {
     const { ecr } = fakeEcr()
     const { docker, calls } = fakeDocker()
     const t = deps(ecr, docker)
-    const report = await run(inputs(), t.d)
+    const report = await go(inputs(), t.d)
     expect(t.masked).toContain(PASSWORD)
     expect(calls[0]).toBe(`login AWS ${HOST}`)
     expect(t.state.registry).toBe(HOST)
@@ -158,7 +160,7 @@ describe('build and push', () => {
     )
     expect(report.digest).toBe(digestOf(pushed))
     expect(report.sizeBytes).toBe(100)
-    expect(t.outputs).toEqual({
+    expect(outputsOf(report)).toEqual({
       registry: HOST,
       tags: 'v2.1.0,latest',
       image: `${HOST}/shop/api:v2.1.0`,
@@ -172,7 +174,7 @@ describe('build and push', () => {
     const { ecr } = fakeEcr()
     const { docker, calls } = fakeDocker(['read: connection reset by peer', 'received unexpected HTTP status: 503'])
     const t = deps(ecr, docker)
-    await run(inputs({ tags: ['v1'] }), t.d)
+    await go(inputs({ tags: ['v1'] }), t.d)
     expect(calls.filter((c) => c.startsWith('push'))).toHaveLength(3)
     expect(t.clock.slept).toHaveLength(2)
     expect(t.clock.slept[1]!).toBeGreaterThanOrEqual(100)
@@ -180,34 +182,35 @@ describe('build and push', () => {
 
     const { docker: always } = fakeDocker(Array(10).fill('i/o timeout'))
     const t2 = deps(fakeEcr().ecr, always)
-    await expect(run(inputs({ tags: ['v1'] }), t2.d)).rejects.toThrow(/i\/o timeout/)
+    const failed = newReport(inputs({ tags: ['v1'] }))
+    await expect(go(inputs({ tags: ['v1'] }), t2.d, failed)).rejects.toThrow(/i\/o timeout/)
     expect(t2.clock.slept).toHaveLength(3) // 4 attempts in all
-    expect(t2.outputs.registry).toBe(HOST) // known before the failure, so set
-    expect(t2.outputs.digest).toBeUndefined()
+    expect(outputsOf(failed).registry).toBe(HOST) // known before the failure, so set
+    expect(outputsOf(failed).digest).toBeUndefined()
   })
 
   test('a permanent push failure is not retried', async () => {
     const { docker, calls } = fakeDocker(['denied: not authorized'])
     const t = deps(fakeEcr().ecr, docker)
-    await expect(run(inputs({ tags: ['v1'] }), t.d)).rejects.toThrow(/denied/)
+    await expect(go(inputs({ tags: ['v1'] }), t.d)).rejects.toThrow(/denied/)
     expect(calls.filter((c) => c.startsWith('push'))).toHaveLength(1)
   })
 
   test('image mode tags the local image instead of building', async () => {
     const { docker, calls } = fakeDocker()
-    await run(inputs({ mode: 'image', image: 'app:dev', tags: ['v1'] }), deps(fakeEcr().ecr, docker).d)
+    await go(inputs({ mode: 'image', image: 'app:dev', tags: ['v1'] }), deps(fakeEcr().ecr, docker).d)
     expect(calls).toContain(`tag app:dev ${HOST}/shop/api:v1`)
     expect(calls.some((c) => c.startsWith('build'))).toBe(false)
   })
 
   test('a missing repository: error naming it and the region, or created when allowed', async () => {
     const { docker, calls } = fakeDocker()
-    await expect(run(inputs(), deps(fakeEcr({ exists: false }).ecr, docker).d)).rejects.toThrow(
+    await expect(go(inputs(), deps(fakeEcr({ exists: false }).ecr, docker).d)).rejects.toThrow(
       'ECR repository "shop/api" does not exist in region eu-west-1 (create it, or set create-repository: true)',
     )
     expect(calls).toEqual([])
     const f = fakeEcr({ exists: false })
-    await run(inputs({ createRepository: true }), deps(f.ecr, docker).d)
+    await go(inputs({ createRepository: true }), deps(f.ecr, docker).d)
     expect(f.calls).toContain('create shop/api')
   })
 
@@ -218,7 +221,7 @@ describe('build and push', () => {
     const f = fakeEcr({ scans })
     const t = deps(f.ecr, fakeDocker().docker)
     const report = newReport(inputs())
-    await expect(run(inputs({ scan: true, failOnSeverity: 'CRITICAL' }), t.d, report)).rejects.toThrow(
+    await expect(go(inputs({ scan: true, failOnSeverity: 'CRITICAL' }), t.d, report)).rejects.toThrow(
       'scan found 1 finding(s) at or above CRITICAL (CRITICAL 1, HIGH 2, MEDIUM 0, LOW 0, INFORMATIONAL 0)',
     )
     expect(f.calls).toContain('start scan')
@@ -227,13 +230,13 @@ describe('build and push', () => {
     expect(report.digest).toBe(digestOf(pushed))
 
     const ok = fakeEcr({ scans: [done] })
-    const passed = await run(inputs({ scan: true, failOnSeverity: 'NONE' }), deps(ok.ecr, fakeDocker().docker).d)
+    const passed = await go(inputs({ scan: true, failOnSeverity: 'NONE' }), deps(ok.ecr, fakeDocker().docker).d)
     expect(passed.scan?.gate.failed).toBe(false)
   })
 
   test('a failed scan is an error that says the image is pushed but not scanned', async () => {
     const f = fakeEcr({ scans: [{ status: 'FAILED', description: 'unsupported OS', counts: {} }] })
-    await expect(run(inputs({ scan: true }), deps(f.ecr, fakeDocker().docker).d)).rejects.toThrow(DeployError)
+    await expect(go(inputs({ scan: true }), deps(f.ecr, fakeDocker().docker).d)).rejects.toThrow(DeployError)
   })
 })
 
@@ -254,19 +257,19 @@ describe('promotion', () => {
     const f = setup()
     const { docker, calls } = fakeDocker()
     const t = deps(f.ecr, docker)
-    const report = await run(promoteInputs, t.d)
+    const report = await go(promoteInputs, t.d)
     expect(calls).toEqual([])
     expect(f.images.get('v2.1.0-prod')).toEqual(f.images.get('v2.1.0'))
     expect(report.tagResults).toEqual({ 'v2.1.0-prod': 'promoted' })
-    expect(t.outputs.digest).toBe(digestOf(source))
-    expect(t.outputs.registry).toBe(HOST)
+    expect(outputsOf(report).digest).toBe(digestOf(source))
+    expect(outputsOf(report).registry).toBe(HOST)
   })
 
   test('an identical existing tag is a no-op', async () => {
     const f = setup()
-    await run(promoteInputs, deps(f.ecr, fakeDocker().docker).d)
+    await go(promoteInputs, deps(f.ecr, fakeDocker().docker).d)
     f.calls.length = 0
-    const report = await run(promoteInputs, deps(f.ecr, fakeDocker().docker).d)
+    const report = await go(promoteInputs, deps(f.ecr, fakeDocker().docker).d)
     expect(f.calls).toEqual([])
     expect(report.tagResults['v2.1.0-prod']).toBe('unchanged (already this image)')
   })
@@ -275,7 +278,7 @@ describe('promotion', () => {
     const f = setup(true)
     const other = manifestOf('other')
     f.images.set('v2.1.0-prod', { manifest: other, mediaType: undefined, digest: digestOf(other) })
-    await expect(run(promoteInputs, deps(f.ecr, fakeDocker().docker).d)).rejects.toThrow(
+    await expect(go(promoteInputs, deps(f.ecr, fakeDocker().docker).d)).rejects.toThrow(
       /tag v2\.1\.0-prod of immutable repository shop\/api already holds a different image/,
     )
     expect(f.calls).toEqual([])
@@ -285,14 +288,14 @@ describe('promotion', () => {
     const f = setup(false)
     const other = manifestOf('other')
     f.images.set('v2.1.0-prod', { manifest: other, mediaType: undefined, digest: digestOf(other) })
-    await run(promoteInputs, deps(f.ecr, fakeDocker().docker).d)
+    await go(promoteInputs, deps(f.ecr, fakeDocker().docker).d)
     expect(f.images.get('v2.1.0-prod')?.digest).toBe(digestOf(source))
   })
 
   test('an unknown source tag lists the tags nearby', async () => {
     const f = setup()
     f.images.set('v2.0.9', f.images.get('v2.1.0')!)
-    await expect(run({ ...promoteInputs, promoteFrom: 'v2.1.1' }, deps(f.ecr, fakeDocker().docker).d)).rejects.toThrow(
+    await expect(go({ ...promoteInputs, promoteFrom: 'v2.1.1' }, deps(f.ecr, fakeDocker().docker).d)).rejects.toThrow(
       'promote-from: expected an existing tag of shop/api (tags nearby: v2.1.0, v2.0.9), got "v2.1.1"',
     )
     expect(f.calls).toEqual([])

@@ -1,43 +1,28 @@
-// ecr-push entry point: the only import-time side effect is runAction(main, post).
-
+// ecr-push entry point: the only import-time side effect. The same bundle runs as the post step.
 import { realClock } from '@deploy-actions/kit'
-import * as runner from '@deploy-actions/kit/runtime'
-import { coreLogger, maskSecret, runAction, writeSummary } from '@deploy-actions/kit/runtime'
-import { cliDocker } from './docker.ts'
-import { readInputs } from './inputs.ts'
-import { newReport, run } from './main.ts'
-import { summaryMarkdown } from './plan.ts'
+import * as runtime from '@deploy-actions/kit/runtime'
+import { parseInputs } from './inputs.ts'
+import { post } from './post.ts'
+import { newReport, outputsOf, renderSummary } from './report.ts'
 
-const REGISTRY_STATE = 'registry'
-
-void runAction(
-  async () => {
-    const inputs = readInputs() // bad input fails here, before the SDK is even loaded
-    const [{ createEcrPort }, { httpRegistry }] = await Promise.all([import('./ecr.ts'), import('./registry.ts')])
-    const report = newReport(inputs)
-    try {
-      await run(
-        inputs,
-        {
-          ecr: createEcrPort(inputs.region),
-          docker: cliDocker(coreLogger),
-          registry: httpRegistry(),
-          log: coreLogger,
-          clock: realClock,
-          env: process.env,
-          mask: maskSecret,
-          saveState: (name, value) => runner.saveState(name, value),
-          output: (name, value) => runner.setOutput(name, value),
-        },
-        report,
-      )
-    } finally {
-      await writeSummary(summaryMarkdown(report))
-    }
-  },
-  async () => {
-    const host = runner.getState(REGISTRY_STATE)
-    if (!host) return
-    await cliDocker(coreLogger).logout(host)
-  },
-)
+void runtime.runAction(async () => {
+  const inputs = parseInputs(runtime.getInput, process.env) // bad input fails here, before the SDK loads
+  const [{ realPorts }, { run }, source] = await Promise.all([
+    import('./ports.ts'),
+    import('./main.ts'),
+    runtime.workflowContext(),
+  ])
+  const log = runtime.coreLogger
+  const report = newReport(inputs)
+  try {
+    const ports = realPorts(inputs.region, log)
+    await run(
+      inputs,
+      { ...ports, log, clock: realClock, source, mask: runtime.maskSecret, saveState: runtime.saveState },
+      report,
+    )
+  } finally {
+    runtime.setOutputs(outputsOf(report))
+    await runtime.writeSummary(renderSummary(report))
+  }
+}, post)

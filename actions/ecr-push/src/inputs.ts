@@ -11,7 +11,6 @@ import {
   parseList,
   versionFromRef,
 } from '@deploy-actions/kit'
-import * as runner from '@deploy-actions/kit/runtime'
 import { isRepositoryName, isTag, SEVERITIES, type SeverityThreshold, tagFromVersion } from './plan.ts'
 
 export type Mode = 'build' | 'image' | 'promote'
@@ -59,7 +58,7 @@ const LOCAL_IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/
 
 export function parseInputs(
   get: InputGetter,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
   fs: FileSystemView = realFileSystem,
 ): Inputs {
   const repository = get('repository')
@@ -161,9 +160,4 @@ export function parseInputs(
     ...(registry ? { registry } : {}),
     region,
   }
-}
-
-/** The runner's inputs (INPUT_* variables), validated. */
-export function readInputs(): Inputs {
-  return parseInputs((name) => runner.getInput(name), process.env)
 }

@@ -1,6 +1,9 @@
-// Pure rules of ecr-push: names, tags, labels, docker arguments, the scan gate and the summary.
+// Pure rules of ecr-push: names, tags, labels, docker arguments and the scan gate.
 // No @actions/*, no SDK: everything here is table-tested.
-import { DeployError, formatBytes, markdownTable } from '@deploy-actions/kit'
+import { DeployError } from '@deploy-actions/kit'
+
+/** The state key the main step leaves for the post step's logout. */
+export const REGISTRY_STATE = 'registry'
 
 /** ECR repository names: lower-case path components separated by `/`, 2 to 256 characters. */
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/
@@ -90,15 +93,17 @@ export function manifestSize(manifest: string): number | undefined {
 export interface LabelContext {
   version: string
   now: Date
-  env: NodeJS.ProcessEnv
+  /** Repository URL (`https://github.com/acme/shop`), when known. */
+  source?: string
+  /** Commit SHA, when known. */
+  revision?: string
 }
 
 /** OCI annotations for source, revision, version and creation time; user labels win on conflict. */
-export function defaultLabels({ version, now, env }: LabelContext): Record<string, string> {
+export function defaultLabels({ version, now, source, revision }: LabelContext): Record<string, string> {
   const labels: Record<string, string> = {}
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env
-  if (server && repo) labels['org.opencontainers.image.source'] = `${server}/${repo}`
-  if (sha) labels['org.opencontainers.image.revision'] = sha
+  if (source) labels['org.opencontainers.image.source'] = source
+  if (revision) labels['org.opencontainers.image.revision'] = revision
   labels['org.opencontainers.image.version'] = version
   labels['org.opencontainers.image.created'] = now.toISOString()
   return labels
@@ -194,44 +199,4 @@ export function nearbyTags(wanted: string, existing: readonly string[], limit = 
     .sort((x, y) => y.p - x.p || x.d - y.d || x.t.localeCompare(y.t))
     .slice(0, limit)
     .map((x) => x.t)
-}
-
-export interface ScanReport {
-  status: string
-  counts: SeverityCounts
-  threshold: SeverityThreshold
-  gate: GateResult
-}
-
-export interface PushReport {
-  mode: 'build' | 'image' | 'promote'
-  registry: string
-  repository: string
-  tags: string[]
-  /** What happened to each tag: pushed, promoted, unchanged. */
-  tagResults: Record<string, string>
-  digest?: string
-  sizeBytes?: number
-  mediaType?: string
-  source?: string
-  scan?: ScanReport
-}
-
-export function summaryMarkdown(r: PushReport): string {
-  const first = r.tags[0]
-  const rows: unknown[][] = [
-    ['Image', first ? imageRef(r.registry, r.repository, first) : `${r.registry}/${r.repository}`],
-    ['Tags', r.tags.map((t) => `${t} (${r.tagResults[t] ?? 'not pushed'})`).join(', ')],
-    ['Digest', r.digest ?? 'unknown'],
-    ['Size', r.sizeBytes === undefined ? 'unknown' : formatBytes(r.sizeBytes)],
-  ]
-  if (r.mediaType) rows.push(['Media type', r.mediaType])
-  if (r.source) rows.push([r.mode === 'promote' ? 'Promoted from' : 'Source', r.source])
-  if (r.scan) {
-    const verdict =
-      r.scan.threshold === 'NONE' ? 'report only' : r.scan.gate.failed ? `FAILED at ${r.scan.threshold}` : 'passed'
-    rows.push(['Scan', `${r.scan.status}: ${formatCounts(r.scan.counts)} (${verdict})`])
-  }
-  const title = r.mode === 'promote' ? 'ECR promotion (manifest copy, no rebuild)' : 'ECR push'
-  return `### ${title}\n\n${markdownTable(['', 'Value'], rows)}\n`
 }

@@ -41,6 +41,30 @@ export async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown, true).write()
 }
 
+/** The workflow run, as @actions/github's context reads it from the runner. */
+export interface WorkflowContext {
+  /** `refs/tags/v2.1.0` */
+  ref?: string
+  sha?: string
+  /** `https://github.com/acme/shop` */
+  repositoryUrl?: string
+  /** `https://github.com/acme/shop/actions/runs/42` */
+  runUrl?: string
+}
+
+/** @actions/github's context, imported on first use (it loads Octokit), so bad input still fails fast. */
+export async function workflowContext(): Promise<WorkflowContext> {
+  const { context } = await import('@actions/github')
+  const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
+  const repositoryUrl = repository ? `${context.serverUrl}/${repository}` : undefined
+  return {
+    ...(context.ref ? { ref: context.ref } : {}),
+    ...(context.sha ? { sha: context.sha } : {}),
+    ...(repositoryUrl ? { repositoryUrl } : {}),
+    ...(repositoryUrl && context.runId ? { runUrl: `${repositoryUrl}/actions/runs/${context.runId}` } : {}),
+  }
+}
+
 const POST_STATE = 'deploy-actions-post'
 
 /**
