@@ -1,4 +1,5 @@
 // Shared by the simulator's integration tests: client-node clients and a poll-until helper.
+import { execFile } from 'node:child_process'
 import { waitUntil } from '@deploy-actions/kit'
 import type { KubeSimulator } from '@deploy-actions/testbed'
 import * as k8s from '@kubernetes/client-node'
@@ -65,4 +66,33 @@ export function isComplete(d: k8s.V1Deployment | undefined): boolean {
     (d.status.availableReplicas ?? 0) === want &&
     progressing?.reason === 'NewReplicaSetAvailable'
   )
+}
+
+export interface KubectlResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** kubectl, unchanged, against the simulator; `stdin` is piped when given (`apply -f -`). */
+export function kubectlRunner(sim: KubeSimulator, bin: string) {
+  const run = (args: string[], stdin?: string): Promise<KubectlResult> =>
+    new Promise((resolve) => {
+      const child = execFile(
+        bin,
+        ['--kubeconfig', sim.kubeconfigPath, ...args],
+        { timeout: 60_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+          resolve({ code, stdout, stderr })
+        },
+      )
+      if (stdin !== undefined) child.stdin?.end(stdin)
+    })
+  const ok = async (args: string[], stdin?: string): Promise<string> => {
+    const r = await run(args, stdin)
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}${r.stdout}`)
+    return r.stdout
+  }
+  return { run, ok }
 }

@@ -3,6 +3,7 @@
 // generic registry and each type's strategy do them.
 
 import { convertFrom, convertTo } from './conversion.ts'
+import { decodeTyped, type FieldValidation } from './decode.ts'
 import { applyDefaults, defaultJobSelector } from './defaults.ts'
 import { applyPatch, type PatchType } from './patch.ts'
 import { type ResourceDef, resourceByKind, storageOf, storedResources } from './resources.ts'
@@ -14,6 +15,13 @@ import { validate } from './validate.ts'
 
 export interface WriteOptions {
   dryRun?: boolean
+}
+
+/** A patch's object is decoded like a body (decode.ts) when the request says how to treat unknown fields. */
+export interface PatchOptions extends WriteOptions {
+  fieldValidation?: FieldValidation
+  /** Collects `unknown field` warnings under fieldValidation=Warn. */
+  warnings?: string[]
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -160,10 +168,15 @@ export class Api {
     name: string,
     type: PatchType,
     patch: unknown,
-    options: WriteOptions & { statusOnly?: boolean } = {},
+    options: PatchOptions & { statusOnly?: boolean } = {},
   ): KObj {
     const stored = this.get(r, namespace, name)
-    const patched = applyPatch(type, stored, patch)
+    let patched = applyPatch(type, stored, patch)
+    if (options.fieldValidation) {
+      const decoded = decodeTyped(r, patched, options.fieldValidation, { body: patch, strategic: type === 'strategic' })
+      options.warnings?.push(...decoded.warnings)
+      patched = decoded.obj
+    }
     patched.metadata ??= {}
     patched.metadata.name = name
     if (r.namespaced) patched.metadata.namespace = namespace
@@ -297,9 +310,15 @@ export class Api {
     name: string,
     type: PatchType,
     patch: unknown,
-    options: WriteOptions = {},
+    options: PatchOptions = {},
   ): KObj {
-    const scale = applyPatch(type, this.getScale(r, namespace, name), patch)
+    let scale = applyPatch(type, this.getScale(r, namespace, name), patch)
+    if (options.fieldValidation) {
+      const as = { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+      const decoded = decodeTyped(as, scale, options.fieldValidation, { body: patch, strategic: type === 'strategic' })
+      options.warnings?.push(...decoded.warnings)
+      scale = decoded.obj
+    }
     return this.updateScale(r, namespace, name, scale, options)
   }
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseYaml } from 'yaml'
 import type { Api, DeleteOptions } from './api.ts'
+import { decodeTyped, type FieldValidation, fieldValidationOf } from './decode.ts'
 import { discovery } from './discovery.ts'
 import { openapiV3 } from './openapi.ts'
 import { patchTypeOf } from './patch.ts'
@@ -14,6 +15,8 @@ import type { ListFilter } from './store.ts'
 import { toTable, wantsTable } from './table.ts'
 import type { KObj } from './types.ts'
 import { serveWatch, type WatchRegistry } from './watch.ts'
+
+const SCALE = { group: 'autoscaling', version: 'v1', kind: 'Scale' }
 
 export interface Route {
   resource: ResourceDef
@@ -207,30 +210,41 @@ async function serveResource(
   // kubectl's typed clients (create namespace/secret/deployment/job/...) send protobuf; decode it to JSON.
   const bodyText = body.length && isProtobuf(contentType) ? JSON.stringify(decodeProtobuf(body)) : body.toString('utf8')
   if (body.length && /cbor/.test(contentType)) throw unsupportedMediaType(contentType)
+  const validation: FieldValidation = method === 'GET' ? 'Ignore' : fieldValidationOf(q)
+  const warnings: string[] = []
+  // The body as the kind's Go struct would hold it (typed decoding, unknown fields by fieldValidation).
+  const typed = (text: string, as: Pick<ResourceDef, 'group' | 'version' | 'kind'> = r): KObj => {
+    const decoded = decodeTyped(as, parseJson(text) as KObj, validation)
+    warnings.push(...decoded.warnings)
+    return decoded.obj
+  }
+  const patchOptions = { dryRun, fieldValidation: validation, warnings }
+  const reply = (code: number, out: unknown) => {
+    for (const w of warnings) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`)
+    send(res, code, out)
+  }
 
   if (rt.subresource) {
     if (!rt.name) throw pathNotFound()
     const sub = rt.subresource
     if (sub === 'scale' && r.subresources.includes('scale')) {
       if (method === 'GET') return send(res, 200, api.getScale(r, ns!, rt.name))
-      if (method === 'PUT')
-        return send(res, 200, api.updateScale(r, ns!, rt.name, parseJson(bodyText) as KObj, { dryRun }))
+      if (method === 'PUT') return reply(200, api.updateScale(r, ns!, rt.name, typed(bodyText, SCALE), { dryRun }))
       if (method === 'PATCH') {
         const type = patchTypeOf(contentType)
         if (!type || type === 'apply') throw unsupportedMediaType(contentType)
-        return send(res, 200, api.patchScale(r, ns!, rt.name, type, parseJson(bodyText), { dryRun }))
+        return reply(200, api.patchScale(r, ns!, rt.name, type, parseJson(bodyText), patchOptions))
       }
       throw methodNotAllowed()
     }
     if (sub === 'status' && r.subresources.includes('status')) {
       if (method === 'GET') return send(res, 200, api.get(r, ns, rt.name))
-      if (method === 'PUT')
-        return send(res, 200, api.update(r, ns, rt.name, parseJson(bodyText) as KObj, { dryRun, statusOnly: true }))
+      if (method === 'PUT') return reply(200, api.update(r, ns, rt.name, typed(bodyText), { dryRun, statusOnly: true }))
       if (method === 'PATCH') {
         const type = patchTypeOf(contentType)
         if (!type) throw unsupportedMediaType(contentType)
         const body = type === 'apply' ? parseYaml(bodyText) : parseJson(bodyText)
-        return send(res, 200, api.patch(r, ns, rt.name, type, body, { dryRun, statusOnly: true }))
+        return reply(200, api.patch(r, ns, rt.name, type, body, { ...patchOptions, statusOnly: true }))
       }
       throw methodNotAllowed()
     }
@@ -266,11 +280,10 @@ async function serveResource(
     return send(res, 200, { kind: listKind(r), apiVersion: apiVersionOf(r), metadata, items: items.map(stripTypeMeta) })
   }
   if (method === 'POST' && !rt.name) {
-    const body = parseJson(bodyText) as KObj
-    return send(res, 201, api.create(r, ns, body, { dryRun }))
+    return reply(201, api.create(r, ns, typed(bodyText), { dryRun }))
   }
   if (method === 'PUT' && rt.name) {
-    return send(res, 200, api.update(r, ns, rt.name, parseJson(bodyText) as KObj, { dryRun }))
+    return reply(200, api.update(r, ns, rt.name, typed(bodyText), { dryRun }))
   }
   if (method === 'PATCH' && rt.name) {
     const type = patchTypeOf(contentType)
@@ -294,7 +307,7 @@ async function serveResource(
         )
       return send(res, 200, api.patch(r, ns, rt.name, 'strategic', body, { dryRun }))
     }
-    return send(res, 200, api.patch(r, ns, rt.name, type, parseJson(bodyText), { dryRun }))
+    return reply(200, api.patch(r, ns, rt.name, type, parseJson(bodyText), patchOptions))
   }
   if (method === 'DELETE' && rt.name) {
     const body = bodyText.trim() ? (parseJson(bodyText) as KObj) : undefined
