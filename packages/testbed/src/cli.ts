@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { startKubeSimulator } from './kube/index.ts'
+import { startPrometheus } from './prometheus.ts'
 
 interface Subcommand {
   summary: string
@@ -18,7 +19,8 @@ function intOption(value: string | undefined, name: string): number | undefined 
 
 const SERVICES: Record<string, Subcommand> = {
   kube: {
-    summary: 'Kubernetes API simulator (Deployments, ReplicaSets, Pods, Services, Events, Jobs, HPAs, Ingresses)',
+    summary:
+      'Kubernetes API simulator (Deployments, ReplicaSets, Pods, Services, Events, Jobs, HPAs, Ingresses, HTTPRoutes, Gateways)',
     usage: 'kube [--port PORT] [--kubeconfig FILE] [--pod-ready-delay MS] [--tick MS]',
     async run(args) {
       const { values } = parseArgs({
@@ -44,12 +46,36 @@ const SERVICES: Record<string, Subcommand> = {
       return sim
     },
   },
+  prometheus: {
+    summary: 'Prometheus (Debian package) scraping the given loopback targets every second',
+    usage: 'prometheus [--port PORT] [--target URL]... [--interval MS]',
+    async run(args) {
+      const { values } = parseArgs({
+        args,
+        options: {
+          port: { type: 'string' },
+          target: { type: 'string', multiple: true },
+          interval: { type: 'string' },
+        },
+        strict: true,
+      })
+      const prom = await startPrometheus({
+        port: intOption(values.port, 'port'),
+        targets: values.target ?? [],
+        intervalMs: intOption(values.interval, 'interval'),
+      })
+      process.stdout.write(
+        `prometheus listening on ${prom.url} (pid ${prom.pid}, data ${prom.dataDir})\n  curl '${prom.url}/api/v1/query?query=up'\n`,
+      )
+      return prom
+    },
+  },
 }
 
 function usage(): string {
   const lines = ['usage: npm run testbed -- <service> [options]', '', 'services:']
   for (const [name, s] of Object.entries(SERVICES))
-    lines.push(`  ${name.padEnd(8)} ${s.summary}`, `           ${s.usage}`)
+    lines.push(`  ${name.padEnd(10)} ${s.summary}`, `             ${s.usage}`)
   return lines.join('\n')
 }
 
