@@ -1,0 +1,154 @@
+// packages/kube's rollbackDeployment against the simulator: undo to the previous revision and to
+// a given one, roll to a named image, wait for the rollout, and a target that crash-loops failing
+// with the pod's reason and Events; checkRollbackTarget refusing before any write.
+import { recordingLogger } from '@deploy-actions/kit'
+import {
+  checkRollbackTarget,
+  createKubeApi,
+  type KubeApi,
+  loadKubeConfig,
+  RollbackError,
+  RolloutFailedError,
+  rollbackDeployment,
+  updateDeployment,
+  waitForRollout,
+} from '@deploy-actions/kube'
+import { type KubeSimulator, startKubeSimulator } from '@deploy-actions/testbed'
+import { AppsV1Api } from '@kubernetes/client-node'
+
+let sim: KubeSimulator
+let api: KubeApi
+let apps: AppsV1Api
+const NS = 'default'
+
+beforeAll(async () => {
+  sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
+  const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
+  api = await createKubeApi(kubeConfig)
+  apps = kubeConfig.makeApiClient(AppsV1Api)
+})
+afterAll(async () => {
+  await sim?.stop()
+})
+
+/** A Deployment taken through `images` one rollout at a time (revisions 1..n). */
+async function withHistory(name: string, images: string[]): Promise<void> {
+  await apps.createNamespacedDeployment({
+    namespace: NS,
+    body: {
+      metadata: { name },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: images[0]! }] } },
+      },
+    },
+  })
+  for (const [i, image] of images.entries()) {
+    if (i > 0)
+      await updateDeployment(api, NS, name, (d) => {
+        d.spec!.template.spec!.containers[0]!.image = image
+        return d
+      })
+    if (!image.endsWith('-crashloop'))
+      await waitForRollout(api, { namespace: NS, name, timeoutMs: 30_000, log: () => {} })
+  }
+}
+
+test('undo to the previous revision, then to a given one, waiting for each rollout', async () => {
+  await withHistory('undo', ['web:1', 'web:2', 'web:3'])
+  const log = recordingLogger()
+  const previous = await rollbackDeployment(api, { namespace: NS, name: 'undo', timeoutMs: 30_000, log: log.info })
+  expect(previous).toMatchObject({
+    message: 'rolled back',
+    skipped: false,
+    fromRevision: 3,
+    restoredRevision: 2,
+    revision: 4,
+    images: ['app=web:2'],
+    previousImages: ['app=web:3'],
+  })
+  expect(previous.rollout?.message).toBe('deployment "undo" successfully rolled out')
+  const first = await rollbackDeployment(api, {
+    namespace: NS,
+    name: 'undo',
+    toRevision: 1,
+    timeoutMs: 30_000,
+    log: log.info,
+  })
+  expect(first).toMatchObject({
+    restoredRevision: 1,
+    revision: 5,
+    images: ['app=web:1'],
+    previousImages: ['app=web:2'],
+  })
+  // Without waiting, the revision is still the controller's new number.
+  const noWait = await rollbackDeployment(api, {
+    namespace: NS,
+    name: 'undo',
+    wait: false,
+    timeoutMs: 30_000,
+    log: log.info,
+  })
+  expect(noWait).toMatchObject({ revision: 6, images: ['app=web:2'], rollout: undefined })
+})
+
+test('roll to a named image; the same image again is a no-op', async () => {
+  await withHistory('img', ['web:1', 'web:2'])
+  const log = recordingLogger()
+  const set = await rollbackDeployment(api, {
+    namespace: NS,
+    name: 'img',
+    image: 'web:1.9',
+    timeoutMs: 30_000,
+    log: log.info,
+  })
+  expect(set).toMatchObject({
+    message: 'image app=web:1.9 set',
+    revision: 3,
+    images: ['app=web:1.9'],
+    previousImages: ['app=web:2'],
+  })
+  const again = await rollbackDeployment(api, {
+    namespace: NS,
+    name: 'img',
+    image: 'web:1.9',
+    timeoutMs: 30_000,
+    log: log.info,
+  })
+  expect(again).toMatchObject({ skipped: true, revision: 3 })
+})
+
+test('a target that crash-loops fails the wait with the pod reason and its Events', async () => {
+  await withHistory('crash', ['web:1-crashloop', 'web:2'])
+  const log = recordingLogger()
+  const error = await rollbackDeployment(api, {
+    namespace: NS,
+    name: 'crash',
+    timeoutMs: 4000,
+    progressEveryMs: 1000,
+    log: log.info,
+  }).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(RolloutFailedError)
+  const failed = error as RolloutFailedError
+  expect(failed.reason).toBe('Timeout')
+  expect(failed.problems.map((p) => p.reason)).toContain('CrashLoopBackOff')
+  expect(failed.message).toMatch(/CrashLoopBackOff/)
+  expect(failed.details.join('\n')).toMatch(/BackOff .*Back-off restarting failed container/)
+})
+
+test('checkRollbackTarget names a missing deployment and lists the revisions there are', async () => {
+  await withHistory('check', ['web:1', 'web:2'])
+  await expect(checkRollbackTarget(api, NS, 'check', 7)).rejects.toThrow(
+    new RollbackError('revision 7 is not in the history of deployment "check"; revisions: 1, 2 (current)'),
+  )
+  await expect(checkRollbackTarget(api, NS, 'nope')).rejects.toThrow(
+    'deployment "nope" not found in namespace "default"',
+  )
+  await withHistory('single', ['web:1'])
+  await expect(checkRollbackTarget(api, NS, 'single')).rejects.toThrow(
+    /has no previous revision to roll back to; revisions: 1 \(current\)/,
+  )
+  const { entries } = await checkRollbackTarget(api, NS, 'check', 1)
+  expect(entries.map((e) => e.revision)).toEqual([1, 2])
+})
