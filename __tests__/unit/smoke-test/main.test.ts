@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { limiter, recordInputGetter, recordingLogger } from '@deploy-actions/kit'
 import { parseInputs } from '../../../actions/smoke-test/src/inputs.ts'
 import { run } from '../../../actions/smoke-test/src/main.ts'
+import { writeReportFile } from '../../../actions/smoke-test/src/ports.ts'
+import { newReport, outputsOf, renderSummary } from '../../../actions/smoke-test/src/report.ts'
 import type { Probe } from '../../../actions/smoke-test/src/schedule.ts'
 import { virtualClock } from './virtual-clock.ts'
 
@@ -41,15 +43,19 @@ test('report, summary and log: outcomes for every check, and never a secret valu
       : { ok: true, status: 200, latencyMs: 7 }
   }
   const log = recordingLogger()
-  const result = await v.drive(run(inputs, { log, probe, clock: v.clock, random: () => 0.5 }))
+  const r = newReport(inputs)
+  await expect(
+    v.drive(run(inputs, { log, probe, clock: v.clock, random: () => 0.5, writeFile: writeReportFile }, r)),
+  ).rejects.toThrow('1 of 2 smoke checks failed (first: echo: deadline of 10.0s reached')
+  const result = { ...outputsOf(r), summary: renderSummary(r) }
 
   expect(result).toMatchObject({
     result: 'failure',
-    passed: 1,
-    failed: 1,
-    reportPath: join(dir, 'smoke-test-report-smoke.json'),
+    passed: '1',
+    failed: '1',
+    report: join(dir, 'smoke-test-report-smoke.json'),
   })
-  const reportText = readFileSync(result.reportPath, 'utf8')
+  const reportText = readFileSync(outputsOf(r).report ?? '', 'utf8')
   const report = JSON.parse(reportText)
   expect(report).toMatchObject({ result: 'failure', passed: 1, failed: 1, total: 2 })
   expect(report.checks[0]).toMatchObject({
@@ -84,15 +90,21 @@ test('report, summary and log: outcomes for every check, and never a secret valu
 test('all passing gives success', async () => {
   const inputs = parseInputs(recordInputGetter({ urls: 'http://svc/a\nhttp://svc/b' }), { RUNNER_TEMP: dir })
   const v = virtualClock()
-  const result = await v.drive(
-    run(inputs, {
-      log: recordingLogger(),
-      clock: v.clock,
-      probe: async () => ({ ok: true, status: 204, latencyMs: 1 }),
-    }),
+  const r = newReport(inputs)
+  await v.drive(
+    run(
+      inputs,
+      {
+        log: recordingLogger(),
+        clock: v.clock,
+        probe: async () => ({ ok: true, status: 204, latencyMs: 1 }),
+        writeFile: writeReportFile,
+      },
+      r,
+    ),
   )
-  expect(result).toMatchObject({ result: 'success', passed: 2, failed: 0 })
-  expect(result.summary).toContain('✅ Smoke test passed: 2 of 2 checks')
+  expect(outputsOf(r)).toMatchObject({ result: 'success', passed: '2', failed: '0' })
+  expect(renderSummary(r)).toContain('✅ Smoke test passed: 2 of 2 checks')
 })
 
 test('limiter: at most max at once, FIFO, errors release the slot', async () => {

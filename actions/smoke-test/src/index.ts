@@ -1,12 +1,17 @@
-import { DeployError } from '@deploy-actions/kit'
-import { coreLogger, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
-import { readInputs } from './inputs.ts'
+// smoke-test entry point: the only import-time side effect.
+import * as runtime from '@deploy-actions/kit/runtime'
+import { parseInputs } from './inputs.ts'
+import { newReport, outputsOf, renderSummary } from './report.ts'
 
-void runAction(async () => {
-  const inputs = readInputs() // bad input fails here, before any request
-  const { run } = await import('./main.ts')
-  const result = await run(inputs, { log: coreLogger })
-  setOutputs({ result: result.result, passed: result.passed, failed: result.failed, report: result.reportPath })
-  await writeSummary(result.summary)
-  if (result.result === 'failure') throw new DeployError(result.message)
+void runtime.runAction(async () => {
+  const inputs = parseInputs(runtime.getInput, process.env) // bad input fails here, before any request
+  for (const secret of inputs.secrets) runtime.maskSecret(secret)
+  const [{ httpProbe, writeReportFile }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
+  const report = newReport(inputs)
+  try {
+    await run(inputs, { log: runtime.coreLogger, probe: httpProbe(), writeFile: writeReportFile }, report)
+  } finally {
+    runtime.setOutputs(outputsOf(report))
+    if (report.outcomes.length) await runtime.writeSummary(renderSummary(report))
+  }
 })

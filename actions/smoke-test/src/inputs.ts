@@ -10,8 +10,6 @@ import {
   parseInteger,
   parseStatusSet,
 } from '@deploy-actions/kit'
-import * as runner from '@deploy-actions/kit/runtime'
-import { maskSecret } from '@deploy-actions/kit/runtime'
 import {
   type Check,
   type CheckDefaults,
@@ -64,7 +62,11 @@ export function looksLikeInlineYaml(raw: string): boolean {
   return s.includes('\n') || /^[-[{]/.test(s) || /^[\w-]+\s*:(\s|$)/.test(s)
 }
 
-export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}, io: InputIo = realIo): Inputs {
+export function parseInputs(
+  get: InputGetter,
+  env: NodeJS.ProcessEnv | Record<string, string | undefined>,
+  io: InputIo = realIo,
+): Inputs {
   const defaults: CheckDefaults = {
     status: parseStatusSet('expect-status', get('expect-status'), '200-299'),
     headers: parseSecretHeaders('headers', get('headers')),
@@ -119,11 +121,4 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}, io: I
     secrets: secretsOf(unique),
     reportPath: join(env.RUNNER_TEMP || io.cwd, `smoke-test-report-${step}.json`),
   }
-}
-
-/** Reads the inputs on the runner and registers every secret with it before anything prints. */
-export function readInputs(): Inputs {
-  const inputs = parseInputs((name) => runner.getInput(name), process.env)
-  for (const secret of inputs.secrets) maskSecret(secret)
-  return inputs
 }
