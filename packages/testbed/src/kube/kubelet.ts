@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { Api } from './api.ts'
 import { NODE_NAME, recordEvent } from './events.ts'
+import { containerConfigError, type Lookup, volumeMountErrors } from './pod-config.ts'
 import { resourceByKind } from './resources.ts'
 import { unschedulable } from './scheduler.ts'
 import { isoNow, type KObj } from './types.ts'
@@ -22,7 +23,9 @@ interface ContainerState {
   name: string
   image: string
   mode: Mode
-  phase: 'creating' | 'running' | 'terminated' | 'crash-backoff' | 'pull-error' | 'pull-backoff'
+  phase: 'creating' | 'running' | 'terminated' | 'crash-backoff' | 'pull-error' | 'pull-backoff' | 'config-error'
+  /** Why the container's environment cannot be built (CreateContainerConfigError). */
+  configError?: string
   /** When the current phase ends and the next step happens (ms). */
   nextAt: number
   restarts: number
@@ -50,6 +53,9 @@ interface PodState {
   podIP: string
   containers: ContainerState[]
   killing: boolean
+  /** ConfigMap and Secret volumes set up; until then nothing is pulled or started. */
+  mounted: boolean
+  mountRetryAt: number
 }
 
 export function imageMode(image: string): Mode {
@@ -70,6 +76,17 @@ function fullImage(image: string): string {
   const withRepo = hasRegistry ? image : image.includes('/') ? `docker.io/${image}` : `docker.io/library/${image}`
   const last = withRepo.slice(withRepo.lastIndexOf('/') + 1)
   return last.includes(':') || last.includes('@') ? withRepo : `${withRepo}:latest`
+}
+
+/**
+ * The imageID the runtime reports: the repository with the digest it resolved. An image pinned by
+ * digest resolves to that digest; a tag to a made-up digest that stays the same for the same reference.
+ */
+export function imageIdOf(image: string): string {
+  const at = image.indexOf('@')
+  if (at >= 0) return `${fullImage(image.slice(0, at)).replace(/:[^:/]+$/, '')}${image.slice(at)}`
+  const ref = fullImage(image)
+  return `${ref.replace(/:[^:/]+$/, '')}@sha256:${createHash('sha256').update(ref).digest('hex')}`
 }
 
 function hex(n: number): string {
@@ -225,8 +242,48 @@ export class Kubelet {
     this.adopt(bound, now)
   }
 
+  private lookup(namespace: string): Lookup {
+    return (kind, name) => this.api.store.tryGet(resourceByKind(kind), namespace, name)
+  }
+
+  /** The volume manager's part: true once every ConfigMap and Secret volume can be set up, FailedMount until then. */
+  private mount(pod: KObj, state: PodState, now: number): boolean {
+    const errors = volumeMountErrors(pod, this.lookup(pod.metadata.namespace))
+    if (errors.length === 0) {
+      state.mounted = true
+      state.initDoneAt = now + this.readyDelayMs / 2
+      for (const c of state.containers) c.nextAt = now + this.readyDelayMs
+      this.pullingEvents(pod, state)
+      return true
+    }
+    for (const message of errors) this.event(pod, 'Warning', 'FailedMount', message)
+    state.mountRetryAt = now + this.configRetryMs()
+    return false
+  }
+
+  /** How soon a pod held by a missing ConfigMap or Secret is looked at again (the kubelet's pod resync). */
+  private configRetryMs(): number {
+    return Math.max(this.readyDelayMs * 2, 100)
+  }
+
+  private pullingEvents(pod: KObj, state: PodState): void {
+    for (const c of [...state.inits, ...state.containers]) {
+      this.event(
+        pod,
+        'Normal',
+        'Pulling',
+        `Pulling image "${c.image}"`,
+        c.name,
+        'kubelet',
+        state.inits.includes(c as InitContainer),
+      )
+    }
+  }
+
   private adopt(pod: KObj, now: number): void {
     const state: PodState = {
+      mounted: false,
+      mountRetryAt: 0,
       uid: pod.metadata.uid,
       startedAt: isoNow(now),
       podIP: `10.244.0.${(this.ipCounter++ % 250) + 2}`,
@@ -250,16 +307,9 @@ export class Kubelet {
       })),
     }
     this.pods.set(pod.metadata.uid, state)
-    for (const c of [...state.inits, ...state.containers]) {
-      this.event(
-        pod,
-        'Normal',
-        'Pulling',
-        `Pulling image "${c.image}"`,
-        c.name,
-        'kubelet',
-        state.inits.includes(c as InitContainer),
-      )
+    if (!this.mount(pod, state, now)) {
+      state.initDoneAt = Number.POSITIVE_INFINITY
+      for (const c of state.containers) c.nextAt = Number.POSITIVE_INFINITY
     }
     this.writeStatus(pod, state, now)
   }
@@ -267,6 +317,10 @@ export class Kubelet {
   private step(pod: KObj, state: PodState, now: number): void {
     const restartPolicy = pod.spec.restartPolicy ?? 'Always'
     let changed = false
+    if (!state.mounted) {
+      if (now < state.mountRetryAt || !this.mount(pod, state, now)) return
+      changed = true
+    }
     if (!state.initDone && now >= state.initDoneAt) {
       state.initDone = true
       changed = true
@@ -296,8 +350,12 @@ export class Kubelet {
             c.nextAt = now + this.readyDelayMs
           } else {
             if (c.phase === 'creating') this.pulled(pod, c.image, c.name, this.readyDelayMs)
-            this.start(pod, c, now)
+            this.startIfConfigured(pod, c, now)
           }
+          break
+        case 'config-error':
+          this.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name)
+          this.startIfConfigured(pod, c, now)
           break
         case 'pull-error':
           c.pullFailures++
@@ -370,6 +428,24 @@ export class Kubelet {
     this.event(pod, 'Normal', 'Started', `Started container ${name}`, name, 'kubelet', init)
   }
 
+  /** Builds the container's environment first: a missing ConfigMap/Secret (or key) is CreateContainerConfigError. */
+  private startIfConfigured(pod: KObj, c: ContainerState, now: number): void {
+    const error = containerConfigError(
+      specOf(pod, c.name) ?? {},
+      pod.metadata.namespace,
+      this.lookup(pod.metadata.namespace),
+    )
+    if (error) {
+      c.phase = 'config-error'
+      c.configError = error
+      c.nextAt = now + this.configRetryMs()
+      this.event(pod, 'Warning', 'Failed', `Error: ${error}`, c.name)
+      return
+    }
+    c.configError = undefined
+    this.start(pod, c, now)
+  }
+
   private start(pod: KObj, c: ContainerState, now: number): void {
     this.createdAndStarted(pod, c.name)
     c.phase = 'running'
@@ -432,6 +508,9 @@ export class Kubelet {
       case 'running':
         st = { running: { startedAt: c.startedAt } }
         break
+      case 'config-error':
+        st = { waiting: { reason: 'CreateContainerConfigError', message: c.configError } }
+        break
       case 'crash-backoff':
         st = {
           waiting: {
@@ -451,13 +530,10 @@ export class Kubelet {
       ready,
       restartCount: c.restarts,
       image: specContainer?.image ?? c.image,
-      imageID:
-        c.mode === 'missing'
-          ? ''
-          : `${ref.replace(/:[^:/]+$/, '')}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
+      imageID: c.startedAt === undefined ? '' : imageIdOf(c.image),
       started: c.phase === 'running',
     }
-    if (c.phase !== 'creating' && c.mode !== 'missing') out.containerID = c.containerId
+    if (c.startedAt !== undefined) out.containerID = c.containerId
     return out
   }
 
@@ -479,7 +555,6 @@ export class Kubelet {
         if (st.state.waiting?.reason === 'ContainerCreating') st.state.waiting.reason = 'PodInitializing'
     }
     const initStatuses = state.inits.map((c, i) => {
-      const image = fullImage(c.image)
       const done = state.initDone
       const running = !done && i === 0
       const st: KObj = {
@@ -501,7 +576,7 @@ export class Kubelet {
         ready: done,
         restartCount: 0,
         image: c.image,
-        imageID: `${image.replace(/:[^:/]+$/, '')}@sha256:${createHash('sha256').update(c.image).digest('hex')}`,
+        imageID: imageIdOf(c.image),
         started: running,
       }
       if (done || running) st.containerID = c.containerId
