@@ -1,7 +1,6 @@
-import { newReport } from '@deploy-actions/flyway'
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
 import { parseInputs } from '../../../actions/flyway-migrate/src/inputs.ts'
-import { renderSummary } from '../../../actions/flyway-migrate/src/summary.ts'
+import { newReport, outputsOf, renderSummary } from '../../../actions/flyway-migrate/src/report.ts'
 
 const base = { url: 'jdbc:postgresql://db:5432/app?user=app' }
 
@@ -109,7 +108,7 @@ describe('parseInputs', () => {
 
 describe('renderSummary', () => {
   test('shows info before and after, applied, and a failure with file and line', () => {
-    const r = newReport('migrate', false)
+    const r = newReport({ command: 'migrate', dryRun: false, displayUrl: 'jdbc:postgresql://h/app' })
     r.schemaVersionBefore = '1'
     r.schemaVersion = '2'
     r.infoBefore = [
@@ -145,7 +144,7 @@ describe('renderSummary', () => {
       },
     ]
     r.failure = { file: 'db/migration/V3__c.sql', line: 4, message: 'relation "x" does not exist', sqlState: '42P01' }
-    const md = renderSummary(r, 'jdbc:postgresql://h/app', 'failed')
+    const md = renderSummary(r)
     expect(md).toContain('## flyway-migrate: migrate failed')
     expect(md).toContain('**1** → **2**')
     expect(md).toContain('### Info before')
@@ -153,4 +152,24 @@ describe('renderSummary', () => {
     expect(md).toContain('| Versioned | 2 | b | SQL | 2024-01-01 00:00:00 | Success |')
     expect(md).toContain('`db/migration/V3__c.sql` line 4')
   })
+})
+
+test('outputs: set with what is known, also for a failed run before the report file exists', () => {
+  const r = newReport({ command: 'migrate', dryRun: false, displayUrl: 'postgres://h/app' })
+  expect(outputsOf(r)).toEqual({ applied: 0, pending: 0, 'schema-version': '', report: undefined })
+  r.schemaVersion = '3'
+  r.reportFile = '/tmp/r.json'
+  expect(outputsOf(r)).toMatchObject({ 'schema-version': '3', report: '/tmp/r.json' })
+})
+
+test('every secret reaches onSecret before any validation can fail', () => {
+  const masked: Array<string | undefined> = []
+  expect(() =>
+    parseInputs(
+      recordInputGetter({ url: 'postgres://u:from-url@h/app', password: 'from-input', command: 'clean' }),
+      {},
+      (s) => masked.push(s),
+    ),
+  ).toThrow('command')
+  expect(masked).toEqual(['from-input', 'from-url'])
 })

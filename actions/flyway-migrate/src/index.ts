@@ -1,18 +1,19 @@
-import { coreLogger, maskSecret, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
-import { readInputs } from './inputs.ts'
+// flyway-migrate: Flyway-compatible migrations for PostgreSQL. Secrets are masked and inputs parsed
+// first; the engine and the driver load only once the inputs are valid.
+import { coreLogger, getInput, maskSecret, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
+import { parseInputs } from './inputs.ts'
+import { newReport, outputsOf, renderSummary } from './report.ts'
 
 void runAction(async () => {
-  const inputs = readInputs(maskSecret) // bad input fails here, before the driver is even loaded
-  const { newReport } = await import('@deploy-actions/flyway')
-  const { run, writeReport, outputsOf } = await import('./main.ts')
-  const { renderSummary } = await import('./summary.ts')
-  const report = newReport(inputs.command, inputs.dryRun)
-  let outcome: 'succeeded' | 'failed' = 'failed'
+  const inputs = parseInputs(getInput, process.env, maskSecret)
+  const report = newReport(inputs)
+  const [{ flywayPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
+  const ports = flywayPorts()
   try {
-    await run(inputs, { log: coreLogger }, report)
-    outcome = 'succeeded'
+    await run(inputs, { ...ports, log: coreLogger }, report)
   } finally {
-    setOutputs(outputsOf(report, writeReport(report)))
-    await writeSummary(renderSummary(report, inputs.displayUrl, outcome))
+    report.reportFile = ports.writeReportFile(report)
+    setOutputs(outputsOf(report))
+    await writeSummary(renderSummary(report))
   }
 })

@@ -1,5 +1,6 @@
-// The only reader of the action's inputs. parseInputs is pure (table-tested); readInputs masks the
-// password before anything else can print it, then parses.
+// The only reader of the action's inputs. parseInputs is pure (table-tested): it hands every
+// secret to `onSecret` (the runner's mask) before it validates anything, and no error it throws
+// quotes a credential.
 
 import {
   COMMANDS,
@@ -13,7 +14,6 @@ import {
 } from '@deploy-actions/flyway'
 import {
   ConfigurationError,
-  envInputGetter,
   type InputGetter,
   parseBool,
   parseEnum,
@@ -49,9 +49,18 @@ function version(input: string, raw: string, fallback: string | undefined): Vers
   return v
 }
 
-export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}): Inputs {
-  const command = parseEnum('command', get('command'), COMMANDS, 'migrate')
+export function parseInputs(
+  get: InputGetter,
+  env: NodeJS.ProcessEnv = {},
+  onSecret: (secret: string | undefined) => void = () => {},
+): Inputs {
   const rawUrl = get('url') || (env.FLYWAY_URL ?? '').trim()
+  const password = get('password') || env.FLYWAY_PASSWORD || ''
+  onSecret(password)
+  try {
+    onSecret(parseDatabaseUrl(rawUrl).password)
+  } catch {}
+  const command = parseEnum('command', get('command'), COMMANDS, 'migrate')
   if (!rawUrl) throw new ConfigurationError('url', `${URL_FORM} (or FLYWAY_URL); this input is required`)
   let connection: ConnectionSettings
   try {
@@ -61,7 +70,6 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}): Inpu
     throw new ConfigurationError('url', `${URL_FORM}${why}`, redactUrl(rawUrl))
   }
   const user = get('user') || (env.FLYWAY_USER ?? '').trim()
-  const password = get('password') || env.FLYWAY_PASSWORD || ''
   if (user) connection.user = user
   if (password) connection.password = password
   if (!connection.user)
@@ -103,15 +111,4 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}): Inpu
   }
   if (target) inputs.target = target
   return inputs
-}
-
-/** Reads the runner's inputs; secrets are masked before parsing can echo anything. */
-export function readInputs(mask: (secret: string | undefined) => void, env: NodeJS.ProcessEnv = process.env): Inputs {
-  const get = envInputGetter(env)
-  mask(get('password') || env.FLYWAY_PASSWORD)
-  const rawUrl = get('url') || env.FLYWAY_URL || ''
-  try {
-    mask(parseDatabaseUrl(rawUrl).password)
-  } catch {}
-  return parseInputs(get, env)
 }

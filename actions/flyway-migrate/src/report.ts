@@ -1,7 +1,31 @@
-// The job summary: what ran, then `info` before and after as tables. Pure.
-
-import type { InfoRow, Report } from '@deploy-actions/flyway'
+// What a run did, as outputs and as the job summary (what ran, then `info` before and after as
+// tables). Pure: the engine fills the report as it goes, so a failed run still reports what it knows.
+import { type InfoRow, newReport as newEngineReport, type Report } from '@deploy-actions/flyway'
 import { escapeCell, formatDuration, markdownTable } from '@deploy-actions/kit'
+import type { Inputs } from './inputs.ts'
+
+/** The engine's report plus what the action adds: where it ran, how it ended, the JSON file. */
+export interface MigrateReport extends Report {
+  /** The URL with its credentials replaced, safe to print. */
+  displayUrl: string
+  outcome: 'succeeded' | 'failed'
+  /** Path of the JSON report, once written. */
+  reportFile?: string
+}
+
+export function newReport(inputs: Pick<Inputs, 'command' | 'dryRun' | 'displayUrl'>): MigrateReport {
+  return { ...newEngineReport(inputs.command, inputs.dryRun), displayUrl: inputs.displayUrl, outcome: 'failed' }
+}
+
+/** The action's outputs (contract names), set also after a failure with what is known. */
+export function outputsOf(report: MigrateReport): Record<string, string | number | undefined> {
+  return {
+    applied: report.applied.length,
+    pending: report.pending.length,
+    'schema-version': report.schemaVersion ?? '',
+    report: report.reportFile,
+  }
+}
 
 function infoTable(rows: InfoRow[]): string {
   if (rows.length === 0) return '_No migrations found and no schema history._'
@@ -11,10 +35,12 @@ function infoTable(rows: InfoRow[]): string {
   )
 }
 
-export function renderSummary(report: Report, target: string, outcome: 'succeeded' | 'failed'): string {
-  const title = `flyway-migrate: ${report.command}${report.dryRun ? ' (dry run)' : ''} ${outcome}`
+export function renderSummary(report: MigrateReport): string {
+  const title = `flyway-migrate: ${report.command}${report.dryRun ? ' (dry run)' : ''} ${report.outcome}`
   const lines: string[] = [`## ${title}`, '']
-  lines.push(`Database: \`${escapeCell(target)}\`${report.database ? ` (${escapeCell(report.database)})` : ''}  `)
+  lines.push(
+    `Database: \`${escapeCell(report.displayUrl)}\`${report.database ? ` (${escapeCell(report.database)})` : ''}  `,
+  )
   lines.push(
     `Schema version: **${report.schemaVersionBefore ?? 'empty'}** → **${report.schemaVersion ?? report.schemaVersionBefore ?? 'empty'}**, applied ${report.applied.length}, pending ${report.pending.length}`,
     '',
