@@ -5,10 +5,11 @@
 // defaults. The contract test fails when a file differs from its formatted form;
 // `node scripts/action-yml.ts --write` rewrites them.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Document, isScalar, parse, visit } from 'yaml'
 
-export const REPO_ROOT = resolve(import.meta.dirname, '..')
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '')
 
 /** The action.yml files users reference: `action.yml` (org/deploy-actions@v1) and `<short>/action.yml`. */
 export function actionFiles(root = REPO_ROOT): string[] {
