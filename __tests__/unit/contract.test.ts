@@ -17,6 +17,8 @@ import { ConfigurationError } from '@deploy-actions/kit'
 import { parse } from 'yaml'
 import * as ecrInputs from '../../actions/ecr-push/src/inputs.ts'
 import * as ecrReport from '../../actions/ecr-push/src/report.ts'
+import * as flywayInputs from '../../actions/flyway-migrate/src/inputs.ts'
+import * as flywayReport from '../../actions/flyway-migrate/src/report.ts'
 import * as syncInputs from '../../actions/frontend-sync/src/inputs.ts'
 import * as syncReport from '../../actions/frontend-sync/src/report.ts'
 import * as rdsInputs from '../../actions/rds-snapshot/src/inputs.ts'
@@ -92,6 +94,31 @@ const CASES: Record<string, ActionCase> = {
       return { build: ecrReport.outputsOf(pushed), promote: ecrReport.outputsOf(promoted) }
     },
   },
+  'flyway-migrate': {
+    inputSets: [
+      { url: 'jdbc:postgresql://db.example.com:5432/app?sslmode=require', user: 'app_migrator', password: 's3cret' },
+      { command: 'info', url: 'postgres://app_migrator:s3cret@db.example.com:5432/app', target: '2.1' },
+    ],
+    parseInputs: (get, env) => flywayInputs.parseInputs(get, env),
+    initialOutputs: () => flywayReport.outputsOf(flywayReport.newReport(flywayCase(0))),
+    // Every output is known on success and on failure alike (counts, the version reached, the
+    // JSON report once written).
+    successOutputs: () => {
+      const report = flywayReport.newReport(flywayCase(0))
+      report.applied.push({
+        version: '2',
+        description: 'add orders',
+        script: 'V2__add_orders.sql',
+        file: 'db/migration/V2__add_orders.sql',
+        executionTimeMs: 12,
+        transactional: true,
+      })
+      report.schemaVersion = '2'
+      report.outcome = 'succeeded'
+      report.reportFile = join(workspace, 'flyway-migrate-report.json')
+      return { migrate: flywayReport.outputsOf(report) }
+    },
+  },
   'rds-snapshot': {
     inputSets: [
       { 'db-instance-identifier': 'webshop-prod' },
@@ -139,6 +166,9 @@ const CASES: Record<string, ActionCase> = {
 
 function ecrCase(i: number) {
   return ecrInputs.parseInputs(getterOf(CASES['ecr-push']!.inputSets[i]!), ENV)
+}
+function flywayCase(i: number) {
+  return flywayInputs.parseInputs(getterOf(CASES['flyway-migrate']!.inputSets[i]!), ENV)
 }
 function rdsCase(i: number) {
   return rdsInputs.parseInputs(getterOf(CASES['rds-snapshot']!.inputSets[i]!), ENV)
@@ -248,7 +278,12 @@ describe.each(folders)('%s', (folder) => {
   })
 
   describe('(c) README', () => {
-    const readme = readFileSync(join(REPO_ROOT, folder, 'README.md'), 'utf8')
+    const path = join(REPO_ROOT, folder, 'README.md')
+    const readme = existsSync(path) ? readFileSync(path, 'utf8') : ''
+
+    test('exists beside action.yml', () => {
+      expect(existsSync(path)).toBe(true)
+    })
     const inputRows = tableRows(readme, 'Inputs')
     const outputRows = tableRows(readme, 'Outputs')
 
