@@ -23,6 +23,8 @@ import * as syncInputs from '../../actions/frontend-sync/src/inputs.ts'
 import * as syncReport from '../../actions/frontend-sync/src/report.ts'
 import * as rdsInputs from '../../actions/rds-snapshot/src/inputs.ts'
 import * as rdsReport from '../../actions/rds-snapshot/src/report.ts'
+import * as smokeInputs from '../../actions/smoke-test/src/inputs.ts'
+import * as smokeReport from '../../actions/smoke-test/src/report.ts'
 import { actionFiles, formatActionYml, REPO_ROOT } from '../../scripts/action-yml.ts'
 
 interface InputSpec {
@@ -162,8 +164,38 @@ const CASES: Record<string, ActionCase> = {
       return { sync: syncReport.outputsOf(report) }
     },
   },
+  'smoke-test': {
+    inputSets: [
+      {
+        urls: 'https://shop.example.com/\nhttps://api.example.com/actuator/info',
+        headers: 'Authorization: Bearer t0k3n',
+      },
+      { checks: '- url: https://api.example.com/actuator/health\n  expect: {status: 200, json: {$.status: UP}}' },
+    ],
+    parseInputs: (get, env) => smokeInputs.parseInputs(get, env),
+    // `result` is known from the start (failure until every check passed); `report` once the
+    // JSON file is written, which a successful run always does.
+    initialOutputs: () => smokeReport.outputsOf(smokeReport.newReport(smokeCase(0))),
+    successOutputs: () => {
+      const report = smokeReport.newReport(smokeCase(0))
+      report.outcomes = report.checks.map((check) => ({
+        check,
+        passed: true,
+        attempts: 1,
+        latencyMs: 20,
+        status: 200,
+        reason: 'HTTP 200',
+        elapsedMs: 25,
+      }))
+      report.written = true
+      return { checks: smokeReport.outputsOf(report) }
+    },
+  },
 }
 
+function smokeCase(i: number) {
+  return smokeInputs.parseInputs(getterOf(CASES['smoke-test']!.inputSets[i]!), ENV)
+}
 function ecrCase(i: number) {
   return ecrInputs.parseInputs(getterOf(CASES['ecr-push']!.inputSets[i]!), ENV)
 }
