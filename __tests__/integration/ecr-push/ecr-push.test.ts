@@ -418,3 +418,30 @@ describe('ecr-push bad input fails before any side effect, naming the input', ()
     expect(await ecrManifest('shop/backend', 'v2.1.1-prod')).toBeUndefined()
   })
 })
+
+/** Lines starting a workflow command whose name or data start carries `marker`, or `##[` lines. */
+function injected(run: BundleRun, marker: string): string[] {
+  const own = new RegExp(`^\\s*::[\\w-]+(?:\\s[^:]*)?::${marker}`)
+  return run.stdout
+    .split(/\r\n|\r|\n/)
+    .filter((l) => (own.test(l) || (!/^\s*::/.test(l) && l.includes('##['))) && l.includes(marker))
+}
+
+describe('ecr-push hardening (issue 14)', () => {
+  test('item 5: build output echoing workflow commands (a Dockerfile from a pull request) starts none', async () => {
+    mkdirSync(join(workspace, 'inject'), { recursive: true })
+    writeFileSync(
+      join(workspace, 'inject', 'Dockerfile'),
+      'FROM busybox\nRUN echo "::warning::injected-by-build" && echo "##[error]injected-v1"\n',
+    )
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', tags: 'inject', context: 'inject', registry: registry.host },
+      env: env(),
+    })
+    expect(failure(run)).toBe('')
+    const plain = run.stdout.replace(/\u200b/g, '')
+    expect(plain).toContain('::warning::injected-by-build')
+    expect(plain).toMatch(/^\[command\]\S*docker build /m) // @actions/exec's familiar command line
+    expect(injected(run, 'injected')).toEqual([])
+  })
+})

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-ecr'
 import { awsErrorName, clientConfig } from '@deploy-actions/aws'
 import { DeployError, isTransientNetworkError, type Logger } from '@deploy-actions/kit'
+import { commandSafeStream } from '@deploy-actions/kit/runtime'
 import { isTransientPushError, MANIFEST_MEDIA_TYPES, registryBaseUrl, type SeverityCounts } from './plan.ts'
 
 // ── what main.ts sees ─────────────────────────────────────────────────────────────────────
@@ -305,10 +306,13 @@ const KEEP = 64 * 1024
 async function docker(args: string[], options: DockerRun = {}): Promise<void> {
   let stderr = ''
   let code: number
+  // docker echoes user text (labels, build output): its lines are escaped like ours.
+  const out = commandSafeStream()
   try {
     code = await exec('docker', args, {
       ignoreReturnCode: true,
       silent: options.silent ?? false,
+      outStream: out,
       ...(options.input === undefined ? {} : { input: Buffer.from(options.input) }),
       ...(options.env ? { env: { ...definedEnv(process.env), ...options.env } } : {}),
       listeners: {

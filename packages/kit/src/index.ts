@@ -3,6 +3,7 @@
 export * from './clock.ts'
 export * from './duration.ts'
 export * from './errors.ts'
+export * from './escape.ts'
 export * from './inputs.ts'
 export * from './limit.ts'
 export * from './log.ts'

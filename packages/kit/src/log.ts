@@ -1,3 +1,5 @@
+import { escapeCommandText } from './escape.ts'
+
 /** What actions log through: coreLogger (runtime.ts, over @actions/core) on a runner, consoleLogger for the CLI and the demo, a recording one in tests. */
 export interface Logger {
   info(message: string): void
@@ -17,12 +19,13 @@ export interface Annotation {
 
 /** A logger that prints plainly to stdout, for the CLI and the demo. */
 export const consoleLogger: Logger = {
-  info: (m) => console.log(m),
-  warning: (m) => console.log(`warning: ${m}`),
-  error: (m) => console.log(`error: ${m}`),
+  // The CLI may itself run in a workflow step: its lines are escaped as the runner logger's are.
+  info: (m) => console.log(escapeCommandText(m)),
+  warning: (m) => console.log(escapeCommandText(`warning: ${m}`)),
+  error: (m) => console.log(escapeCommandText(`error: ${m}`)),
   debug: () => {},
   group: async (title, fn) => {
-    console.log(`── ${title}`)
+    console.log(escapeCommandText(`── ${title}`))
     return fn()
   },
 }

@@ -2,8 +2,11 @@
 // state, secrets, annotations, groups and the job summary, so the runner protocol (file commands,
 // escaping, heredoc delimiters) is GitHub's to keep current, not ours. Pure modules never import
 // this file; only entry points (index.ts / post.ts) and adapters do.
+
+import { Writable } from 'node:stream'
 import * as core from '@actions/core'
 import { ConfigurationError, describeError } from './errors.ts'
+import { escapeCommandText } from './escape.ts'
 import type { Annotation, Logger } from './log.ts'
 
 /** `core.getInput`: the trimmed `INPUT_<NAME>` variable, '' when unset. */
@@ -15,13 +18,42 @@ export const setOutput = (name: string, value: string): void => core.setOutput(n
 const annotation = (where: Annotation | undefined): core.AnnotationProperties | undefined =>
   where && { title: where.title, file: where.file, startLine: where.startLine, endLine: where.endLine }
 
-/** The logger on a runner: groups, annotations with file and line, debug only when enabled. */
+/**
+ * The logger on a runner: groups, annotations with file and line, debug only when enabled.
+ * `info` is the one @actions/core prints as-is, so it escapes text that could start a workflow
+ * command (warning/error/debug/group go through core's own command escaping).
+ */
 export const coreLogger: Logger = {
-  info: (message) => core.info(message),
+  info: (message) => core.info(escapeCommandText(message)),
   warning: (message, where) => core.warning(message, annotation(where)),
   error: (message, where) => core.error(message, annotation(where)),
   debug: (message) => core.debug(message),
   group: (title, fn) => core.group(title, fn),
+}
+
+/**
+ * A stream for a subprocess's output (@actions/exec's `outStream`/`errStream`): passed through to
+ * stdout line by line, escaped like the logger's lines, so a tool echoing user text (a build
+ * printing a label, a file name) cannot start a workflow command either.
+ */
+export function commandSafeStream(target: NodeJS.WritableStream = process.stdout): Writable {
+  let pending = ''
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      pending += chunk.toString()
+      const end = Math.max(pending.lastIndexOf('\n'), pending.lastIndexOf('\r'))
+      if (end >= 0) {
+        target.write(escapeCommandText(pending.slice(0, end + 1)))
+        pending = pending.slice(end + 1)
+      }
+      done()
+    },
+    final(done) {
+      if (pending) target.write(escapeCommandText(pending))
+      pending = ''
+      done()
+    },
+  })
 }
 
 /** Registers a secret with the runner before anything can print it. */

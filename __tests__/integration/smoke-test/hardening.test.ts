@@ -1,0 +1,89 @@
+// Issue-14 probes through the bundle (dist/smoke-test/index.js, run as the runner runs it) against
+// real node:http servers on 127.0.0.1: injection, secrets, URL credentials, cancellation.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { type BundleRun, runBundle } from '@deploy-actions/testbed'
+
+interface Seen {
+  origin: string
+  path: string
+  headers: IncomingMessage['headers']
+}
+
+const seen: Seen[] = []
+const servers: Server[] = []
+let base: string
+let other: string
+
+async function serve(name: string, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer((req, res) => {
+    seen.push({ origin: name, path: req.url ?? '/', headers: req.headers })
+    handle(req, res)
+  })
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+beforeAll(async () => {
+  base = await serve('main', (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (path === '/ok') return void res.end('ok')
+    if (path === '/inject') {
+      res.writeHead(503)
+      return void res.end('\n::error::injected-by-body ##[warning]injected-v1')
+    }
+    if (path === '/away') {
+      res.writeHead(302, { location: `${other}/landing` })
+      return void res.end()
+    }
+    res.writeHead(404)
+    res.end()
+  })
+  other = await serve('other', (_req, res) => res.end('landed'))
+})
+
+afterAll(async () => {
+  for (const s of servers) {
+    s.closeAllConnections()
+    await new Promise((resolve) => s.close(resolve))
+  }
+})
+
+function smoke(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  return runBundle('smoke-test', { inputs: { interval: '200ms', timeout: '20s', ...inputs }, env, timeoutMs: 60_000 })
+}
+
+/**
+ * Workflow commands that carry `marker` in their name or start their data with it (a command of
+ * ours with the text escaped in its data is fine), and lines the runner would read in the older
+ * `##[name]` form.
+ */
+function injected(run: BundleRun, marker: string): string[] {
+  const own = new RegExp(`^\\s*::[\\w-]+(?:\\s[^:]*)?::${marker}`)
+  return run.stdout
+    .split(/\r\n|\r|\n/)
+    .filter((l) => (own.test(l) || (!/^\s*::/.test(l) && l.includes('##['))) && l.includes(marker))
+}
+
+describe('injection (issue 14, item 5)', () => {
+  test('a check name or a response body with a newline cannot start a workflow command', async () => {
+    const run = await smoke({
+      checks: [
+        `- name: "ok\\n::warning::injected-by-name\\n##[add-mask]injected-v1-name"`,
+        `  url: ${base}/ok`,
+        `- name: "body"`,
+        `  url: ${base}/inject`,
+      ].join('\n'),
+      timeout: '2s',
+    })
+    expect(run.code).toBe(1)
+    // The texts were printed (readable, zero-width spaces aside)…
+    const plain = run.stdout.replace(/\u200b/g, '')
+    expect(plain).toContain('::warning::injected-by-name')
+    expect(plain).toContain('##[warning]injected-v1')
+    // …but no line the runner reads as a command carries them.
+    expect(injected(run, 'injected')).toEqual([])
+    expect(run.stdout).toMatch(/^::error::1 of 2 smoke checks failed/m) // our own failure line is still one
+  })
+})
