@@ -1,0 +1,51 @@
+// canary-deploy: a controller-free canary on Kubernetes. Inputs are validated before
+// client-node loads; cancellation (SIGINT/SIGTERM) aborts the canary this job started, and the
+// post step (same bundle) does it if the main step could not.
+import { readFileSync } from 'node:fs'
+import { realClock } from '@deploy-actions/kit'
+import {
+  coreLogger,
+  getInput,
+  maskSecret,
+  runAction,
+  saveState,
+  setOutputs,
+  writeSummary,
+} from '@deploy-actions/kit/runtime'
+import { parseInputs } from './inputs.ts'
+import { post } from './post.ts'
+import { newReport, outputsOf, renderSummary } from './report.ts'
+
+void runAction(async () => {
+  const inputs = parseInputs(getInput, process.env, {
+    readFile: (p) => readFileSync(p, 'utf8'),
+    cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+  })
+  const report = newReport(inputs, Date.now())
+  const cancel = new AbortController()
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancel.abort(new Error(signal)))
+  try {
+    const [{ connectPorts }, { run }, { kustomize }] = await Promise.all([
+      import('./ports.ts'),
+      import('./main.ts'),
+      import('./kustomize.ts'),
+    ])
+    const ports = await connectPorts(inputs, { onSecret: maskSecret, env: process.env })
+    coreLogger.info(`cluster: ${ports.source}`)
+    await run(
+      inputs,
+      {
+        ...ports,
+        clock: realClock,
+        log: coreLogger,
+        signal: cancel.signal,
+        remember: (c) => saveState('canary', c),
+        kustomize,
+      },
+      report,
+    )
+  } finally {
+    setOutputs(outputsOf(report))
+    await writeSummary(renderSummary(report))
+  }
+}, post)

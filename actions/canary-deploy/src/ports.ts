@@ -1,0 +1,48 @@
+// What the canary's orchestration needs from the world, and the real adapters: client-node
+// through packages/kube (KubeApi for rollout/undo, ObjectsApi for any object, the weighted
+// routers), the metric providers, the clock. Loaded only after the inputs are validated.
+import type { Clock, Logger } from '@deploy-actions/kit'
+import type { CanaryRouting, KubeApi, ObjectsApi, TrafficRouter, WeightedRouterKind } from '@deploy-actions/kube'
+import type { Inputs } from './inputs.ts'
+import type { Measurer } from './providers/index.ts'
+
+export interface Deps {
+  kube: KubeApi
+  objects: ObjectsApi
+  routerFor(kind: WeightedRouterKind, routing: CanaryRouting): TrafficRouter
+  measure: Measurer
+  clock: Clock
+  log: Logger
+  /** Aborted on cancellation (SIGINT/SIGTERM): stop starting work, abort the canary. */
+  signal?: AbortSignal
+  /** Remembers for the post step which canary this job started ('' once it no longer needs cleanup). */
+  remember(canary: string): void
+  /** Renders a kustomization (`kubectl kustomize DIR`); only needed for `manifests`. */
+  kustomize?(dir: string): Promise<string>
+}
+
+export async function connectPorts(
+  inputs: Inputs,
+  options: { onSecret: (s: string) => void; env: NodeJS.ProcessEnv },
+): Promise<Pick<Deps, 'kube' | 'objects' | 'routerFor' | 'measure'> & { source: string }> {
+  const kube = await import('@deploy-actions/kube')
+  const { providers } = await import('./providers/index.ts')
+  const connection = await kube.connectKube(inputs.kube, {
+    region: inputs.region,
+    env: options.env,
+    onSecret: options.onSecret,
+  })
+  const objects = await kube.createObjectsApi(connection.kubeConfig)
+  return {
+    kube: connection.api,
+    objects,
+    routerFor: (kind, routing) => kube.createRouter(kind, routing, objects),
+    measure: providers({
+      prometheusUrl: inputs.prometheusUrl,
+      region: inputs.region,
+      timeoutMs: Math.min(10_000, Math.max(1000, inputs.analysisIntervalMs)),
+      now: () => Date.now(),
+    }),
+    source: connection.source,
+  }
+}
