@@ -71,13 +71,15 @@ export async function promote(ctx: Ctx, state: CanaryState): Promise<void> {
   report.left = `${state.namespace}/${state.stable} at image ${state.image}, canary removed`
 }
 
-export async function abortCanary(ctx: Ctx, state: CanaryState, reason: string): Promise<void> {
+export async function abortCanary(ctx: Ctx, state: CanaryState, reason: string, requested = false): Promise<void> {
   const { deps, report } = ctx
   report.previousImage = state.previousImage
   report.image = state.image
   report.result = 'aborted'
   report.reason = reason
-  deps.log.error(`aborting canary ${canaryName(state.stable)}: ${reason}`)
+  const line = `aborting canary ${canaryName(state.stable)}: ${reason}`
+  if (requested) deps.log.info(line)
+  else deps.log.error(line)
   await deps.log.group('abort', async () => {
     state.phase = 'aborting'
     await saveState(ctx, state).catch(() => undefined) // the weight change below is what matters

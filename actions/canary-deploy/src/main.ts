@@ -66,7 +66,8 @@ async function later(ctx: Ctx, what: 'promote' | 'abort'): Promise<void> {
   deps.log.info(describeState(found.state))
   report.router = found.state.router
   if (what === 'promote') await promote(ctx, found.state)
-  else await abortCanary(ctx, found.state, `aborted by action: abort${inputs.runUrl ? ` (${inputs.runUrl})` : ''}`)
+  else
+    await abortCanary(ctx, found.state, `aborted by action: abort${inputs.runUrl ? ` (${inputs.runUrl})` : ''}`, true)
 }
 
 async function status(ctx: Ctx): Promise<void> {
