@@ -1,88 +1,34 @@
 // The engine against a real PostgreSQL 15 from the testbed.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
-  type Command,
-  type EngineOptions,
   engineOptions,
   flywayChecksum,
   MigrationError,
   newReport,
   parseDatabaseUrl,
   parseVersion,
-  type Report,
   runCommand,
   scanLocations,
   ValidationError,
 } from '@deploy-actions/flyway'
 import { recordingLogger } from '@deploy-actions/kit'
 import { freePort, type Postgres, startPostgres, tempDir } from '@deploy-actions/testbed'
-import pg from 'pg'
+import { cleanUp, type Fixture, fixtures } from './fixture.ts'
 
 let server: Postgres
+let fixture: () => Promise<Fixture>
 
 beforeAll(async () => {
   server = await startPostgres()
+  fixture = fixtures(server)
 })
 
 afterAll(async () => {
   await server?.stop()
 })
 
-interface Fixture {
-  dir: string
-  url: string
-  write(name: string, sql: string): void
-  remove(name: string): void
-  run(command: Command, over?: Partial<EngineOptions>): Promise<Report>
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
-  history(): Promise<Array<Record<string, unknown>>>
-}
-
-async function fixture(): Promise<Fixture> {
-  const db = await server.createDatabase()
-  const dir = tempDir('flyway-mig')
-  const client = new pg.Client({ connectionString: db.url })
-  await client.connect()
-  const clients = [client]
-  cleanups.push(async () => {
-    for (const c of clients) await c.end().catch(() => {})
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const f: Fixture = {
-    dir,
-    url: db.url,
-    write: (name, sql) => {
-      mkdirSync(join(dir, name, '..'), { recursive: true })
-      writeFileSync(join(dir, name), sql)
-    },
-    remove: (name) => rmSync(join(dir, name)),
-    async run(command, over = {}) {
-      const report = newReport(command, over.dryRun ?? false)
-      const options = engineOptions({
-        connection: parseDatabaseUrl(`${db.jdbcUrl}&sslmode=disable`),
-        log: recordingLogger(),
-        connectTimeoutMs: 5000,
-        ...over,
-      })
-      await runCommand(command, options, scanLocations([dir]).migrations, report)
-      return report
-    },
-    async query(sql, params) {
-      return (await client.query(sql, params)).rows
-    },
-    history: () =>
-      f.query(
-        'SELECT installed_rank, version, description, type, script, checksum, installed_by, execution_time, success FROM flyway_schema_history ORDER BY installed_rank',
-      ),
-  }
-  return f
-}
-
-const cleanups: Array<() => Promise<void>> = []
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c()
-})
+afterEach(cleanUp)
 
 async function failure(p: Promise<unknown>): Promise<Error> {
   try {

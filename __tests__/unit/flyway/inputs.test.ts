@@ -9,7 +9,7 @@ describe('parseInputs', () => {
     const i = parseInputs(recordInputGetter(base), {})
     expect(i).toMatchObject({
       command: 'migrate',
-      schemas: ['public'],
+      schemas: [],
       locations: ['db/migration'],
       table: 'flyway_schema_history',
       baselineOnMigrate: false,

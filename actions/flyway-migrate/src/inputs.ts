@@ -75,10 +75,11 @@ export function parseInputs(
   if (!connection.user)
     throw new ConfigurationError('user', 'a database user (the user input, FLYWAY_USER, or user= in the url)')
 
-  const schemas = parseList(get('schemas') || 'public')
+  // Unset: the connection's current schema, as Flyway (currentSchema= in a JDBC URL, else the
+  // first existing schema of the user's search path).
+  const schemas = parseList(get('schemas'))
   for (const s of schemas)
     if (!IDENTIFIER.test(s)) throw new ConfigurationError('schemas', 'schema names of 1 to 63 characters', s)
-  if (schemas.length === 0) throw new ConfigurationError('schemas', 'at least one schema name')
 
   const locations = parseList(get('locations') || 'db/migration')
   if (locations.length === 0) throw new ConfigurationError('locations', 'one or more folders of migrations')

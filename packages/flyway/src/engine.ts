@@ -34,6 +34,10 @@ export const COMMANDS: readonly Command[] = ['migrate', 'info', 'validate', 'bas
 
 export interface EngineOptions {
   connection: ConnectionSettings
+  /**
+   * Managed schemas; the first holds the history table. Empty: the connection's current schema,
+   * as Flyway's `Connection.getCurrentSchema` (`currentSchema=` in the URL, else `current_schema`).
+   */
   schemas: string[]
   table: string
   target?: Version
@@ -51,12 +55,12 @@ export interface EngineOptions {
   lockTimeoutMs?: number
 }
 
-/** Options with Flyway's defaults (schema public, table flyway_schema_history, baseline 1, …). */
+/** Options with Flyway's defaults (the current schema, table flyway_schema_history, baseline 1, …). */
 export function engineOptions(
   given: Pick<EngineOptions, 'connection' | 'log'> & Partial<EngineOptions>,
 ): EngineOptions {
   return {
-    schemas: ['public'],
+    schemas: [],
     table: 'flyway_schema_history',
     baselineVersion: { text: '1', parts: [1n] },
     baselineOnMigrate: false,
@@ -189,6 +193,8 @@ export async function connect(options: EngineOptions): Promise<pg.Client> {
       password: c.password,
       ssl,
       application_name: c.applicationName ?? 'flyway-migrate',
+      // pgjdbc's currentSchema sets the session's search_path at connect; the same through libpq options.
+      ...(c.currentSchema ? { options: `-c search_path=${c.currentSchema.replace(/[\\ ]/g, '\\$&')}` } : {}),
       connectionTimeoutMillis: 15_000,
       types,
     })
@@ -230,18 +236,49 @@ export async function connect(options: EngineOptions): Promise<pg.Client> {
 
 interface Session {
   client: pg.Client
+  /** current_user at connect: the role every migration starts as and history rows are written by. */
   user: string
   database: string
   serverVersionNum: number
+  /** search_path at connect. */
   searchPath: string
+  /** current_schema at connect (the first existing schema of the search path), if any. */
+  currentSchema: string | undefined
 }
 
 async function describeSession(client: pg.Client): Promise<Session> {
   const r = await client.query(
-    "SELECT current_user AS u, current_database() AS d, current_setting('server_version_num')::int AS v, current_setting('search_path') AS p",
+    "SELECT current_user AS u, current_database() AS d, current_setting('server_version_num')::int AS v, current_setting('search_path') AS p, current_schema AS s",
   )
-  const row = r.rows[0] as { u: string; d: string; v: number; p: string }
-  return { client, user: row.u, database: row.d, serverVersionNum: row.v, searchPath: row.p }
+  const row = r.rows[0] as { u: string; d: string; v: number; p: string; s: string | null }
+  return {
+    client,
+    user: row.u,
+    database: row.d,
+    serverVersionNum: row.v,
+    searchPath: row.p,
+    currentSchema: row.s ?? undefined,
+  }
+}
+
+/**
+ * The schema Flyway defaults to when `schemas` is not set (PostgreSQLConnection.doGetCurrentSchema):
+ * `current_schema`, else the search path's first entry ("$user" meaning the user), else an error.
+ */
+export function defaultSchemaOf(session: Pick<Session, 'currentSchema' | 'searchPath' | 'user'>): string {
+  if (session.currentSchema) return session.currentSchema
+  const first = session.searchPath.split(',')[0]?.trim().replace(/^"(.*)"$/, '$1') ?? ''
+  if (first === '$user') return session.user
+  if (first) return first
+  throw new DeployError(
+    'Unable to determine the current schema as search_path is empty: set currentSchema in the URL or the schemas input',
+    { leftState: 'nothing changed' },
+  )
+}
+
+/** A string literal for SQL sent as text (standard_conforming_strings is on since PostgreSQL 9.1). */
+function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`
 }
 
 export class Engine {
@@ -250,6 +287,10 @@ export class Engine {
   readonly report: Report
   private session: Session | undefined
   private locked = false
+  /** `options.schemas`, or the connection's current schema when none was given. */
+  private schemas: string[] = []
+  /** The statements that put the session back before each migration (see sessionReset). */
+  private reset = ''
 
   constructor(options: EngineOptions, resolved: ResolvedMigration[], report: Report) {
     this.options = options
@@ -258,7 +299,9 @@ export class Engine {
   }
 
   private get schema(): string {
-    return this.options.schemas[0] ?? 'public'
+    const first = this.schemas[0]
+    if (!first) throw new Error('schemas are known only once connected')
+    return first
   }
 
   private get table(): string {
@@ -273,6 +316,7 @@ export class Engine {
   async open(): Promise<void> {
     const client = await connect(this.options)
     this.session = await describeSession(client)
+    this.schemas = this.options.schemas.length > 0 ? this.options.schemas : [defaultSchemaOf(this.session)]
     this.report.database = `${this.session.database} on ${this.options.connection.host}:${this.options.connection.port}`
   }
 
@@ -318,7 +362,7 @@ export class Engine {
 
   private async existingSchemas(): Promise<Set<string>> {
     const r = await this.client.query('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [
-      this.options.schemas,
+      this.schemas,
     ])
     return new Set(r.rows.map((x: { nspname: string }) => x.nspname))
   }
@@ -345,13 +389,21 @@ export class Engine {
     }))
   }
 
-  /** True when any of the existing schemas holds a table, view, sequence, function or type. */
+  /**
+   * True when any of the existing schemas holds a table, view, sequence, function or type that
+   * no extension owns: Flyway's PostgreSQLSchema.doEmpty, which skips objects with a `pg_depend`
+   * row of deptype 'e' (uuid-ossp's functions do not make `public` non-empty).
+   */
   private async schemasHaveObjects(schemas: string[]): Promise<boolean> {
     if (schemas.length === 0) return false
+    const ownObjects = (catalog: string, alias: string, nsColumn: string, extra: string) =>
+      `SELECT ${alias}.oid FROM pg_catalog.${catalog} ${alias} JOIN pg_catalog.pg_namespace n ON n.oid = ${alias}.${nsColumn}
+         LEFT JOIN pg_catalog.pg_depend d ON d.objid = ${alias}.oid AND d.deptype = 'e'
+         WHERE n.nspname = ANY($1::text[]) AND d.objid IS NULL${extra}`
     const r = await this.client.query(
-      `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r','p','v','m','S','f'))
-           OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY($1::text[]))
-           OR EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = ANY($1::text[]) AND t.typtype IN ('e','d','r')) AS busy`,
+      `SELECT EXISTS (${ownObjects('pg_class', 'c', 'relnamespace', " AND c.relkind IN ('r','p','v','m','S','f','t')")}
+         UNION ALL ${ownObjects('pg_type', 't', 'typnamespace', " AND t.typcategory NOT IN ('A','C')")}
+         UNION ALL ${ownObjects('pg_proc', 'p', 'pronamespace', '')}) AS busy`,
       [schemas],
     )
     return (r.rows[0] as { busy: boolean }).busy
@@ -390,7 +442,7 @@ export class Engine {
    */
   private async createHistory(baseline: boolean): Promise<void> {
     const existing = await this.existingSchemas()
-    const missing = this.options.schemas.filter((s) => !existing.has(s))
+    const missing = this.schemas.filter((s) => !existing.has(s))
     const c = this.client
     await c.query('BEGIN')
     try {
@@ -438,21 +490,25 @@ export class Engine {
     this.report.actions.push(`baselined ${this.table} at version ${o.baselineVersion.text}`)
   }
 
-  /** Puts the default schema first on the search path, as Flyway's changeCurrentSchemaTo does. */
-  private async useDefaultSchema(): Promise<void> {
+  /**
+   * What runs before every migration, as DbMigrate.doMigrateGroup does: restoreOriginalState
+   * (PostgreSQLConnection: `SET ROLE` back to the role of the connection, so a migration's
+   * `SET ROLE` neither leaks into the next one nor writes the history row), then
+   * changeCurrentSchemaTo(defaultSchema): the default schema first on the original search path,
+   * so a pg_dump'ed V1's `set_config('search_path', '', false)` or a migration's `SET search_path`
+   * does not move the next migration's tables. Sent in the same round trip as the migration.
+   */
+  private async sessionReset(): Promise<string> {
     const s = this.session!
     const quoted = quoteIdent(this.schema)
-    const current = s.searchPath.trim()
-    if (
-      current === this.schema ||
-      current === quoted ||
-      current.startsWith(`${quoted},`) ||
-      current.startsWith(`${this.schema},`)
-    )
-      return
-    const exists = (await this.existingSchemas()).has(this.schema)
-    if (!exists) return
-    await this.client.query("SELECT set_config('search_path', $1, false)", [current ? `${quoted}, ${current}` : quoted])
+    const original = s.searchPath.trim()
+    const first = original.split(',')[0]?.trim()
+    let path = original
+    if ((first !== this.schema && first !== quoted) || !original) {
+      // A schema that does not exist is not put on the path (Flyway: `!schema.exists()`).
+      if ((await this.existingSchemas()).has(this.schema)) path = original ? `${quoted}, ${original}` : quoted
+    }
+    return `SET ROLE ${sqlString(s.user)}; SELECT set_config('search_path', ${sqlString(path)}, false);`
   }
 
   private setInfo(which: 'infoBefore' | 'infoAfter', plan: Plan): void {
@@ -504,7 +560,7 @@ export class Engine {
         rows = await this.readHistory()
       }
     }
-    await this.useDefaultSchema()
+    this.reset = await this.sessionReset()
     const plan = this.plan(rows)
     this.report.errors = plan.errors
     if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing applied')
@@ -583,30 +639,40 @@ export class Engine {
       // are inlined because a multi-statement query takes no parameters.
       const params = this.migrationRow(m, 0, true)
       params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
+      // The session is reset first (sessionReset) and the row is written as the original role.
       const row = insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))
+      const head = `BEGIN; ${this.reset}\n`
       try {
-        await c.query(`BEGIN;\n${sql}\n;${row};\nCOMMIT`)
+        await c.query(`${head}${sql}\n;${this.resetRole()} ${row};\nCOMMIT`)
         this.record(m, clock.now() - started, true)
       } catch (error) {
         await c.query('ROLLBACK').catch(() => {})
-        const where = await this.locate(error as PgError, sql, 'BEGIN;\n'.length)
+        const where = await this.locate(error as PgError, sql, head)
         throw this.failure(m, error as PgError, where, false)
       }
       return
     }
+    await c.query(this.reset)
     for (const st of mode.statements) {
       try {
         await c.query(st.text)
       } catch (error) {
         // As Flyway does outside a transaction: the failure is recorded (success = false).
+        await c.query(this.resetRole()).catch(() => {})
         await c.query(insert, this.migrationRow(m, clock.now() - started, false)).catch(() => {})
         const line = positionLine(error as PgError, sql, st) ?? st.line
         throw this.failure(m, error as PgError, line, true)
       }
     }
     const ms = clock.now() - started
+    await c.query(this.resetRole())
     await c.query(insert, this.migrationRow(m, ms, true))
     this.record(m, ms, false)
+  }
+
+  /** Back to the connection's role (history rows are written by it, as Flyway's own connection does). */
+  private resetRole(): string {
+    return `SET ROLE ${sqlString(this.session!.user)};`
   }
 
   private record(m: ResolvedMigration, ms: number, transactional: boolean): void {
@@ -625,18 +691,17 @@ export class Engine {
    * one; otherwise by replaying the statements one at a time inside a transaction that is rolled
    * back, to find the one that fails (skipped for lock, timeout and resource errors).
    */
-  private async locate(error: PgError, sql: string, prefix: number): Promise<number | undefined> {
+  private async locate(error: PgError, sql: string, head: string): Promise<number | undefined> {
     const pos = Number(error.position)
     if (pos > 0) {
-      const sent = `BEGIN;\n${sql}`
-      const offset = offsetOfPosition(sent, pos) - prefix
-      if (offset >= 0) return lineAt(sql, offset)
+      const offset = offsetOfPosition(`${head}${sql}`, pos) - head.length
+      if (offset >= 0 && offset <= sql.length) return lineAt(sql, offset)
     }
     if (!error.code || /^(40|53|55|57|08)/.test(error.code)) return undefined
     const c = this.client
     let line: number | undefined
     try {
-      await c.query('BEGIN')
+      await c.query(`BEGIN; ${this.reset}`)
       for (const st of splitStatements(sql)) {
         try {
           await c.query(st.text)

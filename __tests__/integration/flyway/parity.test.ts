@@ -1,0 +1,128 @@
+// What Flyway does around each migration and which schema it manages, against a real PostgreSQL:
+// each case failed (or went to the wrong schema) before the engine followed Flyway's DbMigrate,
+// PostgreSQLConnection and PostgreSQLSchema.
+import { parseDatabaseUrl } from '@deploy-actions/flyway'
+import { type Postgres, startPostgres } from '@deploy-actions/testbed'
+import { cleanUp, type Fixture, fixtures } from './fixture.ts'
+
+let server: Postgres
+let fixture: () => Promise<Fixture>
+
+beforeAll(async () => {
+  server = await startPostgres()
+  fixture = fixtures(server)
+})
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+afterEach(cleanUp)
+
+const tableSchema = async (f: Fixture, table: string) =>
+  (
+    await f.query<{ s: string }>('SELECT table_schema AS s FROM information_schema.tables WHERE table_name = $1', [
+      table,
+    ])
+  )
+    .map((r) => r.s)
+    .sort()
+
+describe('per-migration session reset (DbMigrate: restoreOriginalState, changeCurrentSchemaTo)', () => {
+  test("a pg_dump'ed V1 that empties the search path does not break the unqualified migrations after it", async () => {
+    const f = await fixture()
+    f.write(
+      'V1__baseline.sql',
+      "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.customer (id int PRIMARY KEY);\n",
+    )
+    f.write('V2__phone.sql', 'ALTER TABLE customer ADD COLUMN phone text;\n')
+    f.write('V3__orders.sql', 'CREATE TABLE orders (id int, customer_id int REFERENCES customer);\n')
+    const r = await f.run('migrate')
+    expect(r.applied.map((a) => a.script)).toEqual(['V1__baseline.sql', 'V2__phone.sql', 'V3__orders.sql'])
+    expect(await tableSchema(f, 'orders')).toEqual(['public'])
+  })
+
+  test("a SET search_path in one migration does not move the next one's tables", async () => {
+    const f = await fixture()
+    f.write('V1__other.sql', 'CREATE SCHEMA other;\nSET search_path TO other;\nCREATE TABLE in_other (id int);\n')
+    f.write('V2__next.sql', 'CREATE TABLE next_one (id int);\n')
+    await f.run('migrate')
+    expect(await tableSchema(f, 'in_other')).toEqual(['other'])
+    expect(await tableSchema(f, 'next_one')).toEqual(['public'])
+  })
+
+  test('SET ROLE inside a migration: the history row is written as the connecting user, the next migration runs as it', async () => {
+    const f = await fixture()
+    const role = `flyway_owner_${Date.now()}`
+    f.write('V1__role.sql', `CREATE ROLE ${role} NOLOGIN;\nGRANT CREATE ON SCHEMA public TO ${role};\n`)
+    f.write('V2__as_owner.sql', `SET ROLE ${role};\nCREATE TABLE owned (id int);\n`)
+    f.write('V3__after.sql', 'CREATE TABLE after_switch (id int);\n')
+    const r = await f.run('migrate')
+    expect(r.applied).toHaveLength(3)
+    const owners = await f.query<{ t: string; o: string }>(
+      "SELECT tablename AS t, tableowner AS o FROM pg_tables WHERE tablename IN ('owned', 'after_switch') ORDER BY 1",
+    )
+    expect(owners).toEqual([
+      { t: 'after_switch', o: 'postgres' },
+      { t: 'owned', o: role },
+    ])
+    expect((await f.history()).map((h) => h.installed_by)).toEqual(['postgres', 'postgres', 'postgres'])
+    await f.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`)
+  })
+
+  test('a failing migration after a SET ROLE one is still reported with its line', async () => {
+    const f = await fixture()
+    f.write('V1__ok.sql', 'CREATE TABLE ok (id int);\n')
+    f.write('V2__bad.sql', 'SELECT 1;\n\nSELECT nope FROM ok;\n')
+    const error = await f.run('migrate').catch((e: unknown) => e)
+    expect((error as { line?: number }).line).toBe(3)
+  })
+})
+
+describe('default schema (schemas unset): the connection current schema, as Flyway', () => {
+  test("the user's own schema under the default search path holds the history and the tables", async () => {
+    const f = await fixture()
+    const user = `alice_${Date.now()}`
+    await f.query(`CREATE ROLE ${user} LOGIN; CREATE SCHEMA ${user} AUTHORIZATION ${user}`)
+    f.write('V1__t.sql', 'CREATE TABLE t (id int);\n')
+    const connection = { ...parseDatabaseUrl(f.url), user, sslmode: 'disable' as const }
+    await f.run('migrate', { connection })
+    expect(await tableSchema(f, 'flyway_schema_history')).toEqual([user])
+    expect(await tableSchema(f, 't')).toEqual([user])
+    await f.query(`DROP SCHEMA ${user} CASCADE; DROP ROLE ${user}`)
+  })
+
+  test('currentSchema= in a JDBC URL: created with the marker row, holds the history and the tables', async () => {
+    const f = await fixture()
+    f.write('V1__t.sql', 'CREATE TABLE t (id int);\n')
+    const connection = parseDatabaseUrl(`${f.jdbcUrl}&sslmode=disable&currentSchema=app`)
+    const r = await f.run('migrate', { connection })
+    expect(r.actions).toContain('created schema app')
+    expect(await tableSchema(f, 't')).toEqual(['app'])
+    expect((await f.history('app.flyway_schema_history')).map((h) => h.type)).toEqual(['SCHEMA', 'SQL'])
+  })
+
+  test('a history Flyway wrote in the current schema is found: nothing is applied again', async () => {
+    const f = await fixture()
+    f.write('V1__t.sql', 'CREATE TABLE t (id int);\n')
+    const connection = parseDatabaseUrl(`${f.jdbcUrl}&sslmode=disable&currentSchema=app`)
+    await f.run('migrate', { connection })
+    const again = await f.run('migrate', { connection })
+    expect(again.applied).toEqual([])
+    expect(await tableSchema(f, 'flyway_schema_history')).toEqual(['app'])
+  })
+})
+
+test('extension-owned objects do not make a schema non-empty (PostgreSQLSchema.doEmpty)', async () => {
+  const f = await fixture()
+  await f.query('CREATE EXTENSION "uuid-ossp"; CREATE EXTENSION pgcrypto')
+  f.write('V1__t.sql', 'CREATE TABLE t (id uuid DEFAULT uuid_generate_v4());\n')
+  const r = await f.run('migrate')
+  expect(r.applied.map((a) => a.version)).toEqual(['1'])
+  expect((await f.history()).map((h) => h.type)).toEqual(['SQL'])
+  // A schema with a table of its own is still refused without baseline-on-migrate.
+  const g = await fixture()
+  await g.query('CREATE EXTENSION pgcrypto; CREATE TABLE legacy (id int)')
+  g.write('V1__t.sql', 'CREATE TABLE t (id int);\n')
+  await expect(g.run('migrate')).rejects.toThrow(/non-empty schema/)
+})
