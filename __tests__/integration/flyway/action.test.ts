@@ -114,6 +114,32 @@ describe('flyway-migrate bundle', () => {
     expect(await rows(db.url, "SELECT to_regclass('b') AS b")).toEqual([{ b: null }])
   })
 
+  test('a password with @ # / ? is masked before anything runs and never printed, in part or whole', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({ 'V1__a.sql': 'CREATE TABLE a (id int);\n' })
+    const password = 'p@ss#wo/rd?42'
+    const r = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: `postgres://postgres:${password}@127.0.0.1:${server.port}/${db.name}?sslmode=disable` },
+    })
+    expect(r.code).toBe(0)
+    const lines = r.stdout.split('\n')
+    expect(lines[0]).toBe(`::add-mask::${password}`)
+    const rest = [...lines.slice(1).filter((l) => !l.startsWith('::add-mask::')), r.summary, r.stderr].join('\n')
+    for (const part of ['p@ss', 'ss#wo', 'wo/rd', 'rd?42', password]) expect(rest).not.toContain(part)
+    expect(r.summary).toContain(`postgres://***@127.0.0.1:${server.port}/${db.name}`)
+
+    const bad = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: `postgres://postgres:${password}@127.0.0.1:99999999/${db.name}` },
+    })
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toContain('::error::Invalid input url: ')
+    expect(bad.stdout).toContain('postgres://***@127.0.0.1:99999999/')
+    const said = bad.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
+    for (const part of ['p@ss', 'ss#wo', 'wo/rd', 'rd?42']) expect(said).not.toContain(part)
+  })
+
   test.each([
     [{ url: 'jdbc:mysql://127.0.0.1:3306/app' }, 'url'],
     [{ locations: 'no/such/folder' }, 'locations'],

@@ -1,4 +1,11 @@
-import { advisoryLockKey, createTableSql, javaStringHash, parseDatabaseUrl, redactUrl } from '@deploy-actions/flyway'
+import {
+  advisoryLockKey,
+  createTableSql,
+  javaStringHash,
+  parseDatabaseUrl,
+  redactUrl,
+  urlSecrets,
+} from '@deploy-actions/flyway'
 
 describe('parseDatabaseUrl', () => {
   test.each([
@@ -37,10 +44,33 @@ describe('parseDatabaseUrl', () => {
   })
 
   test('redactUrl hides passwords in both forms', () => {
-    expect(redactUrl('postgres://u:secret@h/db')).toBe('postgres://u:***@h/db')
+    expect(redactUrl('postgres://u:secret@h/db')).toBe('postgres://***@h/db')
     expect(redactUrl('jdbc:postgresql://h/db?user=u&password=secret&x=1')).toBe(
       'jdbc:postgresql://h/db?user=u&password=***&x=1',
     )
+  })
+})
+
+describe('passwords with @ # / ? (never quoted, read whole)', () => {
+  test.each([
+    ['postgres://app:s@cret_42@db.internal:5432/app', 's@cret_42'],
+    ['postgres://app:pa#ss@db.internal/app?sslmode=disable', 'pa#ss'],
+    ['postgres://app:pa/ss@db.internal/app', 'pa/ss'],
+    ['jdbc:postgresql://app:wh?at@db.internal:5432/app', 'wh?at'],
+    ['postgres://app:a@b/c?d#e@db.internal/app', 'a@b/c?d#e'],
+    ['postgres://app:p%40ss%2F@db.internal/app', 'p@ss/'],
+  ])('%s', (url, password) => {
+    const c = parseDatabaseUrl(url)
+    expect(c).toMatchObject({ user: 'app', password, host: 'db.internal', database: 'app' })
+    const shown = redactUrl(url)
+    expect(shown).toMatch(/^[a-z:]+\/\/\*\*\*@db\.internal/)
+    for (const part of [password, ...password.split(/[@#/?]/).filter((p) => p.length >= 3)])
+      expect(shown).not.toContain(part)
+    expect(urlSecrets(url)).toContain(password)
+  })
+
+  test('a malformed URL with a password is shown without it', () => {
+    expect(redactUrl('postgres://app:s3cr@t@db.internal:99999999/app')).toBe('postgres://***@db.internal:99999999/app')
   })
 })
 

@@ -10,6 +10,7 @@ import {
   parseVersion,
   redactUrl,
   UrlError,
+  urlSecrets,
   type Version,
 } from '@deploy-actions/flyway'
 import {
@@ -57,9 +58,7 @@ export function parseInputs(
   const rawUrl = get('url') || (env.FLYWAY_URL ?? '').trim()
   const password = get('password') || env.FLYWAY_PASSWORD || ''
   onSecret(password)
-  try {
-    onSecret(parseDatabaseUrl(rawUrl).password)
-  } catch {}
+  for (const secret of urlSecrets(rawUrl)) onSecret(secret)
   const command = parseEnum('command', get('command'), COMMANDS, 'migrate')
   if (!rawUrl) throw new ConfigurationError('url', `${URL_FORM} (or FLYWAY_URL); this input is required`)
   let connection: ConnectionSettings

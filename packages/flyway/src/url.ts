@@ -21,20 +21,74 @@ export class UrlError extends Error {
 
 const SSL_MODES: SslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']
 
-/** The URL with any password replaced, safe to print. */
+const SCHEME = /^(?:jdbc:)?[A-Za-z][A-Za-z0-9+.-]*:\/\//
+/** A host (name, IPv4 or bracketed IPv6) with an optional port, possibly a comma-separated list. */
+const HOSTS = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._%-]*)(?::\d*)?(?:,(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._%-]+)(?::\d*)?)*$/
+
+/**
+ * Splits `scheme://userinfo@rest`. A password may hold `@`, `#`, `/` or `?` unencoded (the WHATWG
+ * parser would end the userinfo at the first of `/ ? #`), so the userinfo ends at the last `@`
+ * after which a plain host follows. An `@` in a query value is then taken for the userinfo's end:
+ * that hides more than needed when printed, never less.
+ */
+export function splitUserinfo(url: string): { scheme: string; userinfo?: string; rest: string } | undefined {
+  const m = SCHEME.exec(url)
+  if (!m) return undefined
+  const scheme = url.slice(0, m[0].length)
+  const after = url.slice(m[0].length)
+  const ats = [...after.matchAll(/@/g)].map((x) => x.index)
+  const hostAfter = (at: number) => HOSTS.test(after.slice(at + 1).split(/[/?#]/, 1)[0] ?? '')
+  const at = ats.filter(hostAfter).at(-1)
+  if (at === undefined) return { scheme, rest: after }
+  return { scheme, userinfo: after.slice(0, at), rest: after.slice(at + 1) }
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** Every form of the URL's password (as written and decoded, userinfo and `password=`), to mask. */
+export function urlSecrets(url: string): string[] {
+  const found = new Set<string>()
+  const parts = splitUserinfo(url.trim())
+  const colon = parts?.userinfo?.indexOf(':') ?? -1
+  if (parts?.userinfo && colon >= 0) {
+    const raw = parts.userinfo.slice(colon + 1)
+    found.add(raw)
+    found.add(decode(raw))
+  }
+  for (const m of url.matchAll(/[?&]password=([^&#]*)/gi)) {
+    found.add(m[1]!)
+    found.add(decode(m[1]!))
+  }
+  found.delete('')
+  return [...found]
+}
+
+/** The URL with its userinfo and any `password=` value replaced, safe to print or quote in an error. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@?#]*:)[^@/?#]*@/, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***')
+  const parts = splitUserinfo(url)
+  const shown = parts?.userinfo !== undefined ? `${parts.scheme}***@${parts.rest}` : url
+  return shown.replace(/([?&]password=)[^&#]*/gi, '$1***')
 }
 
 export function parseDatabaseUrl(raw: string): ConnectionSettings {
   const text = raw.trim()
+  // The userinfo is taken apart by hand (splitUserinfo), so a password with `@ # / ?` is read whole.
+  const parts = splitUserinfo(text)
+  const userinfo = parts?.userinfo
+  const withoutUserinfo = parts ? `${parts.scheme}${parts.rest}` : text
   let rest: string
   if (/^jdbc:postgresql:/i.test(text)) {
-    rest = text.slice('jdbc:postgresql:'.length)
+    rest = withoutUserinfo.slice('jdbc:postgresql:'.length)
     // jdbc:postgresql:db (no host) means localhost:5432/db.
     if (!rest.startsWith('//')) rest = `//localhost/${rest}`
   } else if (/^postgres(ql)?:\/\//i.test(text)) {
-    rest = text.slice(text.indexOf(':') + 1)
+    rest = withoutUserinfo.slice(withoutUserinfo.indexOf(':') + 1)
   } else {
     throw new UrlError('not a PostgreSQL URL')
   }
@@ -58,8 +112,11 @@ export function parseDatabaseUrl(raw: string): ConnectionSettings {
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
     sslmode: sslmodeRaw as SslMode,
   }
-  const user = parsed.username ? decodeURIComponent(parsed.username) : (q.get('user') ?? undefined)
-  const password = parsed.password ? decodeURIComponent(parsed.password) : (q.get('password') ?? undefined)
+  const colon = userinfo?.indexOf(':') ?? -1
+  const infoUser = userinfo === undefined ? '' : decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo)
+  const infoPassword = userinfo !== undefined && colon >= 0 ? decode(userinfo.slice(colon + 1)) : ''
+  const user = infoUser || (q.get('user') ?? undefined)
+  const password = infoPassword || (q.get('password') ?? undefined)
   if (user) settings.user = user
   if (password) settings.password = password
   const schema = q.get('currentSchema')
