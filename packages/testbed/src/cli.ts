@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { startKubeSimulator } from './kube/index.ts'
 import { startPrometheus } from './prometheus.ts'
+import { startTrafficEmulator } from './traffic/index.ts'
 
 interface Subcommand {
   summary: string
@@ -68,6 +69,47 @@ const SERVICES: Record<string, Subcommand> = {
         `prometheus listening on ${prom.url} (pid ${prom.pid}, data ${prom.dataDir})\n  curl '${prom.url}/api/v1/query?query=up'\n`,
       )
       return prom
+    },
+  },
+  traffic: {
+    summary: 'traffic emulator: load through the live routing of a Kubernetes API, metrics for Prometheus',
+    usage:
+      'traffic --kube URL [--namespace NS] (--service S | --http-route R | --ingress I) [--rps N] [--header NAME:VALUE]...',
+    async run(args) {
+      const { values } = parseArgs({
+        args,
+        options: {
+          kube: { type: 'string' },
+          namespace: { type: 'string' },
+          service: { type: 'string' },
+          'http-route': { type: 'string' },
+          ingress: { type: 'string' },
+          rps: { type: 'string' },
+          header: { type: 'string', multiple: true },
+        },
+        strict: true,
+      })
+      if (!values.kube) throw new Error('--kube: the API server URL is required (e.g. http://127.0.0.1:8001)')
+      const headers: Record<string, string> = {}
+      for (const h of values.header ?? []) {
+        const at = h.indexOf(':')
+        if (at < 1) throw new Error(`--header: expected NAME:VALUE, got "${h}"`)
+        headers[h.slice(0, at).trim()] = h.slice(at + 1).trim()
+      }
+      const traffic = await startTrafficEmulator({
+        kube: { url: values.kube },
+        namespace: values.namespace,
+        service: values.service,
+        httpRoute: values['http-route'],
+        ingress: values.ingress,
+        rps: intOption(values.rps, 'rps'),
+        headers,
+      })
+      const share = traffic.metricsUrl.replace(/\/metrics$/, '/share?windowMs=5000')
+      process.stdout.write(
+        `traffic emulator: ${traffic.routing()}\n  metrics: ${traffic.metricsUrl}\n  served share: curl '${share}'\n`,
+      )
+      return traffic
     },
   },
 }
