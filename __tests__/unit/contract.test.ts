@@ -23,6 +23,8 @@ import * as syncInputs from '../../actions/frontend-sync/src/inputs.ts'
 import * as syncReport from '../../actions/frontend-sync/src/report.ts'
 import * as rdsInputs from '../../actions/rds-snapshot/src/inputs.ts'
 import * as rdsReport from '../../actions/rds-snapshot/src/report.ts'
+import * as rollbackInputs from '../../actions/rollback/src/inputs.ts'
+import * as rollbackReport from '../../actions/rollback/src/report.ts'
 import * as smokeInputs from '../../actions/smoke-test/src/inputs.ts'
 import * as smokeReport from '../../actions/smoke-test/src/report.ts'
 import { actionFiles, formatActionYml, REPO_ROOT } from '../../scripts/action-yml.ts'
@@ -191,10 +193,27 @@ const CASES: Record<string, ActionCase> = {
       return { checks: smokeReport.outputsOf(report) }
     },
   },
+  rollback: {
+    inputSets: [
+      { deployment: 'backend' },
+      { deployment: 'backend', namespace: 'shop', 'to-revision': '3', wait: 'false', 'eks-cluster': 'production' },
+      { deployment: 'backend', image: 'backend:v2.0.3', 'abort-canary': 'true', timeout: '5m' },
+    ],
+    parseInputs: (get, env) => rollbackInputs.parseInputs(get, env),
+    initialOutputs: () => rollbackReport.outputsOf(rollbackReport.newReport(rollbackCase(0))),
+    successOutputs: () => {
+      const report = rollbackReport.newReport(rollbackCase(0))
+      Object.assign(report, { revision: 4, images: ['app=backend:v2.0.3'], previousImages: ['app=backend:v2.1.0'] })
+      return { undo: rollbackReport.outputsOf(report) }
+    },
+  },
 }
 
 function smokeCase(i: number) {
   return smokeInputs.parseInputs(getterOf(CASES['smoke-test']!.inputSets[i]!), ENV)
+}
+function rollbackCase(i: number) {
+  return rollbackInputs.parseInputs(getterOf(CASES.rollback!.inputSets[i]!), ENV)
 }
 function ecrCase(i: number) {
   return ecrInputs.parseInputs(getterOf(CASES['ecr-push']!.inputSets[i]!), ENV)

@@ -5,58 +5,33 @@ import { recordingLogger } from '@deploy-actions/kit'
 import {
   checkRollbackTarget,
   createKubeApi,
+  createObjectsApi,
   type KubeApi,
   loadKubeConfig,
+  type ObjectsApi,
   RollbackError,
   RolloutFailedError,
   rollbackDeployment,
-  updateDeployment,
-  waitForRollout,
 } from '@deploy-actions/kube'
 import { type KubeSimulator, startKubeSimulator } from '@deploy-actions/testbed'
-import { AppsV1Api } from '@kubernetes/client-node'
+import { withHistory as history, NS } from './helpers.ts'
 
 let sim: KubeSimulator
 let api: KubeApi
-let apps: AppsV1Api
-const NS = 'default'
+let objects: ObjectsApi
 
 beforeAll(async () => {
   sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
   const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
   api = await createKubeApi(kubeConfig)
-  apps = kubeConfig.makeApiClient(AppsV1Api)
+  objects = await createObjectsApi(kubeConfig)
 })
 afterAll(async () => {
   await sim?.stop()
 })
 
-/** A Deployment taken through `images` one rollout at a time (revisions 1..n). */
-async function withHistory(name: string, images: string[]): Promise<void> {
-  await apps.createNamespacedDeployment({
-    namespace: NS,
-    body: {
-      metadata: { name },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: name } },
-        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: images[0]! }] } },
-      },
-    },
-  })
-  for (const [i, image] of images.entries()) {
-    if (i > 0)
-      await updateDeployment(api, NS, name, (d) => {
-        d.spec!.template.spec!.containers[0]!.image = image
-        return d
-      })
-    if (!image.endsWith('-crashloop'))
-      await waitForRollout(api, { namespace: NS, name, timeoutMs: 30_000, log: () => {} })
-  }
-}
-
 test('undo to the previous revision, then to a given one, waiting for each rollout', async () => {
-  await withHistory('undo', ['web:1', 'web:2', 'web:3'])
+  await history(api, objects, 'undo', ['web:1', 'web:2', 'web:3'])
   const log = recordingLogger()
   const previous = await rollbackDeployment(api, { namespace: NS, name: 'undo', timeoutMs: 30_000, log: log.info })
   expect(previous).toMatchObject({
@@ -94,7 +69,7 @@ test('undo to the previous revision, then to a given one, waiting for each rollo
 })
 
 test('roll to a named image; the same image again is a no-op', async () => {
-  await withHistory('img', ['web:1', 'web:2'])
+  await history(api, objects, 'img', ['web:1', 'web:2'])
   const log = recordingLogger()
   const set = await rollbackDeployment(api, {
     namespace: NS,
@@ -120,7 +95,7 @@ test('roll to a named image; the same image again is a no-op', async () => {
 })
 
 test('a target that crash-loops fails the wait with the pod reason and its Events', async () => {
-  await withHistory('crash', ['web:1-crashloop', 'web:2'])
+  await history(api, objects, 'crash', ['web:1-crashloop', 'web:2'])
   const log = recordingLogger()
   const error = await rollbackDeployment(api, {
     namespace: NS,
@@ -138,14 +113,14 @@ test('a target that crash-loops fails the wait with the pod reason and its Event
 })
 
 test('checkRollbackTarget names a missing deployment and lists the revisions there are', async () => {
-  await withHistory('check', ['web:1', 'web:2'])
+  await history(api, objects, 'check', ['web:1', 'web:2'])
   await expect(checkRollbackTarget(api, NS, 'check', 7)).rejects.toThrow(
     new RollbackError('revision 7 is not in the history of deployment "check"; revisions: 1, 2 (current)'),
   )
   await expect(checkRollbackTarget(api, NS, 'nope')).rejects.toThrow(
     'deployment "nope" not found in namespace "default"',
   )
-  await withHistory('single', ['web:1'])
+  await history(api, objects, 'single', ['web:1'])
   await expect(checkRollbackTarget(api, NS, 'single')).rejects.toThrow(
     /has no previous revision to roll back to; revisions: 1 \(current\)/,
   )

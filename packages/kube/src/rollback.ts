@@ -5,6 +5,7 @@
 import { type Clock, realClock, waitUntil } from '@deploy-actions/kit'
 import { isNotFound, type KubeApi } from './client.ts'
 import { getRolloutHistory, undoRollout } from './history.ts'
+import { imageRepository } from './names.ts'
 import { type HistoryEntry, RollbackError, revisionOf } from './revisions.ts'
 import { type RolloutResult, waitForRollout } from './rollout.ts'
 import type { Container, Deployment } from './types.ts'
@@ -24,6 +25,8 @@ export interface RollbackOptions {
   log: (line: string) => void
   progressEveryMs?: number
   clock?: Clock
+  /** Called once the change is written, before the wait (what a failed or cancelled wait leaves). */
+  onWritten?: (written: Omit<RollbackResult, 'revision' | 'rollout'>) => void
 }
 
 export interface RollbackResult {
@@ -47,14 +50,6 @@ export interface RollbackResult {
 const imagesOf = (d: Deployment | undefined) =>
   (d?.spec?.template.spec?.containers ?? []).map((c) => `${c.name}=${c.image ?? ''}`)
 
-/** `registry/web` of `registry/web:1.2` or `registry/web@sha256:…` (a registry port is kept). */
-export function imageRepository(image: string): string {
-  const noDigest = image.split('@')[0]!
-  const slash = noDigest.lastIndexOf('/')
-  const colon = noDigest.lastIndexOf(':')
-  return colon > slash ? noDigest.slice(0, colon) : noDigest
-}
-
 /**
  * The container an `image` goes into: the only one, else the one running the same repository.
  * Anything else is ambiguous and names the containers. Pure.
@@ -73,14 +68,16 @@ export function imageTarget(containers: readonly Container[], image: string): Co
 }
 
 /**
- * Checks, before any write, that the Deployment exists and the target revision is in its history;
- * the error lists the revisions there are. Returns the history for the log.
+ * Checks, before any write, that the Deployment exists and the target revision is in its history
+ * (the error lists the revisions there are), or with `image`, that one container can take it.
+ * Returns the history for the log.
  */
 export async function checkRollbackTarget(
   api: KubeApi,
   namespace: string,
   name: string,
   toRevision = 0,
+  image?: string,
 ): Promise<{ deployment: Deployment; entries: HistoryEntry[] }> {
   let history: Awaited<ReturnType<typeof getRolloutHistory>>
   try {
@@ -90,6 +87,10 @@ export async function checkRollbackTarget(
     throw error
   }
   const { entries } = history
+  if (image) {
+    imageTarget(history.deployment.spec?.template.spec?.containers ?? [], image)
+    return { deployment: history.deployment, entries }
+  }
   const listed = entries.map((e) => `${e.revision}${e.current ? ' (current)' : ''}`).join(', ') || 'none'
   if (toRevision > 0 && !entries.some((e) => e.revision === toRevision)) {
     throw new RollbackError(
@@ -143,7 +144,8 @@ export async function rollbackDeployment(api: KubeApi, options: RollbackOptions)
     }
   }
   log(`deployment "${name}": ${result.message}`)
-  const { deployment, ...rest } = result
+  const { deployment: _written, ...rest } = result
+  options.onWritten?.(rest)
   if (options.wait ?? true) {
     const rollout = await waitForRollout(api, {
       namespace,
