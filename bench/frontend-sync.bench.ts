@@ -41,7 +41,9 @@ try {
     const run = await runBundle('frontend-sync', { inputs: { source: site, bucket: 'bench-ours' }, env })
     const ms = performance.now() - started
     if (run.code !== 0) throw new Error(`frontend-sync failed:\n${run.stdout.slice(-2000)}`)
-    return { ms, uploads: s3UploadedKeys(proxy.requests, 'bench-ours').length }
+    // Site files only: the action's small state object (written when something changed) aside.
+    const uploads = s3UploadedKeys(proxy.requests, 'bench-ours').filter((k) => !k.startsWith('.frontend-sync/'))
+    return { ms, uploads: uploads.length }
   }
 
   // Async spawn: the counting proxy lives in this process and must keep serving meanwhile.

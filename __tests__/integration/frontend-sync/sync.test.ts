@@ -79,6 +79,11 @@ afterAll(async () => {
   if (work) removeDir(work)
 })
 
+/** The site files uploaded (PutObject / multipart), in arrival order; the action's own state object aside. */
+function siteUploads(bucket: string): string[] {
+  return s3UploadedKeys(proxy.requests, bucket).filter((k) => !k.split('/').includes('.frontend-sync'))
+}
+
 function sync(inputs: Record<string, string> = {}) {
   proxy.clear()
   return runBundle('frontend-sync', {
@@ -119,7 +124,7 @@ test('first sync uploads every file, assets before any HTML, service worker or m
   })
   expect(Number(run.outputs['bytes-uploaded'])).toBeGreaterThan(400_000)
 
-  const order = s3UploadedKeys(proxy.requests, BUCKET)
+  const order = siteUploads(BUCKET)
   expect([...order].sort()).toEqual(paths)
   const lastAsset = Math.max(...order.map((k, i) => (isEntryPoint(k) ? -1 : i)))
   const firstEntry = order.findIndex((k) => isEntryPoint(k))
@@ -129,7 +134,8 @@ test('first sync uploads every file, assets before any HTML, service worker or m
   expect(run.summary).toContain('**Largest changes**')
 
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, MaxKeys: 1000 }))
-  expect(listed.KeyCount).toBe(paths.length)
+  expect(listed.KeyCount).toBe(paths.length + 1) // and the state the next sync reads
+  expect(listed.Contents?.map((o) => o.Key)).toContain('.frontend-sync/state.json')
 })
 
 test('stored objects carry the planned headers, content types and SHA-256 metadata', async () => {
@@ -173,7 +179,7 @@ test('a fresh checkout (every mtime new) re-syncs nothing', async () => {
     'bytes-uploaded': '0',
     'paths-invalidated': '0',
   })
-  expect(s3UploadedKeys(proxy.requests, BUCKET)).toEqual([])
+  expect(siteUploads(BUCKET)).toEqual([])
   expect(proxy.requests.filter((r) => r.method !== 'GET')).toEqual([]) // listing only: no HEAD, no write
   expect(run.stdout).toContain('already matches')
 })
@@ -192,12 +198,12 @@ test('changing 3 files and deleting 2 uploads, deletes and invalidates exactly t
     unchanged: String(paths.length - 5),
     'paths-invalidated': '7',
   })
-  expect(s3UploadedKeys(proxy.requests, BUCKET).sort()).toEqual([
+  expect(siteUploads(BUCKET).sort()).toEqual([
     'assets/img/1/image-11.png',
     'docs/section-2/page-4/index.html',
     'robots.txt',
   ])
-  const lastPut = proxy.requests.findLastIndex((r) => r.method === 'PUT')
+  const lastPut = proxy.requests.findLastIndex((r) => r.method === 'PUT' && !r.path.includes('/.frontend-sync/'))
   expect(deleteRequests()).toHaveLength(1)
   expect(proxy.requests.indexOf(deleteRequests()[0]!)).toBeGreaterThan(lastPut)
   await expect(head('docs/section-9/page-9/index.html')).rejects.toThrow()

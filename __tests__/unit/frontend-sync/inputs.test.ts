@@ -23,6 +23,9 @@ describe('parseInputs', () => {
       region: 'eu-west-1',
       runId: 'local',
       runAttempt: '1',
+      keepOldAssets: { kind: 'time', ms: 7 * 86_400_000 },
+      framework: 'auto',
+      cleanUrls: false,
     })
   })
 

@@ -85,18 +85,20 @@ describe('buildPlan', () => {
   const css = file('styles-5INURTSO.css')
   const img = file('img/logo.png')
 
-  test('first sync: everything new, assets first then entry points, each sorted', () => {
-    const plan = buildPlan([html, sw, img, page, css, manifest, a], [], options)
+  test('first sync: everything new, in go-live order (assets, web manifest, pages, worker manifest, worker), each sorted', () => {
+    const ngsw = file('ngsw.json')
+    const plan = buildPlan([html, sw, ngsw, img, page, css, manifest, a], [], options)
     expect(plan.uploads.map((u) => u.key)).toEqual([
       'img/logo.png',
       'main.3f2a9c1b.js',
       'styles-5INURTSO.css',
+      'manifest.webmanifest',
       'docs/page3/index.html',
       'index.html',
-      'manifest.webmanifest',
+      'ngsw.json',
       'sw.js',
     ])
-    expect(plan.uploads.map((u) => u.phase)).toEqual([1, 1, 1, 2, 2, 2, 2])
+    expect(plan.uploads.map((u) => u.phase)).toEqual([1, 1, 1, 2, 3, 3, 4, 5])
     expect(plan.uploads.every((u) => u.reason === 'new')).toBe(true)
     expect(plan.deletes).toEqual([])
   })

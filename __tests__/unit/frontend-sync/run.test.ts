@@ -27,7 +27,21 @@ interface Stored {
 function fakeS3(options: { failOn?: string } = {}) {
   const objects = new Map<string, Stored>()
   const calls: string[] = []
+  const texts = new Map<string, string>()
+  const tags = new Map<string, Record<string, string>>()
   const port: S3Port = {
+    async getText(_bucket, key) {
+      return texts.get(key)
+    },
+    async putJson(_bucket, key, body) {
+      calls.push(`state ${key}`)
+      texts.set(key, body)
+    },
+    async setTags(_bucket, key, t) {
+      calls.push(`tag ${key}`)
+      if (t) tags.set(key, t)
+      else tags.delete(key)
+    },
     async list(bucket, prefix) {
       calls.push(`list ${bucket}`)
       if (bucket !== 'site')
@@ -46,13 +60,9 @@ function fakeS3(options: { failOn?: string } = {}) {
       if (u.key === options.failOn) throw new Error(`injected failure on ${u.key}`)
       calls.push(`put ${u.key}`)
       const body = readFileSync(u.file)
-      objects.set(u.key, {
-        body,
-        etag: `"${createHash('md5').update(body).digest('hex')}"`,
-        contentType: u.contentType,
-        cacheControl: u.cacheControl,
-        sha256: u.sha256,
-      })
+      const etag = `"${createHash('md5').update(body).digest('hex')}"`
+      objects.set(u.key, { body, etag, contentType: u.contentType, cacheControl: u.cacheControl, sha256: u.sha256 })
+      return { etag }
     },
     async deleteKeys(_bucket, keys) {
       for (const k of keys) {
@@ -62,7 +72,7 @@ function fakeS3(options: { failOn?: string } = {}) {
       return []
     },
   }
-  return { port, objects, calls }
+  return { port, objects, calls, texts, tags }
 }
 
 function fakeCloudFront(throttles = 0) {
@@ -114,6 +124,9 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     region: 'us-east-1',
     runId: 'local',
     runAttempt: '1',
+    keepOldAssets: { kind: 'time', ms: 0 },
+    framework: 'auto',
+    cleanUrls: false,
     ...over,
   }
 }
@@ -179,15 +192,17 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
     invalidationId: 'I1',
     invalidationStatus: 'completed',
   })
-  expect(s3.calls[0]).toBe('list site')
-  expect(new Set(s3.calls.slice(1, 3))).toEqual(new Set(['put assets/main.4b5c6d7e.js', 'put favicon.ico']))
-  expect(s3.calls.slice(3)).toEqual(['put docs/page3/index.html', 'delete assets/main.3f2a9c1b.js'])
-  expect(cf.created[0]!.paths).toEqual([
-    '/assets/main.3f2a9c1b.js',
-    '/docs/page3/',
-    '/docs/page3/index.html',
-    '/favicon.ico',
+  // the invalidation paths are recorded before the first upload, and cleared once it is created
+  expect(s3.calls.slice(0, 2)).toEqual(['list site', 'state .frontend-sync/state.json'])
+  expect(new Set(s3.calls.slice(2, 4))).toEqual(new Set(['put assets/main.4b5c6d7e.js', 'put favicon.ico']))
+  expect(s3.calls.slice(4)).toEqual([
+    'put docs/page3/index.html',
+    'delete assets/main.3f2a9c1b.js',
+    'state .frontend-sync/state.json',
   ])
+  expect(JSON.parse(s3.texts.get('.frontend-sync/state.json')!)).toMatchObject({ release: 2, pending: {} })
+  // a fingerprinted name that left the build is never invalidated (keep-old-assets: 0 deletes it at once)
+  expect(cf.created[0]!.paths).toEqual(['/docs/page3/', '/docs/page3/index.html', '/favicon.ico'])
   expect(log.lines).toContain('waiting for invalidation: 20.0s so far (InProgress)')
 
   const summary = renderSummary(second)
@@ -200,7 +215,7 @@ test('uploads assets, then entry points, then deletes, then invalidates replaced
     unchanged: 5,
     'bytes-uploaded': 14 + 4 + 22,
     'invalidation-id': 'I1',
-    'paths-invalidated': 4,
+    'paths-invalidated': 3,
   })
 
   // a third run changes nothing and says so

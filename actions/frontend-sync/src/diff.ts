@@ -1,6 +1,9 @@
 // The comparison at the heart of the plan: local files against the listing → which are unchanged,
 // which changed (or are new), which remote objects are stale, which need a HeadObject. Pure, and
 // free of the header rules (mime-db, minimatch), so a sync with nothing to upload never loads them.
+import type { GoLiveRank } from './files.ts'
+import type { Kept } from './retention.ts'
+import { isStateKey } from './state.ts'
 
 export interface LocalFile {
   /** Path relative to `source`, with `/` separators. */
@@ -38,20 +41,28 @@ export function isMultipartEtag(etag: string): boolean {
   return /-\d+$/.test(normalizeEtag(etag))
 }
 
+/** An ETag shaped like a content MD5 (it is one unless the object is SSE-KMS or SSE-C encrypted). */
+export function isPlainEtag(etag: string): boolean {
+  return /^[0-9a-f]{32}$/.test(normalizeEtag(etag))
+}
+
 /**
  * Compares a local file with its listed object as cheaply as possible:
  * - a different size is a change (no request);
- * - a single-part ETag equal to the content MD5 is the same content (no request);
- * - otherwise (a multipart ETag, or a single-part one that differs, which is either a real change
- *   or an SSE-KMS object whose ETag is not an MD5) the answer needs HeadObject for the SHA-256
- *   this action stores in metadata: 'head'.
+ * - a plain ETag equal to the content MD5 is the same content (no request);
+ * - a plain ETag that differs is a change (no request) when `etagsAreMd5` says this bucket's
+ *   ETags are MD5s; when that is not known, it could be an SSE-KMS object whose ETag is no MD5;
+ * - otherwise (a multipart ETag, or an unknown plain one) the answer needs HeadObject for the
+ *   SHA-256 this action stores in metadata: 'head'.
  * With the head: the stored SHA-256 decides when present; without one, the object is replaced
  * (which also stores the SHA-256, so the next run settles it without doubt).
  */
-export function compare(local: LocalFile, remote: RemoteObject, head?: RemoteHead): Comparison {
+export function compare(local: LocalFile, remote: RemoteObject, head?: RemoteHead, etagsAreMd5 = false): Comparison {
   if (local.size !== remote.size) return 'changed'
   const etag = normalizeEtag(remote.etag)
-  if (!isMultipartEtag(etag) && etag === local.md5.toLowerCase()) return 'same'
+  const plain = isPlainEtag(etag)
+  if (plain && etag === local.md5.toLowerCase()) return 'same'
+  if (plain && etagsAreMd5 && !head) return 'changed'
   if (!head) return 'head'
   if (head.sha256) return head.sha256.toLowerCase() === local.sha256.toLowerCase() ? 'same' : 'changed'
   return 'changed'
@@ -70,8 +81,8 @@ export interface Upload {
   cacheControl: string
   /** Which rule set the Cache-Control (a glob of the `cache-control` input, or `default (…)`). */
   cacheRule: string
-  /** Phase 1 = assets, phase 2 = HTML, service workers and manifests. */
-  phase: 1 | 2
+  /** When it may go live: 1 assets, 2 web app manifests, 3 pages, 4 worker manifests, 5 workers. */
+  phase: GoLiveRank
 }
 
 export interface Deletion {
@@ -80,10 +91,14 @@ export interface Deletion {
 }
 
 export interface SyncPlan {
-  /** Phase 1 (assets) first, then phase 2 (entry points); each sorted by key. */
+  /** By phase (assets first), each sorted by key. */
   uploads: Upload[]
   unchanged: string[]
   deletes: Deletion[]
+  /** Old fingerprinted assets kept for open tabs (not deleted by this sync). */
+  kept?: Kept[]
+  /** The fingerprinted keys among `deletes`, deleted after their grace period. */
+  expired?: string[]
   /** Keys that still need a HeadObject before they can be compared. */
   toHead: string[]
   /** Remote keys under the prefix that match `exclude` and are left alone. */
@@ -96,6 +111,8 @@ export interface DiffOptions {
   delete: boolean
   /** The `exclude` input as a predicate on paths relative to `source`. */
   isExcluded: (path: string) => boolean
+  /** This bucket's plain ETags are known to be content MD5s (no HeadObject to confirm a change). */
+  etagsAreMd5?: boolean
 }
 
 export interface Changed {
@@ -134,7 +151,7 @@ export function diffSource(
     const key = options.prefix + f.path
     localKeys.add(key)
     const existing = remoteByKey.get(key)
-    const verdict = existing ? compare(f, existing, heads.get(key)) : 'changed'
+    const verdict = existing ? compare(f, existing, heads.get(key), options.etagsAreMd5) : 'changed'
     if (verdict === 'same') unchanged.push(key)
     else if (verdict === 'head') toHead.push(key)
     else changed.push({ file: f, key, reason: existing ? 'changed' : 'new' })
@@ -142,7 +159,7 @@ export function diffSource(
   const deletes: Deletion[] = []
   let excludedRemote = 0
   for (const o of remote) {
-    if (localKeys.has(o.key) || !o.key.startsWith(options.prefix)) continue
+    if (localKeys.has(o.key) || !o.key.startsWith(options.prefix) || isStateKey(o.key, options.prefix)) continue
     const path = o.key.slice(options.prefix.length)
     // Folder markers (`dir/`) are not files of the site; excluded paths are left alone.
     if (path === '' || path.endsWith('/')) continue

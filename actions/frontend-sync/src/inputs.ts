@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { resolveRegion } from '@deploy-actions/aws'
 import {
   ConfigurationError,
+  durationMs,
   parseBool,
   parseEnum,
   parseInteger,
@@ -11,7 +12,9 @@ import {
   required,
 } from '@deploy-actions/kit'
 import { type CacheRule, cacheRules, normalizePrefix, type TypeOverride, typeOverrides } from './config.ts'
+import { FRAMEWORKS, type Framework } from './files.ts'
 import type { InvalidateMode } from './invalidation.ts'
+import type { KeepPolicy } from './retention.ts'
 
 export interface Inputs {
   /** Absolute path of the directory to publish. */
@@ -29,12 +32,37 @@ export interface Inputs {
   concurrency: number
   dryRun: boolean
   region: string
+  /** How long old fingerprinted assets stay after they leave the build. */
+  keepOldAssets: KeepPolicy
+  /** `auto` is resolved from the tree once it has been read. */
+  framework: Framework | 'auto'
+  /** Also invalidate `/about` for `about.html` (served without the extension). */
+  cleanUrls: boolean
   /** The workflow run and attempt (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), for CallerReferences. */
   runId: string
   runAttempt: string
 }
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+
+const DAY_MS = 86_400_000
+const KEEP_FORM =
+  'a grace period such as 7d, 36h or 0 (delete at once), or a count such as 3 releases (at most 365d or 100 releases)'
+
+/** `7d`, `36h`, `90m`, `0`, or `N releases`. */
+export function parseKeepPolicy(raw: string): KeepPolicy {
+  const text = raw.trim() || '7d'
+  const releases = /^(\d{1,3})\s*releases?$/i.exec(text)
+  if (releases) {
+    const count = Number(releases[1])
+    if (count > 100) throw new ConfigurationError('keep-old-assets', KEEP_FORM, raw)
+    return { kind: 'releases', count }
+  }
+  const days = /^(\d{1,3})d$/.exec(text)
+  const ms = text === '0' ? 0 : days ? Number(days[1]) * DAY_MS : durationMs(text)
+  if (ms === undefined || ms > 365 * DAY_MS) throw new ConfigurationError('keep-old-assets', KEEP_FORM, raw)
+  return { kind: 'time', ms }
+}
 
 /** Newline- or comma-separated globs; a comma inside `{a,b}` belongs to the glob. */
 export function splitGlobs(raw: string): string[] {
@@ -115,6 +143,9 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
     concurrency: parseInteger('concurrency', get('concurrency'), 16, { min: 1, max: 128 }),
     dryRun: parseBool('dry-run', get('dry-run'), false),
     region: resolveRegion(get('aws-region'), env),
+    keepOldAssets: parseKeepPolicy(get('keep-old-assets')),
+    framework: parseEnum('framework', get('framework'), ['auto', ...FRAMEWORKS] as const, 'auto'),
+    cleanUrls: parseBool('clean-urls', get('clean-urls'), false),
     runId: env.GITHUB_RUN_ID || 'local',
     runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
   }

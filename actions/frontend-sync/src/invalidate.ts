@@ -2,9 +2,9 @@
 // while CloudFront has too many in progress, then (optionally) the wait for `Completed`.
 import { randomUUID } from 'node:crypto'
 import { DeployError, retry } from '@deploy-actions/kit'
-import type { SyncPlan } from './diff.ts'
+import type { Planned } from './compare.ts'
 import type { Inputs } from './inputs.ts'
-import { planInvalidation } from './invalidation.ts'
+import { collapsePaths, planInvalidation } from './invalidation.ts'
 import type { Deps } from './main.ts'
 import { InvalidationThrottledError } from './ports.ts'
 import type { Report } from './report.ts'
@@ -14,15 +14,28 @@ export const INVALIDATION_TIMEOUT_MS = 20 * 60_000
 /** How long to keep retrying CreateInvalidation while the distribution has too many in progress. */
 export const THROTTLE_DEADLINE_MS = 10 * 60_000
 
-/** The paths a sync invalidates (none without a distribution); notes in the report why none. */
-export function invalidationPaths(inputs: Inputs, plan: SyncPlan, report: Report): string[] {
+/**
+ * The paths a sync invalidates (none without a distribution): replaced and deleted files, but
+ * never a fingerprinted name (it is never overwritten, and its cached copy serves open tabs),
+ * plus the paths a previous sync recorded and could not send. Notes in the report why none.
+ */
+export function invalidationPaths(inputs: Inputs, planned: Pick<Planned, 'plan' | 'state'>, report: Report): string[] {
+  const { plan } = planned
+  const expired = new Set(plan.expired ?? [])
   const replaced = plan.uploads.filter((u) => u.reason === 'changed').map((u) => u.key)
-  const paths = inputs.distributionId
+  const deleted = plan.deletes.map((d) => d.key).filter((k) => !expired.has(k))
+  let paths = inputs.distributionId
     ? planInvalidation(inputs.invalidate, {
-        replacedOrDeleted: [...replaced, ...plan.deletes.map((d) => d.key)],
-        anyChange: plan.uploads.length > 0 || plan.deletes.length > 0,
+        replacedOrDeleted: [...replaced, ...deleted],
+        anyChange: plan.uploads.length > 0 || deleted.length > 0,
+        cleanUrls: inputs.cleanUrls,
       })
     : []
+  const pending = inputs.distributionId ? planned.state.pending[inputs.distributionId] : undefined
+  if (pending && inputs.invalidate !== 'none') {
+    report.pendingPaths = pending.paths.length
+    paths = collapsePaths([...paths, ...pending.paths])
+  }
   if (!inputs.distributionId) report.invalidationNote = 'no distribution-id'
   else if (inputs.invalidate === 'none') report.invalidationNote = 'invalidate: none'
   else if (paths.length === 0) {
@@ -36,7 +49,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-export async function invalidate(inputs: Inputs, deps: Deps, paths: readonly string[], report: Report): Promise<void> {
+/** Sends the invalidation; `onCreated` runs once CloudFront has accepted it (the paths are no longer pending). */
+export async function invalidate(
+  inputs: Inputs,
+  deps: Deps,
+  paths: readonly string[],
+  report: Report,
+  onCreated: () => Promise<void> = async () => {},
+): Promise<void> {
   const distributionId = inputs.distributionId
   if (paths.length === 0 || !distributionId) return
   const { cloudfront, log, clock } = deps
@@ -68,6 +88,7 @@ export async function invalidate(inputs: Inputs, deps: Deps, paths: readonly str
     report.invalidationId = id
     report.invalidationStatus = 'created'
     log.info(`invalidation ${id} created`)
+    await onCreated()
     if (!inputs.waitForInvalidation) return
     try {
       await cloudfront.waitCompleted(distributionId, id, INVALIDATION_TIMEOUT_MS, (line) => log.info(line))

@@ -30,13 +30,17 @@ export function encodePath(path: string): string {
 /**
  * The paths of changed and deleted object keys, sorted. An `index.html` is also served as its
  * directory (`docs/page3/index.html` → `/docs/page3/`, the root one → `/`), so both are sent.
+ * With `cleanUrls` (a CloudFront function maps `/about` to `about.html`, as Next.js
+ * `trailingSlash: false` exports need), `about.html` is also sent as `/about`.
  */
-export function pathsForKeys(keys: Iterable<string>): string[] {
+export function pathsForKeys(keys: Iterable<string>, options: { cleanUrls?: boolean } = {}): string[] {
   const paths = new Set<string>()
   for (const key of keys) {
     const path = `/${encodePath(key)}`
     paths.add(path)
-    if (posix.basename(key) === 'index.html') paths.add(path.slice(0, -'index.html'.length))
+    const base = posix.basename(key)
+    if (base === 'index.html') paths.add(path.slice(0, -'index.html'.length))
+    else if (options.cleanUrls && base.endsWith('.html')) paths.add(path.slice(0, -'.html'.length))
   }
   return [...paths].sort()
 }
@@ -98,10 +102,10 @@ export function collapsePaths(paths: readonly string[], limits: CollapseLimits =
  */
 export function planInvalidation(
   mode: InvalidateMode,
-  change: { replacedOrDeleted: readonly string[]; anyChange: boolean },
+  change: { replacedOrDeleted: readonly string[]; anyChange: boolean; cleanUrls?: boolean },
   limits?: CollapseLimits,
 ): string[] {
   if (mode === 'none' || !change.anyChange) return []
   if (mode === 'all') return [EVERYTHING]
-  return collapsePaths(pathsForKeys(change.replacedOrDeleted), limits)
+  return collapsePaths(pathsForKeys(change.replacedOrDeleted, { cleanUrls: change.cleanUrls }), limits)
 }

@@ -12,14 +12,8 @@ import {
   type SyncPlan,
   type Upload,
 } from './diff.ts'
-import {
-  type CacheRule,
-  cacheControlFor,
-  contentTypeFor,
-  isEntryPoint,
-  matchesGlob,
-  type TypeOverride,
-} from './rules.ts'
+import { type Framework, goLiveRank } from './files.ts'
+import { type CacheRule, cacheControlFor, contentTypeFor, matchesGlob, type TypeOverride } from './rules.ts'
 
 export { normalizePrefix, SHA256_METADATA } from './config.ts'
 export {
@@ -50,11 +44,15 @@ export function isExcluded(path: string, exclude: readonly string[]): boolean {
   return exclude.some((glob) => matchesGlob(path, glob))
 }
 
-/** The uploads of a diff with their headers and phase: assets (1) first, then entry points (2). */
-export function completePlan(diff: SyncDiff, options: Pick<PlanOptions, 'cacheRules' | 'typeOverrides'>): SyncPlan {
+/** The uploads of a diff with their headers and phase (go-live rank: assets first, workers last). */
+export function completePlan(
+  diff: SyncDiff,
+  options: Pick<PlanOptions, 'cacheRules' | 'typeOverrides'>,
+  framework: Framework = 'none',
+): SyncPlan {
   const { changed, ...rest } = diff
   const uploads: Upload[] = changed.map(({ file: f, key, reason }) => {
-    const cache = cacheControlFor(f.path, options.cacheRules)
+    const cache = cacheControlFor(f.path, options.cacheRules, framework)
     return {
       path: f.path,
       key,
@@ -66,7 +64,7 @@ export function completePlan(diff: SyncDiff, options: Pick<PlanOptions, 'cacheRu
       contentType: contentTypeFor(f.path, options.typeOverrides),
       cacheControl: cache.value,
       cacheRule: cache.source,
-      phase: isEntryPoint(f.path) ? 2 : 1,
+      phase: goLiveRank(f.path, framework),
     }
   })
   uploads.sort((a, b) => a.phase - b.phase || byKey(a, b))

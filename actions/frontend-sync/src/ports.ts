@@ -38,11 +38,20 @@ export interface S3Port {
   list(bucket: string, prefix: string): Promise<RemoteObject[]>
   /** The stored SHA-256 and encryption of one object; `undefined` when it is gone. */
   head(bucket: string, key: string): Promise<RemoteHead | undefined>
-  /** Stores a file with its Content-Type, Cache-Control and SHA-256 metadata (no ACL). */
-  upload(bucket: string, upload: Upload): Promise<void>
+  /** Stores a file with its Content-Type, Cache-Control and SHA-256 metadata (no ACL); S3's ETag back. */
+  upload(bucket: string, upload: Upload): Promise<{ etag?: string }>
   /** Deletes keys (batched); returns the keys S3 refused, with why. */
   deleteKeys(bucket: string, keys: readonly string[]): Promise<Array<{ key: string; error: string }>>
+  /** A small object's text; `undefined` when there is none. */
+  getText(bucket: string, key: string): Promise<string | undefined>
+  /** Writes a small JSON object (never cached). */
+  putJson(bucket: string, key: string, body: string): Promise<void>
+  /** Sets this action's tags on an object, keeping its other tags; `undefined` removes ours. */
+  setTags(bucket: string, key: string, tags: Record<string, string> | undefined): Promise<void>
 }
+
+/** The prefix of this action's object tags (`frontend-sync:retired-at`, `frontend-sync:last-release`). */
+export const TAG_PREFIX = 'frontend-sync:'
 
 export interface CloudFrontPort {
   /** Returns the invalidation ID. Throws InvalidationThrottledError or AwsCallError. */
@@ -132,8 +141,8 @@ export function createS3Port(
         if (u.size <= MULTIPART_THRESHOLD) {
           const body = await readFile(u.file)
           const md5 = Buffer.from(u.md5, 'hex').toString('base64')
-          await client.send(new sdk.PutObjectCommand({ ...common, Body: body, ContentMD5: md5 }))
-          return
+          const r = await client.send(new sdk.PutObjectCommand({ ...common, Body: body, ContentMD5: md5 }))
+          return { etag: r.ETag }
         }
         const [{ Upload: MultipartUpload }, { createReadStream }] = await Promise.all([
           import('@aws-sdk/lib-storage'),
@@ -146,6 +155,7 @@ export function createS3Port(
           queueSize: 4,
           leavePartsOnError: false,
         }).done()
+        return {}
       } catch (error) {
         throw translate('PutObject', error, `s3://${bucket}/${u.key}`)
       }
@@ -172,6 +182,56 @@ export function createS3Port(
         }
       }
       return failed
+    },
+
+    async getText(bucket, key) {
+      const { sdk, client } = await loading
+      try {
+        const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }))
+        return await r.Body?.transformToString('utf8')
+      } catch (error) {
+        if (['NoSuchKey', 'NotFound'].includes(awsErrorName(error) ?? '')) return undefined
+        if (awsErrorName(error) === 'NoSuchBucket') {
+          throw new BucketNotFoundError('GetObject', 'NoSuchBucket', `bucket "${bucket}" does not exist`)
+        }
+        throw translate('GetObject', error, `cannot read s3://${bucket}/${key}`)
+      }
+    },
+
+    async putJson(bucket, key, body) {
+      const { sdk, client } = await loading
+      try {
+        await client.send(
+          new sdk.PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: 'application/json',
+            CacheControl: 'no-store',
+          }),
+        )
+      } catch (error) {
+        throw translate('PutObject', error, `cannot write s3://${bucket}/${key}`)
+      }
+    },
+
+    async setTags(bucket, key, tags) {
+      const { sdk, client } = await loading
+      try {
+        const current = await client.send(new sdk.GetObjectTaggingCommand({ Bucket: bucket, Key: key }))
+        const others = (current.TagSet ?? []).filter((t) => !t.Key?.startsWith(TAG_PREFIX))
+        const ours = Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value }))
+        const TagSet = [...others, ...ours]
+        if (TagSet.length === 0) {
+          if ((current.TagSet ?? []).length > 0) {
+            await client.send(new sdk.DeleteObjectTaggingCommand({ Bucket: bucket, Key: key }))
+          }
+          return
+        }
+        await client.send(new sdk.PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet } }))
+      } catch (error) {
+        throw translate('PutObjectTagging', error, `cannot tag s3://${bucket}/${key}`)
+      }
     },
 
     async destroy() {

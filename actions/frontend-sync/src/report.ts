@@ -2,7 +2,9 @@
 // still reports what it got done; and its outputs and job summary. Pure.
 import { formatBytes, markdownTable } from '@deploy-actions/kit'
 import { largest, type SyncPlan } from './diff.ts'
+import type { Framework } from './files.ts'
 import type { Inputs } from './inputs.ts'
+import type { Kept } from './retention.ts'
 
 export interface Report {
   bucket: string
@@ -21,6 +23,13 @@ export interface Report {
   invalidationStatus?: 'planned' | 'created' | 'completed'
   /** Why no invalidation was sent, when none was. */
   invalidationNote?: string
+  /** Paths a previous sync recorded and could not send, sent with this one. */
+  pendingPaths?: number
+  framework?: Framework
+  /** Old fingerprinted assets kept for open tabs. */
+  kept: Kept[]
+  /** Things the user should know and can fix. */
+  warnings: string[]
 }
 
 export function newReport(inputs: Pick<Inputs, 'bucket' | 'prefix' | 'source' | 'distributionId' | 'dryRun'>): Report {
@@ -35,6 +44,8 @@ export function newReport(inputs: Pick<Inputs, 'bucket' | 'prefix' | 'source' | 
     deleted: 0,
     unchanged: 0,
     paths: [],
+    kept: [],
+    warnings: [],
   }
 }
 
@@ -77,13 +88,21 @@ export function renderSummary(report: Report): string {
     )
   }
   if (plan && plan.deletes.length > 0) {
+    const keys = plan.deletes.map((d) => d.key)
+    const expired = plan.expired?.length ? ` (${plan.expired.length} old assets past their grace period)` : ''
+    parts.push('', `**${report.dryRun ? 'To delete' : 'Deleted'}**${expired}: ${listed(keys, 10)}`)
+  }
+  if (report.kept.length > 0) {
+    const rows = report.kept
+      .slice(0, 20)
+      .map((k) => [k.key, formatBytes(k.size), k.lastRelease, k.since.slice(0, 16).replace('T', ' '), k.goes])
     parts.push(
       '',
-      `**Deleted**: ${listed(
-        plan.deletes.map((d) => d.key),
-        10,
-      )}`,
+      `**Kept for open tabs**: ${report.kept.length} old fingerprinted files that left the build (never invalidated)`,
+      '',
+      markdownTable(['key', 'size', 'last in release', 'left the build', 'goes'], rows),
     )
+    if (report.kept.length > 20) parts.push('', `… and ${report.kept.length - 20} more`)
   }
   if (report.paths.length > 0) {
     const id = report.invalidationId ? `\`${report.invalidationId}\` ` : ''
@@ -92,8 +111,13 @@ export function renderSummary(report: Report): string {
       `**Invalidation** ${id}on ${report.distributionId} (${report.invalidationStatus ?? 'not sent'}): ` +
         `${report.paths.length} paths: ${listed(report.paths, 20)}`,
     )
+    if (report.pendingPaths)
+      parts.push('', `(includes ${report.pendingPaths} paths a previous sync recorded and did not send)`)
   } else {
     parts.push('', `**Invalidation**: none (${report.invalidationNote ?? 'not reached'})`)
   }
+  if (report.framework && report.framework !== 'none')
+    parts.push('', `Build: ${report.framework} (its cache and upload-order rules applied)`)
+  for (const w of report.warnings) parts.push('', `> [!WARNING]\n> ${w}`)
   return `${parts.join('\n')}\n`
 }

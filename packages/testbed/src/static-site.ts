@@ -98,7 +98,12 @@ export function s3UploadedKeys(requests: ReadonlyArray<{ method: string; path: s
     if (!u.pathname.startsWith(`/${bucket}/`)) continue
     const key = decodeURIComponent(u.pathname.slice(bucket.length + 2))
     const multipartStart = r.method === 'POST' && u.searchParams.has('uploads')
-    const put = r.method === 'PUT' && !u.searchParams.has('partNumber') && !u.searchParams.has('uploadId')
+    // PutObject, not UploadPart nor PutObjectTagging (`?tagging`, a PUT on the same key).
+    const put =
+      r.method === 'PUT' &&
+      !u.searchParams.has('partNumber') &&
+      !u.searchParams.has('uploadId') &&
+      !u.searchParams.has('tagging')
     if (put || multipartStart) keys.push(key)
   }
   return keys
