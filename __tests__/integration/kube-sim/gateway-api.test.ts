@@ -166,6 +166,27 @@ spec:
     )
   })
 
+  test('unknown fields: refused under kubectl apply (fieldValidation=Strict), warned about under Warn, dropped', async () => {
+    const text = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: typo}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - backendRefs: [{name: web, port: 80, wieght: 10}]
+`
+    const strict = await kubectl('apply', '-f', file('typo.yaml', text))
+    expect(strict.code).not.toBe(0)
+    expect(strict.stderr).toContain(
+      'HTTPRoute in version "v1" cannot be handled as a HTTPRoute: strict decoding error: unknown field "spec.rules[0].backendRefs[0].wieght"',
+    )
+    const warned = await kubectl('apply', '--validate=warn', '-f', file('typo.yaml', text))
+    expect(warned.code).toBe(0)
+    expect(warned.stderr).toContain('unknown field "spec.rules[0].backendRefs[0].wieght"')
+    const stored = parseYaml(await ok('get', 'httproute', 'typo', '-o', 'yaml'))
+    expect(stored.spec.rules[0].backendRefs[0]).toEqual({ group: '', kind: 'Service', name: 'web', port: 80, weight: 1 })
+  })
+
   test('strategic merge patch is refused as for any custom resource; merge and JSON patch work', async () => {
     const r = await kubectl('patch', 'httproute', 'web', '-p', '{"spec":{"hostnames":["a.example.com"]}}')
     expect(r.code).not.toBe(0)

@@ -10,6 +10,7 @@
 // UnmarshalTypeError (`json: cannot unmarshal number into Go struct field
 // ObjectMeta.metadata.annotations of type string`), runtime.DefaultUnstructuredConverter
 // (`unrecognized type: int32`) and apimachinery resource.ParseQuantity.
+import { isGatewayKind, pruneGatewayObject } from './gateway-api.ts'
 import type { ResourceDef } from './resources.ts'
 import { type Field, fieldsOf, goPackage, goStructName, modelOf, QUANTITY_FIELDS } from './schema.ts'
 import { ApiError, badRequest } from './status.ts'
@@ -215,12 +216,20 @@ export function decodeTyped(
   patch?: { body: unknown; strategic: boolean },
 ): DecodeResult {
   const model = modelOf(r)
-  if (!model || !isObject(input)) return { obj: input, warnings: [] }
+  // A custom resource decodes as unstructured JSON; what its structural schema prunes is what is unknown.
+  const custom = !model && isObject(input) && isGatewayKind(r.group, r.kind)
+  if (!custom && (!model || !isObject(input))) return { obj: input, warnings: [] }
   const w: Walk = { unknown: [], patch: patch !== undefined }
-  const { apiVersion, kind, ...rest } = input
-  const obj = decodeStruct(w, rest, model, '', '')
-  if (apiVersion !== undefined) obj.apiVersion = apiVersion
-  if (kind !== undefined) obj.kind = kind
+  let obj: KObj
+  if (custom) {
+    obj = structuredClone(input)
+    w.unknown.push(...pruneGatewayObject(r.kind, obj))
+  } else {
+    const { apiVersion, kind, ...rest } = input
+    obj = decodeStruct(w, rest, model!, '', '')
+    if (apiVersion !== undefined) obj.apiVersion = apiVersion
+    if (kind !== undefined) obj.kind = kind
+  }
   const strict = w.unknown.length
     ? `strict decoding error: ${w.unknown.map((u) => `unknown field ${JSON.stringify(u)}`).join(', ')}`
     : undefined

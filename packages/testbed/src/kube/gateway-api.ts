@@ -402,11 +402,8 @@ export function isGatewayKind(group: string, kind: string): boolean {
   return group === GATEWAY_GROUP && kind in SCHEMAS
 }
 
-/**
- * Pruning and defaulting as the server does on decode. On create the status is dropped (the status
- * subresource owns it) and then defaulted; returns the unknown fields that were pruned.
- */
-export function defaultGatewayObject(kind: string, o: KObj, isCreate: boolean): string[] {
+/** Drops the fields the kind's schema does not declare; returns their paths (`spec.rules[0].x`). */
+export function pruneGatewayObject(kind: string, o: KObj): string[] {
   const s = SCHEMAS[kind]!
   const unknown: string[] = []
   for (const key of Object.keys(o)) {
@@ -415,9 +412,19 @@ export function defaultGatewayObject(kind: string, o: KObj, isCreate: boolean): 
       delete o[key]
     }
   }
-  if (isCreate) delete o.status
   if (o.spec !== undefined) prune(o.spec, s.spec, 'spec', unknown)
   if (o.status !== undefined) prune(o.status, s.status, 'status', unknown)
+  return unknown
+}
+
+/**
+ * Pruning and defaulting as the server does on decode. On create the status is dropped (the status
+ * subresource owns it) and then defaulted; returns the unknown fields that were pruned.
+ */
+export function defaultGatewayObject(kind: string, o: KObj, isCreate: boolean): string[] {
+  const s = SCHEMAS[kind]!
+  if (isCreate) delete o.status
+  const unknown = pruneGatewayObject(kind, o)
   if (o.spec !== undefined) applySchemaDefaults(o.spec, s.spec)
   if (o.status === undefined && s.status.default !== undefined) o.status = structuredClone(s.status.default)
   if (o.status !== undefined) applySchemaDefaults(o.status, s.status)
