@@ -148,13 +148,26 @@ test('the release and rollback workflows exist', () => {
   expect(files).toEqual(expect.arrayContaining(['.github/workflows/release.yml', '.github/workflows/rollback.yml']))
 })
 
-describe.each(files)('%s', (file) => {
-  const workflow = workflowOf(file)
+/** Complete workflows shown in the README (a yaml block with `on:` and `jobs:`), checked as files are. */
+const readmeExamples = [...read('README.md').matchAll(/```yaml\n([\s\S]*?)```/g)]
+  .map((m) => m[1]!)
+  .filter((text) => /^on:/m.test(text) && /^jobs:/m.test(text))
+const sources = [
+  ...files.map((file) => [file, read(file)]),
+  ...readmeExamples.map((text, i) => [`README.md workflow example ${i + 1}`, text]),
+]
+
+test('the README shows a caller of the release workflow', () => {
+  expect(readmeExamples.some((t) => t.includes('org/deploy-actions/.github/workflows/release.yml@v1'))).toBe(true)
+})
+
+describe.each(sources)('%s', (file, text) => {
+  const workflow = parse(text) as Workflow
   const call = callOf(workflow)
   const dispatchInputs = ((workflow.on?.workflow_dispatch as Map | undefined)?.inputs ?? {}) as Map
 
   test("is valid by GitHub's workflow parser", () => {
-    const result = parseWorkflow({ name: file, content: read(file) }, new NoOperationTraceWriter())
+    const result = parseWorkflow({ name: file, content: text }, new NoOperationTraceWriter())
     expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([])
   })
 
