@@ -5,6 +5,7 @@
 import { convertFrom, convertTo } from './conversion.ts'
 import { decodeTyped, type FieldValidation } from './decode.ts'
 import { applyDefaults, defaultJobSelector } from './defaults.ts'
+import { createKubernetesService, populateNamespace } from './kinds.ts'
 import { applyPatch, type PatchType } from './patch.ts'
 import { type ResourceDef, resourceByKind, storageOf, storedResources } from './resources.ts'
 import { formatSelector, fromLabelSelector } from './selectors.ts'
@@ -32,6 +33,7 @@ export interface DeleteOptions extends WriteOptions {
 
 const NAMESPACES = resourceByKind('Namespace')
 const PODS = resourceByKind('Pod')
+const SERVICE_ACCOUNTS = resourceByKind('ServiceAccount')
 
 export class Api {
   readonly store = new Store()
@@ -42,6 +44,20 @@ export class Api {
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       this.create(NAMESPACES, undefined, { metadata: { name } })
     }
+    createKubernetesService(this)
+  }
+
+  /** The ServiceAccount admission plugin: a pod may only run as a ServiceAccount that exists. */
+  private admitServiceAccount(pod: KObj): void {
+    const sa = pod.spec?.serviceAccountName
+    if (!sa || this.store.tryGet(SERVICE_ACCOUNTS, pod.metadata.namespace, sa)) return
+    const name = pod.metadata.generateName ?? pod.metadata.name ?? ''
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `pods "${name}" is forbidden: error looking up service account ${pod.metadata.namespace}/${sa}: serviceaccount "${sa}" not found`,
+      { name, kind: 'pods' },
+    )
   }
 
   private checkNamespace(r: ResourceDef, namespace: string | undefined, isCreate: boolean): void {
@@ -110,7 +126,10 @@ export class Api {
       obj.status = {}
     }
     validate(r, obj)
-    return this.store.create(r, obj, { dryRun: options.dryRun, keepUid: true })
+    if (r.kind === 'Pod') this.admitServiceAccount(obj)
+    const created = this.store.create(r, obj, { dryRun: options.dryRun, keepUid: true })
+    if (r.kind === 'Namespace' && !options.dryRun) populateNamespace(this, created.metadata.name)
+    return created
   }
 
   /** PUT: replace the object (or its status); a resourceVersion in the body is a precondition. */

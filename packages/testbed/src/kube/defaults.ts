@@ -153,6 +153,23 @@ export function applyDefaults(r: ResourceDef, obj: KObj, isCreate: boolean): voi
         delete obj.stringData
       }
       break
+    case 'StatefulSet':
+      if (!spec) return
+      spec.replicas ??= 1
+      spec.podManagementPolicy ??= 'OrderedReady'
+      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } }
+      spec.revisionHistoryLimit ??= 10
+      spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' }
+      defaultTemplate(spec.template)
+      break
+    case 'CronJob':
+      if (!spec) return
+      spec.concurrencyPolicy ??= 'Allow'
+      spec.suspend ??= false
+      spec.successfulJobsHistoryLimit ??= 3
+      spec.failedJobsHistoryLimit ??= 1
+      defaultTemplate(spec.jobTemplate?.spec?.template, 'Never')
+      break
     case 'Ingress':
       if (isCreate) obj.status ??= { loadBalancer: {} }
       break

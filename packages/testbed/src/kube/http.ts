@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseYaml } from 'yaml'
 import type { Api, DeleteOptions } from './api.ts'
 import { decodeTyped, type FieldValidation, fieldValidationOf } from './decode.ts'
-import { discovery } from './discovery.ts'
-import { openapiV3 } from './openapi.ts'
+import { accessReview, discovery } from './discovery.ts'
+import { openapiV2, openapiV3 } from './openapi.ts'
 import { patchTypeOf } from './patch.ts'
 import { decodeProtobuf, isProtobuf } from './protobuf.ts'
 import { apiVersionOf, findResource, RESOURCES, type ResourceDef } from './resources.ts'
@@ -178,9 +178,21 @@ export async function handle(ctx: HttpContext, req: IncomingMessage, res: Server
       res.end('ok')
       return
     }
+    if (method === 'GET' && path === '/openapi/v2') {
+      const v2 = openapiV2(String(req.headers.accept ?? ''))
+      res.writeHead(200, { 'Content-Type': v2.contentType, 'Content-Length': v2.body.length })
+      res.end(v2.body)
+      return
+    }
     const doc = method === 'GET' ? (discovery(path, ctx.serverAddress()) ?? openapiV3(path)) : undefined
     if (doc) {
       send(res, 200, doc)
+      return
+    }
+    const review = method === 'POST' ? accessReview(path) : undefined
+    if (review) {
+      await readBody(req)
+      send(res, 201, review)
       return
     }
     const rt = route(path)

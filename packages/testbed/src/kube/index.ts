@@ -12,6 +12,7 @@ import { collectGarbage } from './gc.ts'
 import { HpaController } from './hpa-controller.ts'
 import { type HttpContext, handle } from './http.ts'
 import { JobController } from './job-controller.ts'
+import { DisruptionController } from './kinds.ts'
 import { Kubelet } from './kubelet.ts'
 import { ReplicaSetController } from './replicaset-controller.ts'
 import { ServiceController } from './service-controller.ts'
@@ -70,6 +71,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     kubelet,
     new EndpointsController(api),
     new ServiceController(api),
+    new DisruptionController(api),
   ]
   let address = '127.0.0.1:0'
   const ctx: HttpContext = {

@@ -42,6 +42,12 @@ const SCHEMAS: Record<string, Schema> = {
   Time: { 1: ['seconds', 'i'], 2: ['nanos', 'i'] },
   Namespace: { 1: ['metadata', msg('ObjectMeta')], 2: ['spec', msg('NamespaceSpec')], 3: ['status', msg('Ignored')] },
   NamespaceSpec: { 1: ['finalizers', list('s')] },
+  // kubectl create serviceaccount
+  ServiceAccount: {
+    1: ['metadata', msg('ObjectMeta')],
+    3: ['imagePullSecrets', list(msg('LocalObjectReference'))],
+    4: ['automountServiceAccountToken', 'pb'],
+  },
   Secret: {
     1: ['metadata', msg('ObjectMeta')],
     2: ['data', { map: 'bytes' }],

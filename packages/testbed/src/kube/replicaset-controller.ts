@@ -4,7 +4,8 @@ import type { Api } from './api.ts'
 import { recordEvent } from './events.ts'
 import { resourceByKind } from './resources.ts'
 import { fromLabelSelector, matchesLabels } from './selectors.ts'
-import { clone, deepEqual, type KObj } from './types.ts'
+import { ApiError } from './status.ts'
+import { clone, deepEqual, isoNow, type KObj } from './types.ts'
 import {
   controllerRef,
   isControlledBy,
@@ -57,6 +58,9 @@ export function deletionOrder(a: KObj, b: KObj): number {
 }
 
 export class ReplicaSetController extends ObjectController {
+  /** Pods the API refused, by ReplicaSet uid: the message, and when to try again (the work queue's back-off). */
+  private readonly createFailures = new Map<string, { message: string; retryAt: number }>()
+
   constructor(api: Api, now: () => number = Date.now) {
     super(api, REPLICASETS, now)
   }
@@ -83,9 +87,26 @@ export class ReplicaSetController extends ObjectController {
     const pods = this.podsFor(rs)
     const active = pods.filter(isPodActive)
     const diff = active.length - (rs.spec.replicas ?? 0)
-    if (diff < 0) {
+    const failed = this.createFailures.get(rs.metadata.uid)
+    if (diff < 0 && (!failed || this.now() >= failed.retryAt)) {
       for (let i = 0; i < -diff; i++) {
-        const pod = this.api.create(PODS, rs.metadata.namespace, podFromTemplate(rs, rs.spec.template))
+        let pod: KObj
+        try {
+          pod = this.api.create(PODS, rs.metadata.namespace, podFromTemplate(rs, rs.spec.template))
+          this.createFailures.delete(rs.metadata.uid)
+        } catch (error) {
+          // The API refused the pod (admission, quota): FailedCreate and the ReplicaFailure condition, as manageReplicas does.
+          if (!(error instanceof ApiError)) throw error
+          this.createFailures.set(rs.metadata.uid, { message: error.message, retryAt: this.now() + 1000 })
+          recordEvent(this.api, {
+            involved: rs,
+            type: 'Warning',
+            reason: 'FailedCreate',
+            message: `Error creating: ${error.message}`,
+            component: 'replicaset-controller',
+          })
+          break
+        }
         recordEvent(this.api, {
           involved: rs,
           type: 'Normal',
@@ -117,7 +138,22 @@ export class ReplicaSetController extends ObjectController {
     }
     for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])
       if (status[k] === 0) delete status[k]
-    if (rs.status?.conditions?.length) status.conditions = rs.status.conditions
+    const failure = this.createFailures.get(rs.metadata.uid)?.message
+    const others = (rs.status?.conditions ?? []).filter((c: KObj) => c.type !== 'ReplicaFailure')
+    const previous = (rs.status?.conditions ?? []).find((c: KObj) => c.type === 'ReplicaFailure')
+    const conditions = failure
+      ? [
+          ...others,
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            lastTransitionTime: previous?.lastTransitionTime ?? isoNow(),
+            reason: 'FailedCreate',
+            message: failure,
+          },
+        ]
+      : others
+    if (conditions.length) status.conditions = conditions
     if (!deepEqual(rs.status, status)) {
       const stored = this.api.store.get(REPLICASETS, rs.metadata.namespace, rs.metadata.name)
       stored.status = status

@@ -335,6 +335,50 @@ const COLUMNS: Record<string, Column[]> = {
     ),
     AGE,
   ],
+  // pkg/printers/internalversion printers.go, for the stored kinds of kinds.ts.
+  ServiceAccount: [NAME, col('Secrets', 'string', (o) => (o.secrets ?? []).length), AGE],
+  PodDisruptionBudget: [
+    NAME,
+    col('Min Available', 'string', (o) => o.spec?.minAvailable ?? 'N/A'),
+    col('Max Unavailable', 'string', (o) => o.spec?.maxUnavailable ?? 'N/A'),
+    col('Allowed Disruptions', 'integer', (o) => o.status?.disruptionsAllowed ?? 0),
+    AGE,
+  ],
+  EndpointSlice: [
+    NAME,
+    col('AddressType', 'string', (o) => o.addressType ?? ''),
+    col('Ports', 'string', (o) => (o.ports?.length ? o.ports.map((p: KObj) => p.port).join(',') : '<unset>')),
+    col('Endpoints', 'string', (o) => {
+      const ips = (o.endpoints ?? []).flatMap((e: KObj) => e.addresses ?? [])
+      if (ips.length === 0) return '<none>'
+      return ips.length > 3 ? `${ips.slice(0, 3).join(',')} + ${ips.length - 3} more...` : ips.join(',')
+    }),
+    AGE,
+  ],
+  StatefulSet: [
+    NAME,
+    col('Ready', 'string', (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`),
+    AGE,
+    col('Containers', 'string', (o) => containerNames(o.spec?.template?.spec), 1),
+    col('Images', 'string', (o) => images(o.spec?.template?.spec), 1),
+  ],
+  CronJob: [
+    NAME,
+    col('Schedule', 'string', (o) => o.spec?.schedule ?? ''),
+    col('Timezone', 'string', (o) => o.spec?.timeZone ?? '<none>'),
+    col('Suspend', 'boolean', (o) => (o.spec?.suspend ? 'True' : 'False')),
+    col('Active', 'integer', (o) => (o.status?.active ?? []).length),
+    col('Last Schedule', 'string', (o) => (o.status?.lastScheduleTime ? age(o.status.lastScheduleTime) : '<none>')),
+    AGE,
+  ],
+  IngressClass: [
+    NAME,
+    col('Controller', 'string', (o) => o.spec?.controller ?? ''),
+    col('Parameters', 'string', (o) =>
+      o.spec?.parameters ? `${o.spec.parameters.kind}/${o.spec.parameters.name}` : '<none>',
+    ),
+    AGE,
+  ],
 }
 
 export function toTable(r: ResourceDef, items: KObj[], q: URLSearchParams, rv: string, single: boolean): KObj {

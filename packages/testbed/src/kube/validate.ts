@@ -242,6 +242,24 @@ export function validate(r: ResourceDef, obj: KObj, old?: KObj): void {
         e.invalid('spec.clusterIPs[0]', spec?.clusterIP, 'may not change once set')
       }
       break
+    case 'StatefulSet':
+      if (!spec) e.required('spec')
+      else {
+        nonNegative(e, 'spec.replicas', spec.replicas)
+        validateSelectorAndTemplate(e, spec)
+        validatePodSpec(e, 'spec.template.spec', spec.template?.spec, ['Always'])
+      }
+      break
+    case 'CronJob':
+      if (!spec?.schedule) e.required('spec.schedule')
+      else if (String(spec.schedule).trim().split(/\s+/).length !== 5 && !String(spec.schedule).startsWith('@'))
+        e.invalid('spec.schedule', spec.schedule, `unparseable schedule: ${JSON.stringify(spec.schedule)}`)
+      if (!spec?.jobTemplate?.spec?.template?.spec) e.required('spec.jobTemplate.spec.template.spec')
+      break
+    case 'PodDisruptionBudget':
+      if (spec?.minAvailable !== undefined && spec?.maxUnavailable !== undefined)
+        e.invalid('spec', spec, 'minAvailable and maxUnavailable cannot be both set')
+      break
     case 'HorizontalPodAutoscaler':
       if (!spec?.scaleTargetRef?.name) e.required('spec.scaleTargetRef.name')
       if (!spec?.maxReplicas || spec.maxReplicas < 1)
