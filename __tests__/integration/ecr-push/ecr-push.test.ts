@@ -445,3 +445,35 @@ describe('ecr-push hardening (issue 14)', () => {
     expect(injected(run, 'injected')).toEqual([])
   })
 })
+
+describe('ecr-push cancellation (issue 14, item 9)', () => {
+  test('SIGINT mid-build: docker is interrupted, nothing is pushed, outputs, summary and a left: line are written at once', async () => {
+    mkdirSync(join(workspace, 'slow'), { recursive: true })
+    writeFileSync(join(workspace, 'slow', 'Dockerfile'), 'FROM busybox\nRUN sleep 60\n')
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', tags: 'cancelled', context: 'slow', registry: registry.host },
+      env: env(),
+      // The runner's protocol: SIGINT once the RUN step is under way, SIGTERM 7.5 s later if needed.
+      cancelWhen: (out) => out.includes('Running in'),
+    })
+    expect(run.signalsSent).toEqual(['SIGINT']) // it stopped on SIGINT; SIGTERM was never due
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('received SIGINT: the job is being cancelled')
+    const left = `nothing pushed to ${registry.host}/shop/backend; the post step logs docker out; a re-run builds and pushes again`
+    expect(failure(run)).toMatch(/^::error::cancelled \(SIGINT\)/)
+    expect(failure(run)).toContain(`(left: ${left})`)
+    expect(run.stdout.split('\n')).toContain(`left: ${left}`)
+    expect(run.outputs.registry).toBe(registry.host)
+    expect(run.outputs.digest).toBeUndefined()
+    expect(run.summary).toContain('cancelled (not pushed)') // the tag named "cancelled"
+    expect(run.summary).toContain('| Digest | unknown |')
+    expect(await registry.tags('shop/backend')).not.toContain('cancelled')
+    // The build container was stopped, not left running for its 60 s.
+    const running = async () => (await dockerd.docker(['ps', '-q'])).trim()
+    for (let i = 0; i < 50 && (await running()) !== ''; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await running()).toBe('')
+    // The post step still logs out.
+    const post = await runBundle('ecr-push', { postOf: run })
+    expect(post.stdout).toContain(`logged out of ${registry.host}`)
+  }, 60_000)
+})

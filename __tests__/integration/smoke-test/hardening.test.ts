@@ -1,5 +1,7 @@
 // Issue-14 probes through the bundle (dist/smoke-test/index.js, run as the runner runs it) against
 // real node:http servers on 127.0.0.1: injection, secrets, URL credentials, cancellation.
+
+import { existsSync, readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type BundleRun, runBundle } from '@deploy-actions/testbed'
@@ -14,6 +16,7 @@ const seen: Seen[] = []
 const servers: Server[] = []
 let base: string
 let other: string
+const hangClosed: number[] = []
 
 async function serve(name: string, handle: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
   const server = createServer((req, res) => {
@@ -32,6 +35,11 @@ beforeAll(async () => {
     if (path === '/inject') {
       res.writeHead(503)
       return void res.end('\n::error::injected-by-body ##[warning]injected-v1')
+    }
+    if (path === '/hang') {
+      // Never answers; records when the client gives up on the request.
+      req.socket.on('close', () => hangClosed.push(Date.now()))
+      return
     }
     if (path === '/away') {
       res.writeHead(302, { location: `${other}/landing` })
@@ -85,5 +93,27 @@ describe('injection (issue 14, item 5)', () => {
     // …but no line the runner reads as a command carries them.
     expect(injected(run, 'injected')).toEqual([])
     expect(run.stdout).toMatch(/^::error::1 of 2 smoke checks failed/m) // our own failure line is still one
+  })
+})
+
+describe('cancellation (issue 14, item 9)', () => {
+  test('SIGINT while a request hangs: the request is aborted, outputs, report, summary and a left: line are written', async () => {
+    const run = await runBundle('smoke-test', {
+      inputs: { checks: `- name: fine\n  url: ${base}/ok\n- name: stuck\n  url: ${base}/hang`, timeout: '5m' },
+      timeoutMs: 60_000,
+      cancelWhen: (out) => out.includes('✓ fine'),
+    })
+    expect(run.signalsSent).toEqual(['SIGINT']) // stopped on SIGINT; SIGTERM was never due
+    expect(run.code).toBe(1)
+    expect(hangClosed.length).toBeGreaterThanOrEqual(1) // the hanging request was aborted, not left open
+    expect(run.outputs).toMatchObject({ result: 'failure', passed: '1', failed: '1' })
+    expect(existsSync(run.outputs.report!)).toBe(true)
+    const report = JSON.parse(readFileSync(run.outputs.report!, 'utf8'))
+    expect(report.checks[1]).toMatchObject({ name: 'stuck', result: 'failed', failure: 'cancelled' })
+    expect(report.checks[1].reason).toMatch(/^cancelled after 1 attempt; last: request aborted: the job was cancelled/)
+    expect(run.summary).toContain('❌ Smoke test failed: 1 of 2 checks failed')
+    const left = `nothing changed (a smoke test only sends requests); 1 of 2 checks passed, report at ${run.outputs.report}; a re-run tests every check again`
+    expect(run.stdout).toMatch(/^::error::cancelled \(SIGINT\) \(left: nothing changed/m)
+    expect(run.stdout.split('\n')).toContain(`left: ${left}`)
   })
 })

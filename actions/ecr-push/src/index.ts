@@ -3,9 +3,9 @@ import { realClock } from '@deploy-actions/kit'
 import * as runtime from '@deploy-actions/kit/runtime'
 import { parseInputs } from './inputs.ts'
 import { post } from './post.ts'
-import { newReport, outputsOf, renderSummary } from './report.ts'
+import { leftOf, newReport, outputsOf, renderSummary } from './report.ts'
 
-void runtime.runAction(async () => {
+void runtime.runAction(async ({ signal, left }) => {
   const inputs = parseInputs(runtime.getInput, process.env) // bad input fails here, before the SDK loads
   const [{ realPorts }, { run }, source] = await Promise.all([
     import('./ports.ts'),
@@ -14,13 +14,11 @@ void runtime.runAction(async () => {
   ])
   const log = runtime.coreLogger
   const report = newReport(inputs)
+  left(() => leftOf(report))
   try {
-    const ports = realPorts(inputs.region, log)
-    await run(
-      inputs,
-      { ...ports, log, clock: realClock, source, mask: runtime.maskSecret, saveState: runtime.saveState },
-      report,
-    )
+    const ports = realPorts(inputs.region, log, signal)
+    const hooks = { mask: runtime.maskSecret, saveState: runtime.saveState }
+    await run(inputs, { ...ports, ...hooks, log, clock: realClock, source, signal }, report)
   } finally {
     runtime.setOutputs(outputsOf(report))
     await runtime.writeSummary(renderSummary(report))

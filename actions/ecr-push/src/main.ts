@@ -25,6 +25,8 @@ export interface Deps extends Ports {
   mask(secret: string): void
   /** Hands state to the post step (core.saveState). */
   saveState(name: string, value: string): void
+  /** Aborted when the job is cancelled: no new step starts. */
+  signal?: AbortSignal
   scanTimeoutMs?: number
   scanIntervalMs?: number
   retryBaseMs?: number

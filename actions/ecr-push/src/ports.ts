@@ -4,7 +4,6 @@
 // never matches an AWS error name, an HTTP status or a line of docker's output.
 // Loaded by index.ts only after the inputs are valid (it pulls in the SDK).
 import { createHash } from 'node:crypto'
-import { exec } from '@actions/exec'
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
@@ -21,7 +20,7 @@ import {
 } from '@aws-sdk/client-ecr'
 import { awsErrorName, clientConfig } from '@deploy-actions/aws'
 import { DeployError, isTransientNetworkError, type Logger } from '@deploy-actions/kit'
-import { commandSafeStream } from '@deploy-actions/kit/runtime'
+import { execCommand } from '@deploy-actions/kit/runtime'
 import { isTransientPushError, MANIFEST_MEDIA_TYPES, registryBaseUrl, type SeverityCounts } from './plan.ts'
 
 // ── what main.ts sees ─────────────────────────────────────────────────────────────────────
@@ -123,8 +122,8 @@ export interface Ports {
   registry: RegistryPort
 }
 
-export function realPorts(region: string, log: Logger): Ports {
-  return { ecr: sdkEcr(region), docker: execDocker(log), registry: httpRegistry() }
+export function realPorts(region: string, log: Logger, signal?: AbortSignal): Ports {
+  return { ecr: sdkEcr(region), docker: execDocker(log, signal), registry: httpRegistry() }
 }
 
 // ── ECR through the AWS SDK v3 ────────────────────────────────────────────────────────────
@@ -303,30 +302,36 @@ interface DockerRun {
 /** The tail of a stream kept for error messages. */
 const KEEP = 64 * 1024
 
-async function docker(args: string[], options: DockerRun = {}): Promise<void> {
+async function docker(args: string[], options: DockerRun = {}, signal?: AbortSignal): Promise<void> {
   let stderr = ''
   let code: number
-  // docker echoes user text (labels, build output): its lines are escaped like ours.
-  const out = commandSafeStream()
   try {
-    code = await exec('docker', args, {
-      ignoreReturnCode: true,
-      silent: options.silent ?? false,
-      outStream: out,
-      ...(options.input === undefined ? {} : { input: Buffer.from(options.input) }),
-      ...(options.env ? { env: { ...definedEnv(process.env), ...options.env } } : {}),
-      listeners: {
-        stderr: (chunk) => {
-          stderr = (stderr + chunk.toString()).slice(-KEEP)
+    // Output goes through kit's commandSafeStream (docker echoes labels and build output);
+    // a cancelled job sends the running docker SIGINT, as Ctrl-C would.
+    code = await execCommand(
+      'docker',
+      args,
+      {
+        ignoreReturnCode: true,
+        silent: options.silent ?? false,
+        ...(options.input === undefined ? {} : { input: Buffer.from(options.input) }),
+        ...(options.env ? { env: { ...definedEnv(process.env), ...options.env } } : {}),
+        listeners: {
+          stderr: (chunk) => {
+            stderr = (stderr + chunk.toString()).slice(-KEEP)
+          },
         },
       },
-    })
+      signal,
+    )
   } catch (error) {
+    if (signal?.aborted) throw error
     throw new CommandFailed(
       `docker ${args[0]} could not start: ${(error as Error).message} (is docker installed?)`,
       false,
     )
   }
+  signal?.throwIfAborted()
   if (code === 0) return
   // docker prints progress ("Layer already exists", "Pushed") on stdout and the failure on
   // stderr: classify by the failure only.
@@ -340,26 +345,27 @@ function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return out
 }
 
-export function execDocker(log: Logger): DockerPort {
+/** The docker CLI; with `signal`, a cancelled job interrupts the running command and starts no other. */
+export function execDocker(log: Logger, signal?: AbortSignal): DockerPort {
   return {
     async buildkit() {
-      return docker(['buildx', 'version'], { silent: true }).then(
+      return docker(['buildx', 'version'], { silent: true }, signal).then(
         () => true,
         () => false,
       )
     },
     async login(host, username, password) {
-      await docker(['login', '--username', username, '--password-stdin', host], { input: `${password}\n` })
+      await docker(['login', '--username', username, '--password-stdin', host], { input: `${password}\n` }, signal)
       log.info(`logged in to ${host} as ${username}`)
     },
     async build(args, buildkit) {
-      await docker(args, { env: { DOCKER_BUILDKIT: buildkit ? '1' : '0' } })
+      await docker(args, { env: { DOCKER_BUILDKIT: buildkit ? '1' : '0' } }, signal)
     },
     async tag(source, target) {
-      await docker(['tag', source, target])
+      await docker(['tag', source, target], {}, signal)
     },
     async push(ref) {
-      await docker(['push', ref])
+      await docker(['push', ref], {}, signal)
     },
     async logout(host) {
       await docker(['logout', host])

@@ -30,6 +30,7 @@ export async function promote(inputs: Inputs, repo: EcrRepository, deps: Deps, r
   await log.group(`Promote ${from} → ${inputs.tags.join(', ')} (manifest copy)`, async () => {
     log.info(`source ${inputs.repository}:${from} is ${source.digest} (${report.mediaType ?? 'media type unknown'})`)
     for (const tag of inputs.tags) {
+      deps.signal?.throwIfAborted()
       report.tagResults[tag] = await promoteTag(inputs, repo, tag, source, deps, report)
       log.info(`${tag}: ${report.tagResults[tag]}`)
     }

@@ -40,6 +40,7 @@ export async function buildAndPush(inputs: Inputs, deps: Deps, report: PushRepor
     await build(inputs, refs, deps, report)
   }
   for (const [i, ref] of refs.entries()) {
+    deps.signal?.throwIfAborted()
     await log.group(`Push ${ref}`, () => pushWithRetry(ref, deps))
     report.tagResults[inputs.tags[i]!] = 'pushed'
   }
@@ -78,6 +79,7 @@ function pushWithRetry(ref: string, deps: Deps): Promise<void> {
     baseDelayMs: deps.retryBaseMs ?? 2000,
     clock: deps.clock,
     retryable: (e) => e instanceof CommandFailed && e.transient,
+    ...(deps.signal ? { signal: deps.signal } : {}),
     onRetry: ({ attempt, delayMs, error }) =>
       deps.log.warning(
         `push of ${ref} failed (attempt ${attempt}: ${(error as Error).message}); retrying in ${delayMs} ms`,
@@ -100,6 +102,7 @@ async function digestFromRegistry(
         baseDelayMs: deps.retryBaseMs ?? 1000,
         clock: deps.clock,
         retryable: (e) => e instanceof RegistryUnavailable,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       })
       if (!manifest)
         throw new DeployError(

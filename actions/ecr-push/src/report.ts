@@ -74,3 +74,20 @@ export function renderSummary(r: PushReport): string {
   const title = r.mode === 'promote' ? 'ECR promotion (manifest copy, no rebuild)' : 'ECR push'
   return `### ${title}\n\n${markdownTable(['', 'Value'], rows)}\n`
 }
+
+/** Where the run left things, for the `left:` line of a failed or cancelled run. */
+export function leftOf(r: PushReport): string {
+  const done = r.tags.filter((t) => r.tagResults[t])
+  const rest = r.tags.filter((t) => !r.tagResults[t])
+  const where = r.registry ? `${r.registry}/${r.repository}` : r.repository
+  if (r.mode === 'promote') {
+    if (!done.length) return `nothing promoted in ${where}; a re-run promotes ${r.tags.join(', ')}`
+    return `promoted ${done.join(', ')} in ${where}${rest.length ? `; ${rest.join(', ')} untouched` : ''}; a re-run skips the promoted tags`
+  }
+  const login = r.registry ? '; the post step logs docker out' : ''
+  if (!done.length) return `nothing pushed to ${where}${login}; a re-run builds and pushes again`
+  return (
+    `pushed ${done.join(', ')} to ${where}${rest.length ? `, not ${rest.join(', ')}` : ''}${login}; ` +
+    'a re-run pushes every tag again (layers already there are skipped)'
+  )
+}

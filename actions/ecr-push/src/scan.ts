@@ -32,6 +32,7 @@ export async function scanGateStep(inputs: Inputs, digest: string, deps: Deps, r
       intervalMs: deps.scanIntervalMs ?? 5000,
       log: (line) => log.info(line),
       clock: deps.clock,
+      ...(deps.signal ? { signal: deps.signal } : {}),
     },
   )
   const gate = scanGate(findings.counts, inputs.failOnSeverity)

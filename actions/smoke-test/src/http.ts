@@ -11,9 +11,11 @@ class RequestTimeout extends Error {
 }
 
 export function httpProbe(fetchFn: typeof fetch = fetch, now: () => number = () => performance.now()): Probe {
-  return async (check: Check, timeoutMs: number): Promise<Attempt> => {
+  return async (check: Check, timeoutMs: number, cancel?: AbortSignal): Promise<Attempt> => {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new RequestTimeout()), timeoutMs)
+    const onCancel = () => controller.abort(cancel?.reason)
+    cancel?.addEventListener('abort', onCancel, { once: true })
     const started = now()
     try {
       const res = await fetchFn(check.url, {
@@ -30,12 +32,14 @@ export function httpProbe(fetchFn: typeof fetch = fetch, now: () => number = () 
         ? { ok: true, status: res.status, latencyMs }
         : { ok: false, kind: verdict.kind, reason: verdict.reason, status: res.status, latencyMs }
     } catch (error) {
+      if (cancel?.aborted) return { ok: false, kind: 'cancelled', reason: 'request aborted: the job was cancelled' }
       if (controller.signal.aborted) {
         return { ok: false, kind: 'timeout', reason: `no answer within ${formatDuration(timeoutMs)}` }
       }
       return { ok: false, kind: 'network', reason: describeNetworkError(error, check.url) }
     } finally {
       clearTimeout(timer)
+      cancel?.removeEventListener('abort', onCancel)
     }
   }
 }

@@ -15,6 +15,8 @@ export interface Deps {
   random?: () => number
   /** Progress line period (default 20 s). */
   progressEveryMs?: number
+  /** Aborted when the job is cancelled: checks stop, the report is still written. */
+  signal?: AbortSignal
 }
 
 export async function run(inputs: Inputs, deps: Deps, report: SmokeReport): Promise<void> {
@@ -48,6 +50,7 @@ export async function run(inputs: Inputs, deps: Deps, report: SmokeReport): Prom
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.progressEveryMs ? { progressEveryMs: deps.progressEveryMs } : {}),
       log: (line) => deps.log.info(safe(line)),
+      ...(deps.signal ? { signal: deps.signal } : {}),
     }),
   )
   // Reasons can quote response bodies, which may echo a header back: redacted once, here.
@@ -55,6 +58,7 @@ export async function run(inputs: Inputs, deps: Deps, report: SmokeReport): Prom
   report.finishedAt = clock.now()
   deps.writeFile(report.reportPath, reportJson(report))
   report.written = true
+  deps.signal?.throwIfAborted()
 
   const message = failureMessage(report)
   if (!message) {

@@ -122,3 +122,12 @@ export function renderSummary(r: SmokeReport): string {
     `concurrency ${s.concurrency}. Secret header values are shown as ${REDACTED}.`
   return redact(`${head}\n\n${table}\n\n${settings}\n`, r.secrets)
 }
+
+/** Where the run left things, for the `left:` line of a failed or cancelled run. */
+export function leftOf(r: SmokeReport): string {
+  const tested = r.outcomes.length
+    ? `${passedCount(r)} of ${r.checks.length} checks passed`
+    : `no check finished (${r.checks.length} planned)`
+  const file = r.written ? `, report at ${r.reportPath}` : ''
+  return `nothing changed (a smoke test only sends requests); ${tested}${file}; a re-run tests every check again`
+}

@@ -5,15 +5,15 @@
 import { backoffDelay, type Clock, formatDuration, limiter, progressReporter } from '@deploy-actions/kit'
 import type { Check } from './checks.ts'
 
-export type FailureKind = 'network' | 'timeout' | 'status' | 'json' | 'body' | 'latency'
+export type FailureKind = 'network' | 'timeout' | 'status' | 'json' | 'body' | 'latency' | 'cancelled'
 
 /** The result of one request. */
 export type Attempt =
   | { ok: true; status: number; latencyMs: number }
   | { ok: false; kind: FailureKind; reason: string; status?: number; latencyMs?: number }
 
-/** Makes one request for `check`, giving up after `timeoutMs`. Never throws. */
-export type Probe = (check: Check, timeoutMs: number) => Promise<Attempt>
+/** Makes one request for `check`, giving up after `timeoutMs` or when `signal` aborts. Never throws. */
+export type Probe = (check: Check, timeoutMs: number, signal?: AbortSignal) => Promise<Attempt>
 
 export interface CheckOutcome {
   check: Check
@@ -41,6 +41,8 @@ export interface ScheduleOptions {
   clock: Clock
   random?: () => number
   log: (line: string) => void
+  /** Aborted (a cancelled job): no new attempt starts, the ones in flight are aborted. */
+  signal?: AbortSignal
 }
 
 export async function runChecks(
@@ -48,7 +50,7 @@ export async function runChecks(
   probe: Probe,
   options: ScheduleOptions,
 ): Promise<CheckOutcome[]> {
-  const { clock, log, intervalMs, consecutiveSuccesses: needed } = options
+  const { clock, log, intervalMs, consecutiveSuccesses: needed, signal } = options
   const random = options.random ?? Math.random
   const maxDelayMs = options.maxDelayMs ?? Math.max(30_000, intervalMs)
   const started = clock.now()
@@ -96,11 +98,22 @@ export async function runChecks(
       const streakNote = needed > 1 && streak > 0 ? `, ${streak} of ${needed} consecutive successes` : ''
       return done(false, `${why} after ${attempts} attempt${attempts === 1 ? '' : 's'}${streakNote}; last: ${lastSeen}`)
     }
+    const cancelled = (): CheckOutcome => ({ ...gaveUp('cancelled'), kind: 'cancelled' })
     for (;;) {
+      if (signal?.aborted) return cancelled()
       const attempt = await limit(async () => {
         const left = deadline - clock.now()
-        return left > 0 ? probe(check, Math.min(options.requestTimeoutMs, left)) : undefined
+        if (signal?.aborted) return 'cancelled'
+        return left > 0 ? probe(check, Math.min(options.requestTimeoutMs, left), signal) : undefined
       })
+      if (attempt === 'cancelled') return cancelled()
+      if (signal?.aborted) {
+        if (attempt) {
+          attempts++ // the one in flight when the job was cancelled
+          last = attempt
+        }
+        return cancelled()
+      }
       if (!attempt) return gaveUp(`deadline of ${formatDuration(options.timeoutMs)} reached`)
       attempts++
       last = attempt
@@ -128,7 +141,11 @@ export async function runChecks(
       // The last attempt starts early enough to get up to a second (or the request timeout) of time.
       const lastStart = deadline - Math.min(options.requestTimeoutMs, 1000) - clock.now()
       if (lastStart <= 0) return gaveUp(`deadline of ${formatDuration(options.timeoutMs)} reached`)
-      await clock.sleep(Math.min(delay, lastStart))
+      try {
+        await clock.sleep(Math.min(delay, lastStart), signal)
+      } catch {
+        return cancelled()
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 // The kit's pure parts. Runner-bound helpers (runAction, coreLogger, masking, outputs,
 // summaries) live in `@deploy-actions/kit/runtime`, so pure modules never write to the runner.
+export * from './cancel.ts'
 export * from './clock.ts'
 export * from './duration.ts'
 export * from './errors.ts'

@@ -11,6 +11,8 @@ export interface WaitOptions {
   progressEveryMs?: number
   log: (line: string) => void
   clock?: Clock
+  /** Aborted (a cancelled job): the wait ends with the signal's reason. */
+  signal?: AbortSignal
 }
 
 export class WaitTimeoutError extends Error {
@@ -54,6 +56,7 @@ export async function waitUntil<T>(
   const deadline = clock.now() + options.timeoutMs
   let lastDetail = 'not checked yet'
   for (;;) {
+    options.signal?.throwIfAborted()
     const result = await check()
     if ('done' in result) return result.done
     lastDetail = result.detail
@@ -64,6 +67,6 @@ export async function waitUntil<T>(
         `timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what} (last seen: ${lastDetail})`,
       )
     }
-    await clock.sleep(Math.min(options.intervalMs, left))
+    await clock.sleep(Math.min(options.intervalMs, left), options.signal)
   }
 }

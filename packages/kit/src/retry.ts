@@ -13,6 +13,8 @@ export interface RetryOptions {
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void
   clock?: Clock
   random?: () => number
+  /** Aborted (a cancelled job): no further attempt starts, a backoff wait ends at once. */
+  signal?: AbortSignal
 }
 
 /**
@@ -34,12 +36,14 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     onRetry,
     clock = realClock,
     random = Math.random,
+    signal,
   } = options
   for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted()
     try {
       return await fn(attempt)
     } catch (error) {
-      if (attempt >= attempts || !retryable(error)) throw error
+      if (attempt >= attempts || !retryable(error) || signal?.aborted) throw error
       let delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs, random)
       if (deadline !== undefined) {
         const left = deadline - clock.now()
@@ -47,7 +51,7 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
         delayMs = Math.min(delayMs, left)
       }
       onRetry?.({ attempt, delayMs, error })
-      await clock.sleep(delayMs)
+      await clock.sleep(delayMs, signal)
     }
   }
 }

@@ -3,9 +3,13 @@
 // escaping, heredoc delimiters) is GitHub's to keep current, not ours. Pure modules never import
 // this file; only entry points (index.ts / post.ts) and adapters do.
 
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { Writable } from 'node:stream'
 import * as core from '@actions/core'
-import { ConfigurationError, describeError } from './errors.ts'
+import type { ExecOptions } from '@actions/exec'
+import { CancelledError, cancellationOf } from './cancel.ts'
+import { ConfigurationError, DeployError, describeError } from './errors.ts'
 import { escapeCommandText } from './escape.ts'
 import type { Annotation, Logger } from './log.ts'
 
@@ -99,23 +103,144 @@ export async function workflowContext(): Promise<WorkflowContext> {
 
 const POST_STATE = 'deploy-actions-post'
 
+/** What runAction hands `main` and `post`. */
+export interface ActionContext {
+  /**
+   * Aborted when the job is cancelled (SIGINT, or SIGTERM 7.5 s later) with a CancelledError:
+   * stop starting new work and cancel what can be cancelled; outputs and summary still get written.
+   */
+  signal: AbortSignal
+  /**
+   * Where things stand, in words (or a function that says it when asked): printed as the `left:`
+   * line when the step fails or is cancelled without a DeployError that says it itself.
+   */
+  left(state: string | (() => string | undefined)): void
+}
+
+/** After SIGTERM the runner kills the process 2.5 s later: exit on our own terms before that. */
+const SIGTERM_GRACE_MS = 2000
+
 /**
  * The single error boundary of every action. Runs `main`, or `post` when the runner invokes the
  * same bundle again as the post step (the main step leaves a state flag behind, as GitHub's own
- * actions do). Any error becomes a failed step with a one-line cause.
+ * actions do). Any error becomes a failed step with a one-line cause and, where known, a
+ * `left:` line. SIGINT and SIGTERM (a cancelled job) abort `ctx.signal`; if the step has not
+ * stopped 2 s after SIGTERM, it exits with what it knows.
  */
-export async function runAction(main: () => Promise<void>, post?: () => Promise<void>): Promise<void> {
+export async function runAction(
+  main: (ctx: ActionContext) => Promise<void>,
+  post?: (ctx: ActionContext) => Promise<void>,
+): Promise<void> {
   const isPost = core.getState(POST_STATE) === 'true'
+  const controller = new AbortController()
+  let left: string | (() => string | undefined) | undefined
+  const leftNow = (): string | undefined => {
+    try {
+      return typeof left === 'function' ? left() : left
+    } catch {
+      return undefined
+    }
+  }
+  let settled = false
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      core.info(`received ${signal}: the job is being cancelled; stopping`)
+      controller.abort(new CancelledError(signal))
+    }
+    if (signal !== 'SIGTERM') return
+    setTimeout(() => {
+      if (settled) return
+      const state = leftNow()
+      if (state) core.info(escapeCommandText(`left: ${state}`))
+      core.setFailed(`cancelled: still running ${SIGTERM_GRACE_MS} ms after SIGTERM${state ? ` (left: ${state})` : ''}`)
+      process.exit(1)
+    }, SIGTERM_GRACE_MS).unref()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  const ctx: ActionContext = {
+    signal: controller.signal,
+    left: (state) => {
+      left = state
+    },
+  }
   try {
     if (isPost) {
-      if (post) await post()
+      if (post) await post(ctx)
       return
     }
     if (post) core.saveState(POST_STATE, 'true')
-    await main()
+    await main(ctx)
   } catch (error) {
-    if (error instanceof ConfigurationError) core.setFailed(`Invalid input ${describeError(error)}`)
-    else core.setFailed(describeError(error))
-    if (error instanceof Error && error.stack && !(error instanceof ConfigurationError)) core.debug(error.stack)
+    reportFailure(error, cancellationOf(controller.signal), leftNow())
+  } finally {
+    settled = true
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+function reportFailure(error: unknown, cancelled: CancelledError | undefined, left: string | undefined): void {
+  if (error instanceof ConfigurationError) {
+    core.setFailed(`Invalid input ${describeError(error)}`)
+    return
+  }
+  const state = (error instanceof DeployError && error.leftState) || left
+  const cause = error instanceof DeployError ? new DeployError(error.message) : error
+  const why = error instanceof CancelledError || (error as Error)?.name === 'AbortError' ? '' : describeError(cause)
+  const head = cancelled ? `${cancelled.message}${why ? `: ${why}` : ''}` : why
+  core.setFailed(state ? `${head} (left: ${state})` : head)
+  if (error instanceof Error && error.stack) core.debug(error.stack)
+  // Also as a plain line of its own, for whoever reads the log rather than the annotation.
+  if (state) core.info(escapeCommandText(`left: ${state}`))
+}
+
+/**
+ * Sends `signal` to this process's children running `command`. @actions/exec gives no handle on
+ * the process it spawns, so a cancelled step finds it through /proc (Linux runners; elsewhere
+ * nothing is sent and the runner's own kill ends the child).
+ */
+export function signalChildren(command: string, signal: NodeJS.Signals = 'SIGINT'): number {
+  if (process.platform !== 'linux') return 0
+  let sent = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid !== process.pid) continue
+      const argv0 = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[0] ?? ''
+      if (basename(argv0) !== command) continue
+      process.kill(Number(entry), signal)
+      sent++
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return sent
+}
+
+/**
+ * @actions/exec's `exec` (the `[command]…` line, stdin input, listeners), cancellable: when
+ * `signal` aborts, the running command gets SIGINT (as a terminal's Ctrl-C), and no new command
+ * starts after it. Output goes through commandSafeStream unless the options say otherwise.
+ */
+export async function execCommand(
+  command: string,
+  args: string[],
+  options: ExecOptions = {},
+  signal?: AbortSignal,
+): Promise<number> {
+  signal?.throwIfAborted()
+  const { exec } = await import('@actions/exec')
+  const out = options.outStream ? undefined : commandSafeStream()
+  const onAbort = () => signalChildren(basename(command), 'SIGINT')
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await exec(command, args, { ...options, ...(out ? { outStream: out } : {}) })
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+    out?.end()
   }
 }

@@ -17,6 +17,8 @@ export interface BundleRun {
   state: Record<string, string>
   /** The environment the run had (for a following post step). */
   env: Record<string, string>
+  /** With `cancelWhen`: the signals sent, in order, as the runner sends them to a cancelled step. */
+  signalsSent: NodeJS.Signals[]
 }
 
 export interface RunBundleOptions {
@@ -26,7 +28,16 @@ export interface RunBundleOptions {
   /** Run as the post step, with the state a previous run saved. */
   postOf?: BundleRun
   timeoutMs?: number
+  /**
+   * Cancel the step as GitHub does once stdout so far satisfies this: SIGINT, SIGTERM 7.5 s later
+   * if it still runs, SIGKILL 2.5 s after that.
+   */
+  cancelWhen?: (stdout: string) => boolean
 }
+
+/** The runner's cancellation timing (SIGINT, then SIGTERM, then kill). */
+export const CANCEL_SIGTERM_AFTER_MS = 7500
+export const CANCEL_KILL_AFTER_MS = 2500
 
 /** Parses the GITHUB_OUTPUT / GITHUB_STATE file format (`name<<DELIM` heredocs and `name=value`). */
 export function parseCommandFile(text: string): Record<string, string> {
@@ -83,16 +94,37 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
     })
     let stdout = ''
     let stderr = ''
+    const signalsSent: NodeJS.Signals[] = []
+    const timers: NodeJS.Timeout[] = []
+    let exited = false
+    const send = (signal: NodeJS.Signals) => {
+      if (exited) return
+      signalsSent.push(signal)
+      child.kill(signal)
+    }
     child.stdout.on('data', (d) => {
       stdout += d
+      if (options.cancelWhen && signalsSent.length === 0 && options.cancelWhen(stdout)) {
+        send('SIGINT')
+        timers.push(
+          setTimeout(() => {
+            send('SIGTERM')
+            timers.push(setTimeout(() => send('SIGKILL'), CANCEL_KILL_AFTER_MS))
+          }, CANCEL_SIGTERM_AFTER_MS),
+        )
+      }
     })
     child.stderr.on('data', (d) => {
       stderr += d
     })
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
     child.on('error', reject)
+    child.on('exit', () => {
+      exited = true
+    })
     child.on('close', (code) => {
       clearTimeout(timer)
+      for (const t of timers) clearTimeout(t)
       resolvePromise({
         code: code ?? -1,
         stdout,
@@ -101,6 +133,7 @@ export async function runBundle(action: string, options: RunBundleOptions = {}):
         summary: readFileSync(files.summary, 'utf8'),
         state: parseCommandFile(readFileSync(files.state, 'utf8')),
         env,
+        signalsSent,
       })
     })
   })
