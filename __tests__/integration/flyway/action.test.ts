@@ -1,5 +1,5 @@
 // The bundled action, run as the runner runs it, against a real PostgreSQL 15.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, type Postgres, runBundle, startPostgres, tempDir } from '@deploy-actions/testbed'
 import pg from 'pg'
@@ -114,6 +114,19 @@ describe('flyway-migrate bundle', () => {
     expect(await rows(db.url, "SELECT to_regclass('b') AS b")).toEqual([{ b: null }])
   })
 
+  test('a symlinked migration file is applied as Flyway does, not skipped (issue 14 item 8)', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({ 'V1__a.sql': 'CREATE TABLE a (id int);\n' })
+    const shared = join(cwd, 'shared')
+    mkdirSync(shared)
+    writeFileSync(join(shared, 'V2__linked.sql'), 'CREATE TABLE linked (id int);\n')
+    symlinkSync(join(shared, 'V2__linked.sql'), join(cwd, 'db/migration/V2__linked.sql'))
+    const r = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl } })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({ applied: '2', 'schema-version': '2' })
+    expect(await rows(db.url, "SELECT to_regclass('linked') IS NOT NULL AS ok")).toEqual([{ ok: true }])
+  })
+
   test('a password with @ # / ? is masked before anything runs and never printed, in part or whole', async () => {
     const db = await server.createDatabase()
     const cwd = migrations({ 'V1__a.sql': 'CREATE TABLE a (id int);\n' })
@@ -136,7 +149,10 @@ describe('flyway-migrate bundle', () => {
     expect(bad.code).toBe(1)
     expect(bad.stdout).toContain('::error::Invalid input url: ')
     expect(bad.stdout).toContain('postgres://***@127.0.0.1:99999999/')
-    const said = bad.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')
+    const said = bad.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n')
     for (const part of ['p@ss', 'ss#wo', 'wo/rd', 'rd?42']) expect(said).not.toContain(part)
   })
 

@@ -23,7 +23,7 @@ export interface Fixture {
   write(name: string, sql: string | Buffer): void
   link(name: string, target: string): void
   remove(name: string): void
-  run(command: Command, over?: Partial<EngineOptions>): Promise<Report>
+  run(command: Command, over?: Partial<EngineOptions> & { encoding?: string }): Promise<Report>
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
   history(table?: string): Promise<Array<Record<string, unknown>>>
 }
@@ -58,7 +58,7 @@ export function fixtures(server: Postgres): () => Promise<Fixture> {
         symlinkSync(target, join(dir, name))
       },
       remove: (name) => rmSync(join(dir, name)),
-      async run(command, over = {}) {
+      async run(command, { encoding, ...over } = {}) {
         const report = newReport(command, over.dryRun ?? false)
         const options = engineOptions({
           connection: parseDatabaseUrl(`${db.jdbcUrl}&sslmode=disable`),
@@ -66,7 +66,12 @@ export function fixtures(server: Postgres): () => Promise<Fixture> {
           connectTimeoutMs: 5000,
           ...over,
         })
-        await runCommand(command, options, scanLocations([dir]).migrations, report)
+        await runCommand(
+          command,
+          options,
+          scanLocations([dir], undefined, encoding ? { encoding } : {}).migrations,
+          report,
+        )
         return report
       },
       async query(sql, params) {

@@ -126,3 +126,58 @@ test('extension-owned objects do not make a schema non-empty (PostgreSQLSchema.d
   g.write('V1__t.sql', 'CREATE TABLE t (id int);\n')
   await expect(g.run('migrate')).rejects.toThrow(/non-empty schema/)
 })
+
+describe("scanning as Flyway's FileSystemScanner", () => {
+  test('symlinked files are followed, hidden folders skipped, .SQL matched; a ConfigMap-style mount applies each file once', async () => {
+    const f = await fixture()
+    f.write('..2026_01_01_00_00_00.1/V1__first.sql', 'CREATE TABLE first_t (id int);\n')
+    f.write('..2026_01_01_00_00_00.1/V2__second.SQL', 'CREATE TABLE second_t (id int);\n')
+    f.link('..data', '..2026_01_01_00_00_00.1')
+    f.link('V1__first.sql', '..data/V1__first.sql')
+    f.link('V2__second.SQL', '..data/V2__second.SQL')
+    f.write('.hidden/V3__hidden.sql', 'CREATE TABLE hidden_t (id int);\n')
+    const r = await f.run('migrate')
+    expect(r.applied.map((a) => a.script)).toEqual(['V1__first.sql', 'V2__second.SQL'])
+    expect(await tableSchema(f, 'hidden_t')).toEqual([])
+  })
+
+  test('a description over 200 characters is stored as Flyway abbreviates it, and validate agrees', async () => {
+    const f = await fixture()
+    const long = `${'very_long_description_'.repeat(11)}end`
+    f.write(`V1__${long}.sql`, 'SELECT 1;\n')
+    await f.run('migrate')
+    const [row] = await f.history()
+    expect(row!.description).toBe(`${long.replace(/_/g, ' ').slice(0, 197)}...`)
+    expect((row!.description as string).length).toBe(200)
+    await expect(f.run('validate')).resolves.toMatchObject({ errors: [] })
+    await expect(f.run('repair')).resolves.toMatchObject({
+      actions: ['schema history is consistent: nothing to repair'],
+    })
+  })
+
+  test("invalid UTF-8 is refused with Flyway's message, and read with the encoding that fits", async () => {
+    const f = await fixture()
+    f.write(
+      'V1__latin1.sql',
+      Buffer.from("-- caf\xe9\nCREATE TABLE latin1_t (note text DEFAULT 'caf\xe9');\n", 'latin1'),
+    )
+    await expect(f.run('migrate')).rejects.toThrow(
+      /Unable to calculate checksum of V1__latin1\.sql: it is not valid UTF-8/,
+    )
+    const r = await f.run('migrate', { encoding: 'ISO-8859-1' })
+    expect(r.applied).toHaveLength(1)
+    expect(
+      await f.query("SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'latin1_t'"),
+    ).toEqual([{ d: "'café'::text" }])
+  })
+
+  test('${flyway:workingDirectory} and ${flyway:environment}', async () => {
+    const f = await fixture()
+    f.write(
+      'V1__fp.sql',
+      "CREATE TABLE fp AS SELECT '${flyway:workingDirectory}' AS wd, '${flyway:environment}' AS env;\n",
+    )
+    await f.run('migrate')
+    expect(await f.query('SELECT wd, env FROM fp')).toEqual([{ wd: process.cwd(), env: 'default' }])
+  })
+})

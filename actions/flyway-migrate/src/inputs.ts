@@ -6,6 +6,7 @@ import {
   COMMANDS,
   type Command,
   type ConnectionSettings,
+  ENCODINGS,
   parseDatabaseUrl,
   parseVersion,
   redactUrl,
@@ -36,6 +37,8 @@ export interface Inputs {
   outOfOrder: boolean
   placeholders: Record<string, string>
   dryRun: boolean
+  /** Encoding of the migration files (Flyway's `encoding`, default UTF-8). */
+  encoding: string
 }
 
 const URL_FORM = 'a PostgreSQL URL like jdbc:postgresql://host:5432/db?sslmode=require or postgres://user@host:5432/db'
@@ -48,6 +51,13 @@ function version(input: string, raw: string, fallback: string | undefined): Vers
   if (!v)
     throw new ConfigurationError(input, 'a version like 2, 2.1 or 2_1 (digits separated by dots or underscores)', text)
   return v
+}
+
+function encodingOf(raw: string): string {
+  const text = raw.trim() || 'UTF-8'
+  const known = ENCODINGS.find((e) => e.toLowerCase() === text.toLowerCase())
+  if (!known) throw new ConfigurationError('encoding', `one of ${ENCODINGS.join(', ')}`, text)
+  return known
 }
 
 export function parseInputs(
@@ -108,6 +118,7 @@ export function parseInputs(
     outOfOrder: parseBool('out-of-order', get('out-of-order'), false),
     placeholders: parseKeyValues('placeholders', get('placeholders')),
     dryRun: parseBool('dry-run', get('dry-run'), false),
+    encoding: encodingOf(get('encoding')),
   }
   if (target) inputs.target = target
   return inputs

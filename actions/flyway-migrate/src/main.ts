@@ -19,7 +19,7 @@ export async function run(inputs: Inputs, deps: Deps, report: MigrateReport): Pr
   const files = deps.readMigrations(inputs.locations)
   let scan: ReturnType<typeof resolveMigrations>
   try {
-    scan = resolveMigrations(files)
+    scan = resolveMigrations(files, { encoding: inputs.encoding })
   } catch (error) {
     throw new DeployError((error as Error).message, { leftState: 'nothing changed (not connected)' })
   }

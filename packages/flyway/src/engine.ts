@@ -22,6 +22,7 @@ import {
   SCHEMA_CREATION_DESCRIPTION,
   selectRowsSql,
 } from './history.ts'
+import { abbreviateDescription, abbreviateScript } from './names.ts'
 import { builtinPlaceholders, replacePlaceholders } from './placeholders.ts'
 import { type AppliedRow, buildPlan, type InfoRow, type Plan, type ValidationIssue } from './plan.ts'
 import type { ResolvedMigration } from './scan.ts'
@@ -267,7 +268,11 @@ async function describeSession(client: pg.Client): Promise<Session> {
  */
 export function defaultSchemaOf(session: Pick<Session, 'currentSchema' | 'searchPath' | 'user'>): string {
   if (session.currentSchema) return session.currentSchema
-  const first = session.searchPath.split(',')[0]?.trim().replace(/^"(.*)"$/, '$1') ?? ''
+  const first =
+    session.searchPath
+      .split(',')[0]
+      ?.trim()
+      .replace(/^"(.*)"$/, '$1') ?? ''
   if (first === '$user') return session.user
   if (first) return first
   throw new DeployError(
@@ -426,9 +431,9 @@ export class Engine {
     const s = this.session!
     return [
       values.version,
-      values.description,
+      abbreviateDescription(values.description),
       values.type,
-      values.script,
+      abbreviateScript(values.script),
       values.checksum,
       s.user,
       values.ms,

@@ -1,6 +1,7 @@
 // Flyway's file naming (org.flywaydb.core.internal.resource.ResourceNameParser with the default
 // prefixes V / U / R, separator "__" and suffix ".sql"): prefix, version (versioned only), "__",
-// description with underscores read as spaces, suffix. Callbacks (beforeMigrate.sql, …), undo
+// description with underscores read as spaces, suffix (matched case-insensitively, as
+// ResourceNameParser.stripSuffix does: `V2__x.SQL` is a migration). Callbacks (beforeMigrate.sql, …), undo
 // files (U…) and anything else are not migrations here and are reported as ignored.
 import { parseVersion, type Version } from './version.ts'
 
@@ -9,10 +10,20 @@ export type FileName =
   | { kind: 'repeatable'; description: string }
   | { kind: 'ignored'; reason: string }
 
-const CALLBACK = /^(before|after)[A-Z]\w*(__.*)?\.sql$/
+const CALLBACK = /^(before|after)[A-Z]\w*(__.*)?\.sql$/i
+
+/** Flyway stores at most 200 characters of a description (AbbreviationUtils.abbreviateDescription). */
+export function abbreviateDescription(description: string): string {
+  return description.length <= 200 ? description : `${description.slice(0, 197)}...`
+}
+
+/** And at most 1000 of a script path (AbbreviationUtils.abbreviateScript). */
+export function abbreviateScript(script: string): string {
+  return script.length <= 1000 ? script : `...${script.slice(3, 1000)}`
+}
 
 export function parseFileName(fileName: string): FileName {
-  if (!fileName.endsWith('.sql')) return { kind: 'ignored', reason: 'not a .sql file' }
+  if (!/\.sql$/i.test(fileName)) return { kind: 'ignored', reason: 'not a .sql file' }
   const stem = fileName.slice(0, -'.sql'.length)
   if (CALLBACK.test(fileName)) return { kind: 'ignored', reason: 'a Flyway callback (not run by this action)' }
   const prefix = stem[0]

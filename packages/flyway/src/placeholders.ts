@@ -1,7 +1,8 @@
 // `${name}` placeholders, replaced as Flyway's PlaceholderReplacer does: user placeholders plus the
 // built-ins `${flyway:defaultSchema}`, `${flyway:user}`, `${flyway:database}`,
-// `${flyway:timestamp}` (yyyy-MM-dd HH:mm:ss, as Flyway formats it), `${flyway:filename}` and
-// `${flyway:table}`. A placeholder without a value fails the migration, naming it, as in Flyway
+// `${flyway:timestamp}` (yyyy-MM-dd HH:mm:ss, as Flyway formats it), `${flyway:filename}`,
+// `${flyway:table}`, `${flyway:workingDirectory}` and `${flyway:environment}` (ParsingContext.populate;
+// the environment is Flyway's "default" unless one is configured). A placeholder without a value fails the migration, naming it, as in Flyway
 // ("No value provided for placeholder: ${x}").
 
 export interface BuiltinContext {
@@ -10,6 +11,8 @@ export interface BuiltinContext {
   database: string
   table: string
   now?: Date
+  workingDirectory?: string
+  environment?: string
 }
 
 export class PlaceholderError extends Error {
@@ -29,6 +32,8 @@ export function builtinPlaceholders(ctx: BuiltinContext, filename: string): Reco
     'flyway:timestamp': flywayTimestamp(ctx.now ?? new Date()),
     'flyway:filename': filename,
     'flyway:table': ctx.table,
+    'flyway:workingDirectory': ctx.workingDirectory ?? process.cwd(),
+    'flyway:environment': ctx.environment ?? 'default',
   }
 }
 

@@ -1,10 +1,10 @@
 // Finds migrations in `locations` (folders, optionally written `filesystem:dir`), recursively, as
 // Flyway's filesystem scanner does. The `script` recorded in history is the path relative to its
 // location ("V1__init.sql", "sub/V2__more.sql"), as Flyway records it.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { flywayChecksum } from './checksum.ts'
-import { type FileName, parseFileName } from './names.ts'
+import { abbreviateDescription, type FileName, parseFileName } from './names.ts'
 import { compareVersions, type Version } from './version.ts'
 
 export interface ResolvedMigration {
@@ -43,6 +43,31 @@ export function locationPath(location: string): string {
   return (m ? m[1]! : location).trim()
 }
 
+/**
+ * The files under `dir`, as FileSystemScanner.findResourceNamesFromFileSystem walks: symlinks are
+ * followed (java.io.File.isDirectory/isFile follow them), hidden directories are skipped (#1807:
+ * a Kubernetes ConfigMap mount's `..2024_…/` and `..data/`, whose files the visible symlinks
+ * already name), unreadable entries are passed over. A directory reached twice (a link loop) is
+ * walked once.
+ */
+function walk(dir: string, seen: Set<string>, out: string[]): void {
+  const real = realpathSync(dir)
+  if (seen.has(real)) return
+  seen.add(real)
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    let stat: ReturnType<typeof statSync>
+    try {
+      stat = statSync(path)
+    } catch {
+      continue // a dangling link or an entry we may not read
+    }
+    if (stat.isDirectory()) {
+      if (!name.startsWith('.')) walk(path, seen, out)
+    } else if (stat.isFile()) out.push(path)
+  }
+}
+
 /** Reads every file under the locations; a missing folder throws ScanError naming it. */
 export function readLocations(locations: string[], cwd = process.cwd()): SourceFile[] {
   const files: SourceFile[] = []
@@ -54,9 +79,9 @@ export function readLocations(locations: string[], cwd = process.cwd()): SourceF
       isDir = statSync(root).isDirectory()
     } catch {}
     if (!isDir) throw new ScanError(`${location}: no such folder (resolved to ${root})`)
-    for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue
-      const abs = join(entry.parentPath, entry.name)
+    const paths: string[] = []
+    walk(root, new Set(), paths)
+    for (const abs of paths) {
       const rel = relative(cwd, abs)
       files.push({
         script: relative(root, abs).split(sep).join('/'),
@@ -68,8 +93,26 @@ export function readLocations(locations: string[], cwd = process.cwd()): SourceF
   return files
 }
 
+/** Encodings `encoding` accepts (WHATWG labels Node decodes), Flyway's default UTF-8 first. */
+export const ENCODINGS = ['UTF-8', 'ISO-8859-1', 'windows-1252', 'UTF-16LE', 'UTF-16BE'] as const
+
+/**
+ * The file's text. Bytes that are not valid in the encoding fail as Flyway's ChecksumCalculator
+ * does (a MalformedInputException under the strict decoder), never replaced silently.
+ */
+export function decodeMigration(f: SourceFile, encoding = 'UTF-8'): string {
+  if (typeof f.content === 'string') return f.content
+  try {
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(f.content)
+  } catch {
+    throw new ScanError(
+      `Unable to calculate checksum of ${f.script}: it is not valid ${encoding}. Please ensure you have configured the correct file encoding (the encoding input, e.g. ISO-8859-1)`,
+    )
+  }
+}
+
 /** Turns files into migrations: names parsed, checksums computed, duplicates rejected. */
-export function resolveMigrations(files: SourceFile[]): ScanResult {
+export function resolveMigrations(files: SourceFile[], options: { encoding?: string } = {}): ScanResult {
   const migrations: ResolvedMigration[] = []
   const notes: string[] = []
   for (const f of files) {
@@ -79,10 +122,11 @@ export function resolveMigrations(files: SourceFile[]): ScanResult {
       notes.push(`${f.file}: ignored, ${name.reason}`)
       continue
     }
-    const text = typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8')
+    const text = decodeMigration(f, options.encoding)
     const m: ResolvedMigration = {
       kind: name.kind,
-      description: name.description,
+      // What the history holds and validate compares: at most 200 characters, as Flyway writes it.
+      description: abbreviateDescription(name.description),
       script: f.script,
       file: f.file,
       checksum: flywayChecksum(text),
@@ -119,6 +163,6 @@ export function compareRepeatables(a: { description: string }, b: { description:
   return a.description < b.description ? -1 : a.description > b.description ? 1 : 0
 }
 
-export function scanLocations(locations: string[], cwd?: string): ScanResult {
-  return resolveMigrations(readLocations(locations, cwd))
+export function scanLocations(locations: string[], cwd?: string, options: { encoding?: string } = {}): ScanResult {
+  return resolveMigrations(readLocations(locations, cwd), options)
 }
