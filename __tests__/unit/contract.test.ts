@@ -14,7 +14,10 @@ import { basename, dirname, join } from 'node:path'
 import { NoOperationTraceWriter } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser'
 import { ConfigurationError } from '@deploy-actions/kit'
+import { simulatorKubeconfig } from '@deploy-actions/testbed'
 import { parse } from 'yaml'
+import * as canaryInputs from '../../actions/canary-deploy/src/inputs.ts'
+import * as canaryReport from '../../actions/canary-deploy/src/report.ts'
 import * as ecrInputs from '../../actions/ecr-push/src/inputs.ts'
 import * as ecrReport from '../../actions/ecr-push/src/report.ts'
 import * as flywayInputs from '../../actions/flyway-migrate/src/inputs.ts'
@@ -80,6 +83,41 @@ const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 const DIGEST = `sha256:${'a'.repeat(64)}`
 
 const CASES: Record<string, ActionCase> = {
+  canary: {
+    inputSets: [
+      { deployment: 'backend', image: `${REGISTRY}/backend@${DIGEST}`, 'eks-cluster': 'shop' },
+      {
+        deployment: 'backend',
+        image: `${REGISTRY}/backend:v2.1.0`,
+        'traffic-router': 'gateway-api',
+        'http-route': 'backend',
+        'canary-header': 'X-Canary: always',
+        'prometheus-url': 'http://prometheus.monitoring:9090',
+        kubeconfig: simulatorKubeconfig('http://127.0.0.1:6443'),
+      },
+      { action: 'promote', deployment: 'backend', namespace: 'shop', manifests: 'deploy/k8s', 'eks-cluster': 'shop' },
+    ],
+    parseInputs: (get, env) => canaryInputs.parseInputs(get, env),
+    initialOutputs: () => canaryReport.outputsOf(canaryReport.newReport(canaryCase(0), 0)),
+    // A promoted canary has no `reason`; a paused one (waiting for a later promote or abort, the
+    // step succeeds) says why, as an aborted one does on failure.
+    successOutputs: () => {
+      const promoted = {
+        ...canaryReport.newReport(canaryCase(0), 0),
+        result: 'promoted' as const,
+        weight: 0,
+        revision: 7,
+        previousImage: `${REGISTRY}/backend:v2.0.3`,
+      }
+      const paused = {
+        ...promoted,
+        result: 'paused' as const,
+        weight: 50,
+        reason: 'step 2/3 reached: waiting for promote',
+      }
+      return { promoted: canaryReport.outputsOf(promoted), paused: canaryReport.outputsOf(paused) }
+    },
+  },
   'ecr-push': {
     inputSets: [
       { repository: 'ecommerce-backend' },
@@ -214,6 +252,9 @@ function smokeCase(i: number) {
 }
 function rollbackCase(i: number) {
   return rollbackInputs.parseInputs(getterOf(CASES.rollback!.inputSets[i]!), ENV)
+}
+function canaryCase(i: number) {
+  return canaryInputs.parseInputs(getterOf(CASES.canary!.inputSets[i]!), ENV)
 }
 function ecrCase(i: number) {
   return ecrInputs.parseInputs(getterOf(CASES['ecr-push']!.inputSets[i]!), ENV)
