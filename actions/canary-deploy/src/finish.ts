@@ -84,9 +84,7 @@ export async function abortCanary(ctx: Ctx, state: CanaryState, reason: string, 
     state.phase = 'aborting'
     await saveState(ctx, state).catch(() => undefined) // the weight change below is what matters
     const router = routerOf(ctx, state)
-    const zero = router
-      ? await router.setWeight(0)
-      : (await scaleCanary(ctx, state, 0), await replicasLive(ctx, state, 0))
+    const zero = router ? await router.setWeight(0) : await replicasToZero(ctx, state)
     report.weight = zero.live
     report.timeline.push({
       at: deps.clock.now(),
@@ -109,4 +107,15 @@ async function deleteCanary(ctx: Ctx, state: CanaryState): Promise<void> {
   ctx.deps.log.info(
     gone ? `deleted Deployment ${canaryName(state.stable)}` : `Deployment ${canaryName(state.stable)} was already gone`,
   )
+}
+
+/** replicas router: weight 0 is a canary with no ready pods; waits (bounded) until the live share says so. */
+async function replicasToZero(ctx: Ctx, state: CanaryState) {
+  await scaleCanary(ctx, state, 0)
+  const deadline = ctx.deps.clock.now() + 30_000
+  for (;;) {
+    const live = await replicasLive(ctx, state, 0)
+    if (live.live === 0 || ctx.deps.clock.now() > deadline) return live
+    await ctx.deps.clock.sleep(100)
+  }
 }

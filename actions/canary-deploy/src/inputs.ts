@@ -44,6 +44,8 @@ export interface Inputs {
   /** This run's URL, recorded in the canary's state. */
   runUrl: string | undefined
   progressEveryMs: number
+  /** Set by the post step: why it aborts (not an input). */
+  abortReason?: string
 }
 
 export interface InputIo {

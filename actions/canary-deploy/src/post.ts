@@ -18,7 +18,13 @@ export async function post(): Promise<void> {
   const started = getState('canary')
   if (!started) return
   const [namespace, deployment] = started.split('/') as [string, string]
-  const inputs = { ...parseInputs(getInput, process.env), action: 'abort' as const, namespace, deployment }
+  const inputs = {
+    ...parseInputs(getInput, process.env),
+    action: 'abort' as const,
+    namespace,
+    deployment,
+    abortReason: 'the job ended (cancelled or killed) with its canary still running; aborted by the post step',
+  }
   const report = newReport(inputs, Date.now())
   try {
     const [{ connectPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
