@@ -233,8 +233,10 @@ describe.each(sources)('%s', (file, text) => {
       }
       for (const [name] of refs(texts, /\binputs\.([\w-]+)/g))
         if (!inputNames.has(name)) problems.push(`${jobId}: no input ${name}`)
-      for (const [name] of refs(texts, /\bsecrets\.([\w-]+)/g))
-        if (!secretNames.has(name)) problems.push(`${jobId}: no secret ${name}`)
+      // A reusable workflow sees only the secrets it declares; a caller sees its repository's.
+      if (call)
+        for (const [name] of refs(texts, /\bsecrets\.([\w-]+)/g))
+          if (!secretNames.has(name)) problems.push(`${jobId}: no secret ${name}`)
       for (const n of needsOf(job)) if (!(n in workflow.jobs)) problems.push(`${jobId}: needs unknown job ${n}`)
     }
     for (const [name, output] of Object.entries(call?.outputs ?? {})) {
@@ -244,6 +246,19 @@ describe.each(sources)('%s', (file, text) => {
     }
     expect(problems).toEqual([])
   })
+
+  if (file.startsWith('workflows-examples/')) {
+    test('says what the repository needs and gives the OIDC trust policy (sub and job_workflow_ref)', () => {
+      expect(text).toMatch(/^# The repository needs\b/m)
+      expect(text).toMatch(/"token\.actions\.githubusercontent\.com:sub": "repo:[\w-]+\/[\w-]+:environment:[\w-]+"/)
+      expect(text).toMatch(
+        /"token\.actions\.githubusercontent\.com:job_workflow_ref": "[\w-]+\/[\w-]+\/\.github\/workflows\/[\w.-]+\.yml@refs\/(tags|heads)\/[\w.-]+"/,
+      )
+      // A caller of the release workflow must trust that workflow, not its own file.
+      if (text.includes('.github/workflows/release.yml@v1'))
+        expect(text).toContain('"org/deploy-actions/.github/workflows/release.yml@refs/tags/v1"')
+    })
+  }
 
   if (!call) return
   describe('as a reusable workflow', () => {
