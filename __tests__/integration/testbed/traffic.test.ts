@@ -287,7 +287,16 @@ describe('behaviour by image tag, through Prometheus', () => {
         `histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket{job="emulator",image="${tag}"}[5s])))`,
       )
     expect(await p90('v3-slow')).toBeGreaterThan(0.4)
-    expect(await p90('v1')).toBeLessThan(0.25)
+    // Latencies are wall time on a shared machine, so only what the 400 ms delay guarantees is
+    // asserted: no slow request under 250 ms, and the slow version's mean ahead of v1's.
+    expect(
+      await prom.queryValue('sum(http_request_duration_seconds_bucket{job="emulator",image="v3-slow",le="0.25"})'),
+    ).toBe(0)
+    const mean = (tag: string) =>
+      prom.queryValue(
+        `sum(rate(http_request_duration_seconds_sum{job="emulator",image="${tag}"}[5s])) / sum(rate(http_request_duration_seconds_count{job="emulator",image="${tag}"}[5s]))`,
+      )
+    expect((await mean('v3-slow'))! - (await mean('v1'))!).toBeGreaterThan(0.3)
     const text = await (await fetch(e.metricsUrl)).text()
     expect(text).toContain('# TYPE http_requests_total counter')
     expect(text).toMatch(/http_requests_total\{version="canary",image="v2-errors",code="500"\} \d+/)
