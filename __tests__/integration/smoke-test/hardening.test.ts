@@ -41,6 +41,13 @@ beforeAll(async () => {
       req.socket.on('close', () => hangClosed.push(Date.now()))
       return
     }
+    if (path === '/echo-token') {
+      // An API that quotes the credential it refused, without its scheme: "invalid token <tok>".
+      const auth = String(req.headers.authorization ?? '').replace(/^Bearer /, '')
+      const cookie = String(req.headers.cookie ?? '').replace(/^.*session=/, '')
+      res.writeHead(401, { 'content-type': 'text/plain' })
+      return void res.end(`invalid token ${auth}; unknown session ${cookie}`)
+    }
     if (path === '/away') {
       res.writeHead(302, { location: `${other}/landing` })
       return void res.end()
@@ -115,5 +122,48 @@ describe('cancellation (issue 14, item 9)', () => {
     const left = `nothing changed (a smoke test only sends requests); 1 of 2 checks passed, report at ${run.outputs.report}; a re-run tests every check again`
     expect(run.stdout).toMatch(/^::error::cancelled \(SIGINT\) \(left: nothing changed/m)
     expect(run.stdout.split('\n')).toContain(`left: ${left}`)
+  })
+})
+
+describe('secrets (issue 14, item 1)', () => {
+  const TOKEN = 'tok-4f9a2c71e0'
+  const SESSION = 'sess-77ab0c91'
+  test('a server echoing the bare token or a cookie value: masked first, never in the log, summary or report', async () => {
+    const run = await smoke({
+      urls: `${base}/echo-token`,
+      headers: `Authorization: Bearer ${TOKEN}\nCookie: theme=dark; session=${SESSION}`,
+      timeout: '2s',
+    })
+    expect(run.code).toBe(1)
+    const lines = run.stdout.split('\n')
+    // Every part is registered with the runner before anything else is printed.
+    const masks = lines.filter((l) => l.startsWith('::add-mask::'))
+    expect(masks).toEqual(expect.arrayContaining([`::add-mask::${TOKEN}`, `::add-mask::${SESSION}`]))
+    const firstOther = lines.findIndex((l) => !l.startsWith('::add-mask::'))
+    expect(lines.slice(firstOther).some((l) => l.startsWith('::add-mask::'))).toBe(false)
+    const shown = lines.slice(firstOther).join('\n')
+    expect(shown).toContain('invalid token ***; unknown session ***')
+    const reportText = readFileSync(run.outputs.report!, 'utf8')
+    for (const text of [shown, run.stderr, run.summary, reportText]) {
+      expect(text).not.toContain(TOKEN)
+      expect(text).not.toContain(SESSION)
+    }
+  })
+})
+
+describe('URL credentials (issue 14, item 3)', () => {
+  test.each([
+    ['a malformed URL', 'http//user:s3cretpw@127.0.0.1/health', 'http//user:s3cretpw'],
+    ['a # in the password', 'http://app:pa#s3cretpw@127.0.0.1/', 's3cretpw'],
+    ['a / and ? in the password', 'http://app:s3/cr?etpw@127.0.0.1/', 's3/cr?etpw'],
+    ['another scheme', 'ftp://app:s3cretpw@127.0.0.1/', 's3cretpw'],
+  ])('a rejected URL (%s) is quoted with its userinfo replaced', async (_name, url, secret) => {
+    const run = await smoke({ urls: url })
+    expect(run.code).toBe(1)
+    const error = run.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? ''
+    expect(error).toMatch(
+      /^::error::Invalid input urls: expected an absolute http\(s\) URL .*, got ".*\*\*\*@127\.0\.0\.1/,
+    )
+    expect(run.stdout + run.stderr).not.toContain(secret)
   })
 })

@@ -84,7 +84,7 @@ test('a full check from YAML', () => {
     ['$.items[0]', 1],
   ])
   expect(check!.expect.body?.flags).toBe('i')
-  expect(secretsOf([check!])).toEqual(['Bearer abc123'])
+  expect(secretsOf([check!])).toEqual(['Bearer abc123', 'abc123'])
   expect(printableHeaders(check!.headers).Authorization).toBe(REDACTED)
 })
 

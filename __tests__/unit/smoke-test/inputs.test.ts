@@ -54,7 +54,7 @@ test('every input read and applied', () => {
     requestTimeoutMs: 3000,
     consecutiveSuccesses: 3,
     concurrency: 4,
-    secrets: ['Bearer tok-123456'],
+    secrets: ['Bearer tok-123456', 'tok-123456'],
     reportPath: '/runner/tmp/smoke-test-report-smoke_prod.json',
   })
   expect(inputs.checks.map((c) => c.name)).toEqual(['GET https://a.example.com/', 'GET https://b.example.com/', 'api'])
@@ -144,5 +144,5 @@ test('secret-looking header names are secrets too', () => {
     urls: 'https://a/',
     headers: 'X-Vault-Token: vault-abc\nX-Api-Key: key-xyz1\nCookie: s=sess-1\nAccept: application/json',
   })
-  expect(inputs.secrets.sort()).toEqual(['key-xyz1', 's=sess-1', 'vault-abc'])
+  expect(inputs.secrets.sort()).toEqual(['key-xyz1', 's=sess-1', 'sess-1', 'vault-abc'])
 })

@@ -9,8 +9,11 @@ import {
   parseList,
   parseStatusSet,
   REDACTED,
+  redactUrl,
   type StatusSet,
+  secretParts,
   statusMatches,
+  urlSecrets,
 } from '@deploy-actions/kit'
 import { parse as parseYaml } from 'yaml'
 import { formatJsonPath, type JsonPath, parseJsonPath, readJsonPath } from './json-path.ts'
@@ -51,23 +54,19 @@ export const CHECK_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect']
 export const EXPECT_KEYS = ['status', 'json', 'body', 'max-latency'] as const
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
-/** Header names treated as secrets beyond kit's fixed list (X-Vault-Token, X-Client-Secret, …). */
-const SECRETISH_HEADER = /token|secret|passw|api-?key|auth|session|signature|credential/i
+/** Secret headers: kit's list and names that say so (X-Vault-Token, X-Client-Secret, …). */
+export const isSecretHeaderName = isSecretHeader
 
-export function isSecretHeaderName(name: string): boolean {
-  return isSecretHeader(name) || SECRETISH_HEADER.test(name)
-}
-
-/** Header values that must never be printed: the values of secret headers, and URL passwords. */
+/**
+ * Values that must never be printed: every part of a secret header value (the whole value, the
+ * credential after its auth scheme, cookie values) and URL credentials.
+ */
 export function secretsOf(checks: readonly Check[]): string[] {
   const out = new Set<string>()
   for (const c of checks) {
-    for (const [k, v] of Object.entries(c.headers)) if (isSecretHeaderName(k) && v) out.add(v)
-    const u = new URL(c.url)
-    if (u.password) {
-      out.add(u.password)
-      out.add(decodeURIComponent(u.password))
-    }
+    for (const [k, v] of Object.entries(c.headers))
+      if (isSecretHeaderName(k) && v) for (const p of secretParts(k, v)) out.add(p)
+    for (const p of urlSecrets(c.url)) out.add(p)
   }
   return [...out]
 }
@@ -84,12 +83,11 @@ export function parseUrl(input: string, raw: string): { url: string; displayUrl:
   try {
     u = new URL(raw.trim())
   } catch {
-    throw new ConfigurationError(input, URL_FORM, raw)
+    // Never quote a credential: a rejected URL is shown with its userinfo replaced.
+    throw new ConfigurationError(input, URL_FORM, redactUrl(raw))
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigurationError(input, URL_FORM, raw)
-  const display = new URL(u.href)
-  if (display.password) display.password = REDACTED
-  return { url: u.href, displayUrl: display.href }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigurationError(input, URL_FORM, redactUrl(raw))
+  return { url: u.href, displayUrl: redactUrl(u.href) }
 }
 
 const REGEX_FORM = 'a regular expression like "status.*UP" or /up/i'
