@@ -92,3 +92,18 @@ describe('error positions', () => {
     expect(lineAt('a\rb\nc', 4)).toBe(3)
   })
 })
+
+test('COPY … FROM STDIN carries its data lines up to \\. and the statements after it keep their lines', () => {
+  const script =
+    'CREATE TABLE t (a int, b text);\nCOPY t (a, b) FROM stdin;\n1\tx; y\n2\t\\N\n\\.\nINSERT INTO t VALUES (3, $$;$$);\n'
+  const st = splitStatements(script)
+  expect(st.map((s) => [s.line, s.copyData])).toEqual([
+    [1, undefined],
+    [2, '1\tx; y\n2\t\\N\n'],
+    [6, undefined],
+  ])
+  expect(transactionMode(script)).toEqual({ transactional: true, statements: st })
+  expect(transactionMode('COPY t FROM stdin;\n1\n\\.\nCREATE INDEX CONCURRENTLY i ON t (a);\n').transactional).toBe(
+    false,
+  )
+})

@@ -12,6 +12,7 @@ import {
   waitUntil,
 } from '@deploy-actions/kit'
 import type pg from 'pg'
+import { copyFromStdin } from './copy.ts'
 import {
   advisoryLockKey,
   BASELINE_DESCRIPTION,
@@ -645,10 +646,11 @@ export class Engine {
       const params = this.migrationRow(m, 0, true)
       params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
       // The session is reset first (sessionReset) and the row is written as the original role.
-      const row = insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))
+      const row = `${this.resetRole()} ${insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))};\nCOMMIT`
       const head = `BEGIN; ${this.reset}\n`
+      if (mode.statements) return this.applyByStatement(m, sql, mode.statements, head, row)
       try {
-        await c.query(`${head}${sql}\n;${this.resetRole()} ${row};\nCOMMIT`)
+        await c.query(`${head}${sql}\n;${row}`)
         this.record(m, clock.now() - started, true)
       } catch (error) {
         await c.query('ROLLBACK').catch(() => {})
@@ -660,7 +662,7 @@ export class Engine {
     await c.query(this.reset)
     for (const st of mode.statements) {
       try {
-        await c.query(st.text)
+        await this.execute(st)
       } catch (error) {
         // As Flyway does outside a transaction: the failure is recorded (success = false).
         await c.query(this.resetRole()).catch(() => {})
@@ -673,6 +675,40 @@ export class Engine {
     await c.query(this.resetRole())
     await c.query(insert, this.migrationRow(m, ms, true))
     this.record(m, ms, false)
+  }
+
+  /** One statement; a `COPY … FROM STDIN` is sent with its data. */
+  private async execute(st: Statement): Promise<void> {
+    if (st.copyData === undefined) await this.client.query(st.text)
+    else await copyFromStdin(this.client, st.text, st.copyData)
+  }
+
+  /** A transactional migration that cannot go whole (it copies data): statement by statement in one transaction. */
+  private async applyByStatement(
+    m: ResolvedMigration,
+    sql: string,
+    statements: Statement[],
+    head: string,
+    row: string,
+  ): Promise<void> {
+    const clock = this.options.clock ?? realClock
+    const started = clock.now()
+    const c = this.client
+    let current: Statement | undefined
+    try {
+      await c.query(head)
+      for (const st of statements) {
+        current = st
+        await this.execute(st)
+      }
+      current = undefined
+      await c.query(row)
+      this.record(m, clock.now() - started, true)
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => {})
+      const line = current ? (positionLine(error as PgError, sql, current) ?? current.line) : undefined
+      throw this.failure(m, error as PgError, line, false)
+    }
   }
 
   /** Back to the connection's role (history rows are written by it, as Flyway's own connection does). */

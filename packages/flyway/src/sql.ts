@@ -15,6 +15,11 @@ export interface Statement {
   line: number
   /** Upper-cased leading words with comments and extra spaces removed, for detection. */
   simplified: string
+  /**
+   * For `COPY … FROM STDIN`: the data lines after it, up to (not including) the `\.` line, each
+   * with its line end, as PostgreSQLParser reads a copy statement.
+   */
+  copyData?: string
 }
 
 const IDENT = /[A-Za-z0-9_$\u0080-\uffff]/
@@ -70,7 +75,30 @@ export function splitStatements(script: string): Statement[] {
       continue
     }
     if (c === ';' && atomicDepth === 0) {
+      const copy = first >= 0 && words[0] === 'COPY' && /\bFROM\s+STDIN\b/i.test(script.slice(first, i))
       finish(i)
+      if (copy) {
+        // The data starts on the next line and ends at a line holding only `\.` (or the script's end).
+        const eol = script.indexOf('\n', i)
+        const dataStart = eol < 0 ? n : eol + 1
+        let j = dataStart
+        let end = n
+        let resume = n
+        while (j < n) {
+          const lineEnd = script.indexOf('\n', j)
+          const line = script.slice(j, lineEnd < 0 ? n : lineEnd).replace(/\r$/, '')
+          if (line === '\\.') {
+            end = j
+            resume = lineEnd < 0 ? n : lineEnd + 1
+            break
+          }
+          j = lineEnd < 0 ? n : lineEnd + 1
+        }
+        out[out.length - 1]!.copyData = script.slice(dataStart, end)
+        start = resume
+        i = resume
+        continue
+      }
       i++
       continue
     }
@@ -188,10 +216,16 @@ export function mustRunOutsideTransaction(simplified: string, serverVersionNum =
 
 /** Cheap pre-check so that ordinary migrations are never split. */
 export function mayNeedSplitting(script: string): boolean {
-  return /\b(CONCURRENTLY|VACUUM|DATABASE|TABLESPACE|SUBSCRIPTION|SYSTEM|DISCARD|ADD\s+VALUE)\b/i.test(script)
+  return /\b(CONCURRENTLY|VACUUM|DATABASE|TABLESPACE|SUBSCRIPTION|SYSTEM|DISCARD|ADD\s+VALUE|STDIN)\b/i.test(script)
 }
 
-export type TransactionMode = { transactional: true } | { transactional: false; statements: Statement[] }
+/**
+ * Transactional migrations go to the server whole, except those with `COPY … FROM STDIN`: their
+ * data is no SQL, so they run statement by statement (inside the transaction), each copy with its data.
+ */
+export type TransactionMode =
+  | { transactional: true; statements?: Statement[] }
+  | { transactional: false; statements: Statement[] }
 
 /**
  * Whether a migration runs in one transaction or statement by statement outside one (autocommit),
@@ -202,6 +236,9 @@ export type TransactionMode = { transactional: true } | { transactional: false; 
 export function transactionMode(script: string, serverVersionNum = 150000): TransactionMode {
   if (!mayNeedSplitting(script)) return { transactional: true }
   const statements = splitStatements(script)
-  if (!statements.some((s) => mustRunOutsideTransaction(s.simplified, serverVersionNum))) return { transactional: true }
-  return { transactional: false, statements }
+  if (statements.some((s) => mustRunOutsideTransaction(s.simplified, serverVersionNum)))
+    return { transactional: false, statements }
+  return statements.some((s) => s.copyData !== undefined)
+    ? { transactional: true, statements }
+    : { transactional: true }
 }
