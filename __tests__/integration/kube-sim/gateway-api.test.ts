@@ -184,7 +184,13 @@ spec:
     expect(warned.code).toBe(0)
     expect(warned.stderr).toContain('unknown field "spec.rules[0].backendRefs[0].wieght"')
     const stored = parseYaml(await ok('get', 'httproute', 'typo', '-o', 'yaml'))
-    expect(stored.spec.rules[0].backendRefs[0]).toEqual({ group: '', kind: 'Service', name: 'web', port: 80, weight: 1 })
+    expect(stored.spec.rules[0].backendRefs[0]).toEqual({
+      group: '',
+      kind: 'Service',
+      name: 'web',
+      port: 80,
+      weight: 1,
+    })
   })
 
   test('strategic merge patch is refused as for any custom resource; merge and JSON patch work', async () => {
