@@ -1,13 +1,19 @@
 // frontend-sync vs `aws s3 sync` (aws CLI v1) on the same moto, through a proxy that counts the
 // uploads each tool makes: a first sync of a generated 510-file site, then re-syncs after a
-// "fresh checkout" (every file's mtime moved forward, no content changed).
+// "fresh checkout" (every file's mtime moved forward, no content changed); then the same on a
+// 648-page Next.js export (the committed real Next.js 16 build, its SSG route widened to 644
+// posts), its rebuild with a new buildId of the same length (every page changes, sizes do not),
+// and a one-page change against `aws s3 sync` followed by an invalidation of `/*`.
 // `node bench/frontend-sync.bench.ts` (needs dist/frontend-sync: `node scripts/bundle.ts dist frontend-sync`).
 import { spawn } from 'node:child_process'
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront'
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { formatDuration, markdownTable } from '@deploy-actions/kit'
 import {
   generateSite,
+  REPO_ROOT,
   removeDir,
   requireBinary,
   runBundle,
@@ -23,72 +29,173 @@ const aws = requireBinary('aws', 'pip install awscli')
 const moto = await startMoto()
 const proxy = await startFaultProxy(moto.endpoint)
 const work = tempDir('bench-frontend-sync')
+
+/** The committed Next.js export with its SSG route (`blog/[slug]`) widened to `posts` posts. */
+function nextSite(dir: string, posts: number): number {
+  cpSync(join(REPO_ROOT, '__tests__/fixtures/sites/next/v1'), dir, { recursive: true })
+  const post = (slug: string, text: string) => text.replaceAll('first', slug)
+  for (let i = 0; i < posts; i++) {
+    const slug = `post-${String(i).padStart(3, '0')}`
+    for (const ext of ['html', 'txt']) {
+      writeFileSync(join(dir, `blog/${slug}.${ext}`), post(slug, readFileSync(join(dir, `blog/first.${ext}`), 'utf8')))
+    }
+    mkdirSync(join(dir, `blog/${slug}`), { recursive: true })
+    for (const f of readdirSync(join(dir, 'blog/first'))) {
+      writeFileSync(join(dir, `blog/${slug}/${f}`), post(slug, readFileSync(join(dir, `blog/first/${f}`), 'utf8')))
+    }
+  }
+  return readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.html')).length
+}
+
+/** A rebuild that only changed the buildId (same length): every page and payload changes, no size does. */
+function newBuildId(dir: string, from: string, to: string): void {
+  renameSync(join(dir, `_next/static/${from}`), join(dir, `_next/static/${to}`))
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || !/\.(html|txt)$/.test(e.name)) continue
+    const f = join(e.parentPath, e.name)
+    writeFileSync(f, readFileSync(f, 'utf8').replaceAll(from, to))
+  }
+}
+
 try {
   const site = join(work, 'out')
   const files = generateSite(site)
-  const s3 = new S3Client({
+  const next = join(work, 'next')
+  const pages = nextSite(next, 644)
+  const nextFiles = readdirSync(next, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
+  const config = {
     region: 'us-east-1',
     endpoint: moto.endpoint,
-    forcePathStyle: true,
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  })
-  for (const Bucket of ['bench-ours', 'bench-aws']) await s3.send(new CreateBucketCommand({ Bucket }))
-  const env = { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint }
+  }
+  const s3 = new S3Client({ ...config, forcePathStyle: true })
+  for (const Bucket of ['bench-ours', 'bench-aws', 'next-ours', 'next-aws']) {
+    await s3.send(new CreateBucketCommand({ Bucket }))
+  }
+  const cf = new CloudFrontClient(config)
+  const distribution = await cf.send(
+    new CreateDistributionCommand({
+      DistributionConfig: {
+        CallerReference: 'bench',
+        Comment: '',
+        Enabled: true,
+        Origins: {
+          Quantity: 1,
+          Items: [{ Id: 's3', DomainName: 'next-ours.s3.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' } }],
+        },
+        DefaultCacheBehavior: {
+          TargetOriginId: 's3',
+          ViewerProtocolPolicy: 'redirect-to-https',
+          MinTTL: 0,
+          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
+        },
+      },
+    }),
+  )
+  const distributionId = distribution.Distribution!.Id!
+  cf.destroy()
+  const env = { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, GITHUB_WORKSPACE: work }
 
-  async function ours(): Promise<{ ms: number; uploads: number }> {
+  interface Measure {
+    ms: number
+    uploads: number
+    heads: number
+  }
+  function counted(bucket: string, ms: number): Measure {
+    // Site files only: the action's small state object (written when something changed) aside.
+    const uploads = s3UploadedKeys(proxy.requests, bucket).filter((k) => !k.startsWith('.frontend-sync/'))
+    const heads = proxy.requests.filter((r) => r.method === 'HEAD' && r.path.startsWith(`/${bucket}/`)).length
+    return { ms, uploads: uploads.length, heads }
+  }
+
+  async function ours(source: string, bucket: string, inputs: Record<string, string> = {}): Promise<Measure> {
     proxy.clear()
     const started = performance.now()
-    const run = await runBundle('frontend-sync', { inputs: { source: site, bucket: 'bench-ours' }, env })
+    const run = await runBundle('frontend-sync', { inputs: { source, bucket, ...inputs }, env })
     const ms = performance.now() - started
     if (run.code !== 0) throw new Error(`frontend-sync failed:\n${run.stdout.slice(-2000)}`)
-    // Site files only: the action's small state object (written when something changed) aside.
-    const uploads = s3UploadedKeys(proxy.requests, 'bench-ours').filter((k) => !k.startsWith('.frontend-sync/'))
-    return { ms, uploads: uploads.length }
+    return counted(bucket, ms)
   }
 
   // Async spawn: the counting proxy lives in this process and must keep serving meanwhile.
-  async function theirs(): Promise<{ ms: number; uploads: number }> {
-    proxy.clear()
-    const started = performance.now()
-    const child = spawn(
-      aws,
-      ['--endpoint-url', proxy.endpoint, 's3', 'sync', site, 's3://bench-aws/', '--delete', '--only-show-errors'],
-      {
-        env: { ...process.env, ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    )
+  async function awsCli(args: string[]): Promise<void> {
+    const child = spawn(aws, ['--endpoint-url', proxy.endpoint, ...args], {
+      env: { ...process.env, ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     child.stderr.on('data', (d) => {
       stderr += d
     })
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-    const ms = performance.now() - started
-    if (code !== 0) throw new Error(`aws s3 sync failed: ${stderr}`)
-    return { ms, uploads: s3UploadedKeys(proxy.requests, 'bench-aws').length }
+    if (code !== 0) throw new Error(`aws ${args.join(' ')} failed: ${stderr}`)
   }
 
-  const rows: unknown[][] = []
-  const first = { ours: await ours(), aws: await theirs() }
-  rows.push([
-    'first sync',
-    formatDuration(first.ours.ms),
-    first.ours.uploads,
-    formatDuration(first.aws.ms),
-    first.aws.uploads,
-    '—',
-  ])
-  const resync = { ours: [] as number[], aws: [] as number[], oursUploads: 0, awsUploads: 0 }
-  for (let i = 0; i < RESYNCS; i++) {
-    touchAll(site, new Date(Date.now() + (i + 1) * 60_000))
-    const o = await ours()
-    const a = await theirs()
-    resync.ours.push(o.ms)
-    resync.aws.push(a.ms)
-    resync.oursUploads = Math.max(resync.oursUploads, o.uploads)
-    resync.awsUploads = Math.max(resync.awsUploads, a.uploads)
+  async function theirs(source: string, bucket: string, invalidateAll = false): Promise<Measure> {
+    proxy.clear()
+    const started = performance.now()
+    await awsCli(['s3', 'sync', source, `s3://${bucket}/`, '--delete', '--only-show-errors'])
+    if (invalidateAll) {
+      await awsCli(['cloudfront', 'create-invalidation', '--distribution-id', distributionId, '--paths', '/*'])
+    }
+    return counted(bucket, performance.now() - started)
   }
+
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  const rows: unknown[][] = []
+  const row = (step: string, o: Measure, a: Measure) =>
+    rows.push([
+      step,
+      formatDuration(o.ms),
+      o.uploads,
+      o.heads,
+      formatDuration(a.ms),
+      a.uploads,
+      `${(a.ms / o.ms).toFixed(1)}x`,
+    ])
+  const notes: string[] = []
+
+  /** `times` re-syncs after a fresh checkout (every mtime moved forward, no content changed). */
+  async function resyncs(label: string, source: string, oursBucket: string, awsBucket: string, times: number) {
+    const o: Measure[] = []
+    const a: Measure[] = []
+    for (let i = 0; i < times; i++) {
+      touchAll(source, new Date(Date.now() + (i + 1) * 60_000))
+      o.push(await ours(source, oursBucket))
+      a.push(await theirs(source, awsBucket))
+    }
+    const pick = (ms: Measure[]) => ({
+      ms: median(ms.map((m) => m.ms)),
+      uploads: Math.max(...ms.map((m) => m.uploads)),
+      heads: Math.max(...ms.map((m) => m.heads)),
+    })
+    row(`${label}: re-sync after fresh checkout (median of ${times})`, pick(o), pick(a))
+    const ratios = o.map((m, i) => (a[i]!.ms / m.ms).toFixed(1))
+    notes.push(`${label} re-syncs, speed-up per run: ${ratios.map((r) => `${r}x`).join(', ')}`)
+  }
+
+  row(`${files.length}-file site: first sync`, await ours(site, 'bench-ours'), await theirs(site, 'bench-aws'))
+  await resyncs(`${files.length}-file site`, site, 'bench-ours', 'bench-aws', RESYNCS)
+
+  const label = `${pages}-page Next.js export (${nextFiles} files)`
+  row(`${label}: first sync`, await ours(next, 'next-ours'), await theirs(next, 'next-aws'))
+  await resyncs(label, next, 'next-ours', 'next-aws', 3)
+  newBuildId(next, 'fixture-build', 'fixture-buil2')
+  touchAll(next)
+  row(
+    `${label}: rebuild with a new buildId (every page changed, same sizes)`,
+    await ours(next, 'next-ours'),
+    await theirs(next, 'next-aws'),
+  )
+  const page = join(next, 'blog/post-100.html')
+  writeFileSync(page, readFileSync(page, 'utf8').replace('Post ', 'Post: '))
+  touchAll(next, new Date(Date.now() + 10 * 60_000))
+  row(
+    `${label}: one-page change + invalidation (ours: the page's paths; aws: \`/*\`)`,
+    await ours(next, 'next-ours', { 'distribution-id': distributionId }),
+    await theirs(next, 'next-aws', true),
+  )
+
   // The floor both tools pay on a re-sync: moto listing the 510 objects (one ListObjectsV2 page).
   const lists: number[] = []
   for (let i = 0; i < RESYNCS; i++) {
@@ -97,27 +204,14 @@ try {
     lists.push(performance.now() - started)
   }
   s3.destroy()
-  const [o, a] = [median(resync.ours), median(resync.aws)]
-  rows.push([
-    `re-sync after fresh checkout (median of ${RESYNCS})`,
-    formatDuration(o),
-    resync.oursUploads,
-    formatDuration(a),
-    resync.awsUploads,
-    `${(a / o).toFixed(1)}x`,
-  ])
-  console.log(
-    `frontend-sync vs aws s3 sync: ${files.length} files on moto (${moto.endpoint}), uploads counted at a proxy\n`,
-  )
-  console.log(markdownTable(['step', 'frontend-sync', 'uploads', 'aws s3 sync', 'uploads', 'speed-up'], rows))
-  console.log(
-    `\nre-sync times, frontend-sync: ${resync.ours.map(formatDuration).join(', ')}; aws s3 sync: ${resync.aws.map(formatDuration).join(', ')}`,
-  )
+  console.log(`frontend-sync vs aws s3 sync on moto (${moto.endpoint}), uploads and HEADs counted at a proxy\n`)
+  console.log(markdownTable(['step', 'frontend-sync', 'uploads', 'HEADs', 'aws s3 sync', 'uploads', 'speed-up'], rows))
+  console.log(`\n${notes.join('\n')}`)
   console.log(
     `moto's own ListObjectsV2 of the ${files.length} objects (paid by both tools on every sync): ${formatDuration(median(lists))} (median)`,
   )
   console.log(
-    'frontend-sync times include starting the bundle (node) as the runner does; aws times include starting the CLI (python).',
+    'frontend-sync times include starting the bundle (node) as the runner does, and (last row) waiting for the invalidation; aws times include starting the CLI (python).',
   )
 } finally {
   await proxy.stop()

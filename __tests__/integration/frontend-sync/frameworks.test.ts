@@ -117,7 +117,7 @@ function sync(source: string, bucket: string, inputs: Record<string, string> = {
   proxy.clear()
   return runBundle('frontend-sync', {
     inputs: { source, bucket, 'distribution-id': distributionId, concurrency: '8', ...inputs },
-    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
+    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, GITHUB_WORKSPACE: work },
   })
 }
 

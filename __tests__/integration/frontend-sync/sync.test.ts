@@ -88,7 +88,7 @@ function sync(inputs: Record<string, string> = {}) {
   proxy.clear()
   return runBundle('frontend-sync', {
     inputs: { source: site, bucket: BUCKET, 'distribution-id': distributionId, concurrency: '8', ...inputs },
-    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
+    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, GITHUB_WORKSPACE: work },
   })
 }
 
@@ -265,7 +265,7 @@ test('an empty source with delete: true is refused and says so, before any reque
   proxy.clear()
   const run = await runBundle('frontend-sync', {
     inputs: { source: empty, bucket: BUCKET },
-    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
+    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, GITHUB_WORKSPACE: work },
   })
   expect(run.code).not.toBe(0)
   expect(run.stdout).toMatch(
@@ -273,7 +273,7 @@ test('an empty source with delete: true is refused and says so, before any reque
   )
   const missing = await runBundle('frontend-sync', {
     inputs: { source: join(work, 'not-built'), bucket: BUCKET },
-    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
+    env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, GITHUB_WORKSPACE: work },
   })
   expect(missing.code).not.toBe(0)
   expect(missing.stdout).toMatch(/not-built" does not exist; with delete: true .* refuses to run/)

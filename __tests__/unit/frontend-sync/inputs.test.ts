@@ -26,6 +26,9 @@ describe('parseInputs', () => {
       keepOldAssets: { kind: 'time', ms: 7 * 86_400_000 },
       framework: 'auto',
       cleanUrls: false,
+      followSymlinks: 'within',
+      workspace: '/ws',
+      allowSourceOutsideWorkspace: false,
     })
   })
 
@@ -85,6 +88,21 @@ describe('parseInputs', () => {
     [{ ...base, concurrency: 'lots' }, 'concurrency'],
     [{ ...base, 'dry-run': 'y' }, 'dry-run'],
     [{ ...base, 'aws-region': 'mars' }, 'aws-region'],
+    [{ ...base, prefix: 'site/../other' }, 'prefix'],
+    [{ ...base, prefix: '../up' }, 'prefix'],
+    [{ ...base, prefix: 'a/./b' }, 'prefix'],
+    [{ ...base, prefix: 'a//b' }, 'prefix'],
+    [{ ...base, prefix: 'a\\b' }, 'prefix'],
+    [{ ...base, exclude: `${'x'.repeat(70_000)}` }, 'exclude'],
+    [{ ...base, exclude: Array.from({ length: 600 }, (_, i) => `f${i}`).join('\n') }, 'exclude'],
+    [{ ...base, 'cache-control': `*.html=no-cache\u0007` }, 'cache-control'],
+    [{ ...base, 'keep-old-assets': 'forever' }, 'keep-old-assets'],
+    [{ ...base, 'keep-old-assets': '400d' }, 'keep-old-assets'],
+    [{ ...base, 'keep-old-assets': '1000 releases' }, 'keep-old-assets'],
+    [{ ...base, framework: 'react' }, 'framework'],
+    [{ ...base, 'clean-urls': 'yes please' }, 'clean-urls'],
+    [{ ...base, 'follow-symlinks': 'some' }, 'follow-symlinks'],
+    [{ ...base, 'allow-source-outside-workspace': 'sure' }, 'allow-source-outside-workspace'],
   ])('%j is rejected naming %s', (record, input) => {
     let error: unknown
     try {
@@ -95,6 +113,20 @@ describe('parseInputs', () => {
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as ConfigurationError).input).toBe(input)
     expect((error as Error).message).toMatch(new RegExp(`^${input}: `))
+  })
+
+  test('a refused value is quoted cut short, not whole', () => {
+    expect(() => parse({ ...base, exclude: 'x'.repeat(70_000) })).toThrow(/… \(70000 characters\)"$/)
+  })
+
+  test.each([
+    ['7d', { kind: 'time', ms: 7 * 86_400_000 }],
+    ['36h', { kind: 'time', ms: 36 * 3_600_000 }],
+    ['0', { kind: 'time', ms: 0 }],
+    ['3 releases', { kind: 'releases', count: 3 }],
+    ['1 release', { kind: 'releases', count: 1 }],
+  ])('keep-old-assets %s', (raw, policy) => {
+    expect(parse({ ...base, 'keep-old-assets': raw }).keepOldAssets).toEqual(policy)
   })
 
   test('no region anywhere is a configuration error', () => {

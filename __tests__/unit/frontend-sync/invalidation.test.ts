@@ -24,6 +24,10 @@ describe('pathsForKeys', () => {
     [['img/my logo.png'], ['/img/my%20logo.png']],
     [['café/ü.txt'], ['/caf%C3%A9/%C3%BC.txt']],
     [['a~b#c.js'], ['/a%7Eb%23c.js']],
+    [
+      ['what?.html', 'star*.js', 'two words.html', 'café/menu.html'],
+      ['/caf%C3%A9/menu.html', '/star%2A.js', '/two%20words.html', '/what%3F.html'],
+    ],
   ])('%j → %j', (keys, paths) => {
     expect(pathsForKeys(keys)).toEqual(paths)
   })

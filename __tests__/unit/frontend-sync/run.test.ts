@@ -127,6 +127,9 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     keepOldAssets: { kind: 'time', ms: 0 },
     framework: 'auto',
     cleanUrls: false,
+    followSymlinks: 'within',
+    workspace: undefined,
+    allowSourceOutsideWorkspace: false,
     ...over,
   }
 }

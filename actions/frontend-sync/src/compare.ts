@@ -1,7 +1,8 @@
 // The plan phase: walk and hash `source` while the bucket is listed and the state of the last
 // sync is read, settle what the listing cannot (HeadObject), and turn the comparison into a plan:
 // uploads with their headers and go-live order, deletes, old assets kept for open tabs.
-import { stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
+import { sep } from 'node:path'
 import { ConfigurationError, DeployError, formatBytes, mapLimit } from '@deploy-actions/kit'
 import {
   bytesOf,
@@ -50,9 +51,21 @@ function refusal(inputs: Inputs, what: string): ConfigurationError {
 
 async function checkSource(inputs: Inputs): Promise<void> {
   const st = await stat(inputs.source).catch(() => undefined)
-  if (st?.isDirectory()) return
-  if (inputs.delete) throw refusal(inputs, st ? 'is not a directory' : 'does not exist')
-  throw new ConfigurationError('source', 'an existing directory', inputs.source)
+  if (!st?.isDirectory()) {
+    if (inputs.delete) throw refusal(inputs, st ? 'is not a directory' : 'does not exist')
+    throw new ConfigurationError('source', 'an existing directory', inputs.source)
+  }
+  // A workflow publishes its own build: a source that resolves (through `..` or a symlink) outside
+  // the checkout is refused unless explicitly allowed.
+  if (inputs.workspace && !inputs.allowSourceOutsideWorkspace) {
+    const [real, workspace] = await Promise.all([realpath(inputs.source), realpath(inputs.workspace).catch(() => '')])
+    if (workspace && real !== workspace && !real.startsWith(workspace.endsWith(sep) ? workspace : workspace + sep)) {
+      throw new ConfigurationError(
+        'source',
+        `a directory inside the workspace (${inputs.workspace}); "${inputs.source}" resolves to ${real}. Set allow-source-outside-workspace: true to publish it anyway`,
+      )
+    }
+  }
 }
 
 function failed(error: unknown): DeployError {
@@ -87,7 +100,7 @@ async function readSource(
       ([objects, stateText]) => ({ objects, stateText }),
       (error: unknown) => ({ error }),
     ))
-  const entries = await listSource(inputs.source, isExcluded, startListing)
+  const entries = await listSource(inputs.source, isExcluded, startListing, inputs.followSymlinks)
   if (entries.length === 0 && inputs.delete) {
     throw refusal(inputs, inputs.exclude.length ? 'has no files left after exclude' : 'has no files')
   }

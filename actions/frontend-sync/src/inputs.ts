@@ -15,6 +15,7 @@ import { type CacheRule, cacheRules, normalizePrefix, type TypeOverride, typeOve
 import { FRAMEWORKS, type Framework } from './files.ts'
 import type { InvalidateMode } from './invalidation.ts'
 import type { KeepPolicy } from './retention.ts'
+import { SYMLINK_POLICIES, type SymlinkPolicy } from './walk.ts'
 
 export interface Inputs {
   /** Absolute path of the directory to publish. */
@@ -38,6 +39,10 @@ export interface Inputs {
   framework: Framework | 'auto'
   /** Also invalidate `/about` for `about.html` (served without the extension). */
   cleanUrls: boolean
+  followSymlinks: SymlinkPolicy
+  /** GITHUB_WORKSPACE: `source` must resolve inside it unless allowed. */
+  workspace: string | undefined
+  allowSourceOutsideWorkspace: boolean
   /** The workflow run and attempt (GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT), for CallerReferences. */
   runId: string
   runAttempt: string
@@ -62,6 +67,48 @@ export function parseKeepPolicy(raw: string): KeepPolicy {
   const ms = text === '0' ? 0 : days ? Number(days[1]) * DAY_MS : durationMs(text)
   if (ms === undefined || ms > 365 * DAY_MS) throw new ConfigurationError('keep-old-assets', KEEP_FORM, raw)
   return { kind: 'time', ms }
+}
+
+/** Limits past which an input is not a mistake worth trying (minimatch refuses patterns past 64 KB). */
+const MAX_GLOBS = 500
+const MAX_GLOB_LENGTH = 1024
+
+/** A value as quoted in an error: long ones cut, so a pasted file does not flood the log. */
+function shown(raw: string): string {
+  return raw.length > 80 ? `${raw.slice(0, 60)}… (${raw.length} characters)` : raw
+}
+
+function checkGlobs(input: string, globs: readonly string[]): void {
+  if (globs.length > MAX_GLOBS) {
+    throw new ConfigurationError(input, `at most ${MAX_GLOBS} globs`, `${globs.length} globs`)
+  }
+  for (const glob of globs) {
+    if (glob.length > MAX_GLOB_LENGTH) {
+      throw new ConfigurationError(input, `globs of at most ${MAX_GLOB_LENGTH} characters`, shown(glob))
+    }
+  }
+}
+
+/**
+ * `site/v2`, `/site/v2/`; no `.` or `..` segment (S3 keeps them as written, but CloudFront and
+ * browsers resolve them, so such keys are served at other paths or not at all), no control
+ * characters or backslashes.
+ */
+function parsePrefix(raw: string): string {
+  const prefix = normalizePrefix(raw)
+  const segments = prefix.split('/').slice(0, -1)
+  if (
+    segments.some((s) => s === '.' || s === '..' || s === '') ||
+    /[\x00-\x1f\x7f\\]/.test(prefix) ||
+    prefix.length > 512
+  ) {
+    throw new ConfigurationError(
+      'prefix',
+      'a key prefix such as site/v2: folder names without "." or ".." segments, empty segments, backslashes or control characters',
+      shown(raw),
+    )
+  }
+  return prefix
 }
 
 /** Newline- or comma-separated globs; a comma inside `{a,b}` belongs to the glob. */
@@ -106,10 +153,18 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
   bucket = bucket.toLowerCase()
 
   const cacheMap = parseKeyValues('cache-control', get('cache-control'))
+  checkGlobs('cache-control', Object.keys(cacheMap))
   for (const [glob, value] of Object.entries(cacheMap)) {
-    if (!value) throw new ConfigurationError('cache-control', 'glob=value lines such as *.html=no-cache', `${glob}=`)
+    if (!value || /[\x00-\x1f\x7f]/.test(value) || value.length > 1024) {
+      throw new ConfigurationError(
+        'cache-control',
+        'glob=value lines such as *.html=no-cache',
+        shown(`${glob}=${value}`),
+      )
+    }
   }
   const typeMap = parseKeyValues('content-types', get('content-types'))
+  checkGlobs('content-types', Object.keys(typeMap))
   for (const [pattern, type] of Object.entries(typeMap)) {
     if (!/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/.test(type)) {
       throw new ConfigurationError(
@@ -119,6 +174,9 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
       )
     }
   }
+
+  const exclude = splitGlobs(get('exclude'))
+  checkGlobs('exclude', exclude)
 
   const distributionId = get('distribution-id').trim() || undefined
   if (distributionId !== undefined && !/^[A-Z0-9]{6,32}$/.test(distributionId)) {
@@ -132,11 +190,11 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
   return {
     source,
     bucket,
-    prefix: normalizePrefix(get('prefix')),
+    prefix: parsePrefix(get('prefix')),
     delete: parseBool('delete', get('delete'), true),
     cacheRules: cacheRules(cacheMap),
     typeOverrides: typeOverrides(typeMap),
-    exclude: splitGlobs(get('exclude')),
+    exclude,
     distributionId,
     invalidate: parseEnum('invalidate', get('invalidate'), ['changed', 'all', 'none'] as const, 'changed'),
     waitForInvalidation: parseBool('wait-for-invalidation', get('wait-for-invalidation'), true),
@@ -146,6 +204,13 @@ export function parseInputs(get: (name: string) => string, env: NodeJS.ProcessEn
     keepOldAssets: parseKeepPolicy(get('keep-old-assets')),
     framework: parseEnum('framework', get('framework'), ['auto', ...FRAMEWORKS] as const, 'auto'),
     cleanUrls: parseBool('clean-urls', get('clean-urls'), false),
+    followSymlinks: parseEnum('follow-symlinks', get('follow-symlinks'), SYMLINK_POLICIES, 'within'),
+    workspace: env.GITHUB_WORKSPACE || undefined,
+    allowSourceOutsideWorkspace: parseBool(
+      'allow-source-outside-workspace',
+      get('allow-source-outside-workspace'),
+      false,
+    ),
     runId: env.GITHUB_RUN_ID || 'local',
     runAttempt: env.GITHUB_RUN_ATTEMPT || '1',
   }

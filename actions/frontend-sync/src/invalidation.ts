@@ -16,12 +16,15 @@ export type InvalidateMode = 'changed' | 'all' | 'none'
 
 /**
  * CloudFront matches invalidation paths against the URL path as requested, so non-ASCII and
- * RFC 1738 unsafe characters are percent-encoded, and nothing else (encoding more would miss).
+ * RFC 1738 unsafe characters (space, `<>"#%{}|\\^~[]` and the backtick) are percent-encoded, and
+ * nothing else (encoding more would miss), as its developer guide asks ("Specifying the objects to
+ * invalidate"). Two more, because they mean something in an invalidation path: `?` (would start a
+ * query string; a browser sends a `?` in a file name as `%3F`) and `*` (a wildcard).
  */
 export function encodePath(path: string): string {
   let out = ''
   for (const ch of path) {
-    if (/[\x21-\x7e]/.test(ch) && !/[<>"#%{}|\\^~[\]`]/.test(ch)) out += ch
+    if (/[\x21-\x7e]/.test(ch) && !/[<>"#%{}|\\^~[\]`?*]/.test(ch)) out += ch
     else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out

@@ -1,18 +1,44 @@
-// Reads the site from disk: every file under `source` (symlinked files followed, symlinked
-// directories not, so a link cannot loop), hashed with MD5 (to compare with S3 ETags) and SHA-256.
+// Reads the site from disk: every file under `source`, hashed with MD5 (to compare with S3 ETags)
+// and SHA-256. Symlinked directories are not followed (a link cannot loop); symlinked files by
+// the `follow-symlinks` policy: `within` (the default) follows links whose target resolves inside
+// `source` and refuses the run when one points outside (a link to /etc/passwd in a build must not
+// be published with public caching), `refuse` refuses any link, `all` follows every file link.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { open, readdir, stat } from 'node:fs/promises'
+import { open, readdir, readlink, realpath, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { mapLimit } from '@deploy-actions/kit'
+import { ConfigurationError, mapLimit } from '@deploy-actions/kit'
 import type { LocalFile } from './diff.ts'
 
-/** Every file under `root`, sorted; `onFile` sees each as it is found (in no set order). */
-export async function listFiles(root: string, onFile?: (file: string) => void): Promise<string[]> {
+export const SYMLINK_POLICIES = ['within', 'refuse', 'all'] as const
+export type SymlinkPolicy = (typeof SYMLINK_POLICIES)[number]
+
+function inside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
+}
+
+/**
+ * Every file under `root`, sorted; `onFile` sees each as it is found (in no set order). Throws a
+ * ConfigurationError naming the links the policy refuses.
+ */
+export async function listFiles(
+  root: string,
+  onFile?: (file: string) => void,
+  policy: SymlinkPolicy = 'within',
+): Promise<string[]> {
   const out: string[] = []
+  const refused: string[] = []
+  const realRoot = await realpath(root)
   const found = (file: string) => {
     out.push(file)
     onFile?.(file)
+  }
+  const link = async (full: string) => {
+    const [target, real] = await Promise.all([stat(full), realpath(full)]).catch(() => [])
+    if (!target || !real) return // a dangling link: nothing to publish
+    const shown = `${relative(root, full).split(sep).join('/')} → ${await readlink(full).catch(() => real)}`
+    if (policy === 'refuse' || (policy === 'within' && !inside(realRoot, real))) refused.push(shown)
+    else if (target.isFile()) found(full)
   }
   // Sibling directories are read concurrently (scandir runs whole on the libuv pool, so at most
   // its size are open at once); the result is sorted, so the order does not depend on timing.
@@ -23,20 +49,21 @@ export async function listFiles(root: string, onFile?: (file: string) => void): 
       const full = join(dir, e.name)
       if (e.isDirectory()) pending.push(visit(full))
       else if (e.isFile()) found(full)
-      else if (e.isSymbolicLink()) {
-        pending.push(
-          stat(full).then(
-            (target) => {
-              if (target.isFile()) found(full)
-            },
-            () => {},
-          ),
-        )
-      }
+      else if (e.isSymbolicLink()) pending.push(link(full))
     }
     await Promise.all(pending)
   }
   await visit(root)
+  if (refused.length > 0) {
+    refused.sort()
+    const list = refused.slice(0, 10).join(', ') + (refused.length > 10 ? ` and ${refused.length - 10} more` : '')
+    throw new ConfigurationError(
+      'follow-symlinks',
+      policy === 'refuse'
+        ? `no symlinks in source with follow-symlinks: refuse; found ${refused.length}: ${list}`
+        : `symlinks whose target is inside source (follow-symlinks: within); ${refused.length} point outside and would be published: ${list}. Remove them, or set follow-symlinks: all`,
+    )
+  }
   return out.sort()
 }
 
@@ -103,6 +130,7 @@ export async function listSource(
   root: string,
   skip: (path: string) => boolean = () => false,
   onFirstKept?: () => void,
+  policy: SymlinkPolicy = 'within',
 ): Promise<SourceEntry[]> {
   let kept = false
   const onFile = onFirstKept
@@ -112,7 +140,7 @@ export async function listSource(
         onFirstKept()
       }
     : undefined
-  return (await listFiles(root, onFile))
+  return (await listFiles(root, onFile, policy))
     .map((file) => ({ file, path: sourcePath(root, file) }))
     .filter(({ path }) => !skip(path))
 }
