@@ -399,7 +399,7 @@ test('a pod that fits no node stays Pending, Unschedulable, with FailedSchedulin
     type: 'Warning',
     source: { component: 'default-scheduler' },
     message:
-      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.',
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
   })
 })
 

@@ -1,6 +1,7 @@
 // Defaulting as the API server's SetDefaults_* functions do it, for the fields clients read back.
 import { defaultGatewayObject, isGatewayKind } from './gateway-api.ts'
 import type { ResourceDef } from './resources.ts'
+import { qosClass } from './scheduler.ts'
 import type { KObj } from './types.ts'
 
 export function defaultContainer(c: KObj): void {
@@ -99,7 +100,13 @@ export function applyDefaults(r: ResourceDef, obj: KObj, isCreate: boolean): voi
         { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
         { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
       ]
-      if (isCreate) obj.status ??= { phase: 'Pending', qosClass: 'BestEffort' }
+      // SetDefaults_Pod: a container that sets only limits requests as much.
+      for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+        if (!c.resources?.limits) continue
+        c.resources.requests = { ...c.resources.limits, ...(c.resources.requests ?? {}) }
+      }
+      // podStrategy.PrepareForCreate: the status a client sends is replaced.
+      if (isCreate) obj.status = { phase: 'Pending', qosClass: qosClass(spec) }
       break
     case 'Service':
       obj.spec ??= {}

@@ -103,10 +103,17 @@ export class Kubelet {
   private readonly schedulingRetry = new Map<string, number>()
   private ipCounter = 1
 
+  /** The scheduling queue's order: pods by the resourceVersion they were created at (first come, first bound). */
+  private readonly queued = new Map<string, number>()
+
   constructor(api: Api, readyDelayMs: number, now: () => number = Date.now) {
     this.api = api
     this.readyDelayMs = readyDelayMs
     this.now = now
+    api.store.subscribe((e) => {
+      if (e.resource === PODS && e.type === 'ADDED') this.queued.set(e.object.metadata.uid, e.rv)
+      if (e.resource === PODS && e.type === 'DELETED') this.queued.delete(e.object.metadata.uid)
+    })
     api.store.create(NODES, {
       metadata: {
         name: NODE_NAME,
@@ -179,7 +186,10 @@ export class Kubelet {
   tick(): void {
     const now = this.now()
     const seen = new Set<string>()
-    for (const pod of this.api.store.list(PODS)) {
+    const pods = this.api.store.list(PODS)
+    const order = (p: KObj) => this.queued.get(p.metadata.uid) ?? 0
+    pods.sort((a, b) => order(a) - order(b))
+    for (const pod of pods) {
       seen.add(pod.metadata.uid)
       if (pod.metadata.deletionTimestamp) {
         this.terminate(pod, now)
@@ -202,12 +212,17 @@ export class Kubelet {
 
   /** The scheduler's part: bind to the one node, or report why the pod does not fit it. */
   private bind(pod: KObj, now: number): void {
-    const why = unschedulable(pod, this.node())
+    const why = unschedulable(pod, this.node(), this.api.store.scan(PODS))
     if (why) {
       const retryAt = this.schedulingRetry.get(pod.metadata.uid) ?? 0
       if (now < retryAt) return
-      this.schedulingRetry.set(pod.metadata.uid, now + Math.max(this.readyDelayMs * 5, 1000))
-      const message = `0/1 nodes are available: 1 ${why}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.`
+      this.schedulingRetry.set(pod.metadata.uid, now + Math.max(this.readyDelayMs * 2, 100))
+      // Preemption finds no lower-priority victims on the one node; for a selector mismatch it cannot help at all.
+      const preemption =
+        why.startsWith('Insufficient') || why.startsWith('Too many')
+          ? 'No preemption victims found for incoming pod'
+          : 'Preemption is not helpful for scheduling'
+      const message = `0/1 nodes are available: 1 ${why}. preemption: 0/1 nodes are available: 1 ${preemption}.`
       this.event(pod, 'Warning', 'FailedScheduling', message, undefined, 'default-scheduler')
       const fresh = this.api.store.get(PODS, pod.metadata.namespace, pod.metadata.name)
       const old = (fresh.status?.conditions ?? []).find((c: KObj) => c.type === 'PodScheduled')
