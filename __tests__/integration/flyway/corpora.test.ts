@@ -5,9 +5,11 @@ import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   engineOptions,
+  flywayChecksum,
   newReport,
   parseDatabaseUrl,
   type Report,
+  replacePlaceholders,
   runCommand,
   scanLocations,
 } from '@deploy-actions/flyway'
@@ -92,6 +94,12 @@ const CASES: Record<string, Case> = {
   'edge-timestamp': {},
 }
 
+/** A repeatable's checksum as Flyway stores it: over the text after placeholder replacement. */
+function replacedChecksum(sql: string, placeholders: Record<string, string>): number {
+  if (/\$\{flyway:/.test(sql)) return expect.any(Number) as unknown as number // run-time values
+  return flywayChecksum(replacePlaceholders(sql, placeholders))
+}
+
 test.each(Object.keys(CASES))('%s applies on an empty database with the rows Flyway writes', async (name) => {
   const c = CASES[name]!
   const db = await server.createDatabase()
@@ -118,7 +126,7 @@ test.each(Object.keys(CASES))('%s applies on an empty database with the rows Fly
       description: m.description,
       type: 'SQL',
       script: m.script,
-      checksum: m.checksum,
+      checksum: m.kind === 'repeatable' ? replacedChecksum(m.sql, c.placeholders ?? {}) : m.checksum,
       success: true,
     })),
   )

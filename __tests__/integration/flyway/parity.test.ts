@@ -1,7 +1,7 @@
 // What Flyway does around each migration and which schema it manages, against a real PostgreSQL:
 // each case failed (or went to the wrong schema) before the engine followed Flyway's DbMigrate,
 // PostgreSQLConnection and PostgreSQLSchema.
-import { parseDatabaseUrl } from '@deploy-actions/flyway'
+import { flywayChecksum, parseDatabaseUrl } from '@deploy-actions/flyway'
 import { type Postgres, startPostgres } from '@deploy-actions/testbed'
 import { cleanUp, type Fixture, fixtures } from './fixture.ts'
 
@@ -179,5 +179,41 @@ describe("scanning as Flyway's FileSystemScanner", () => {
     )
     await f.run('migrate')
     expect(await f.query('SELECT wd, env FROM fp')).toEqual([{ wd: process.cwd(), env: 'default' }])
+  })
+})
+
+describe('repeatable checksums after placeholder replacement (SqlMigrationResolver)', () => {
+  const clockAt = (ms: number) => ({ now: () => ms, sleep: async () => {} })
+
+  test('the stored checksum is over the replaced text; a changed placeholder value re-applies the repeatable', async () => {
+    const f = await fixture()
+    const sql = "CREATE OR REPLACE VIEW role_view AS SELECT '${app_role}'::text AS role_name;\n"
+    f.write('R__role_view.sql', sql)
+    await f.run('migrate', { placeholders: { app_role: 'app_rw' } })
+    const [row] = await f.history()
+    expect(row!.checksum).toBe(flywayChecksum(sql.replace('${app_role}', 'app_rw')))
+    expect((await f.run('migrate', { placeholders: { app_role: 'app_rw' } })).applied).toEqual([])
+    const again = await f.run('migrate', { placeholders: { app_role: 'app_ro' } })
+    expect(again.applied.map((a) => a.script)).toEqual(['R__role_view.sql'])
+    expect(await f.query('SELECT role_name FROM role_view')).toEqual([{ role_name: 'app_ro' }])
+  })
+
+  test('${flyway:timestamp} in a repeatable re-runs it on every migrate', async () => {
+    const f = await fixture()
+    f.write('R__refreshed.sql', '-- ${flyway:timestamp}\nCREATE OR REPLACE VIEW refreshed AS SELECT 1 AS one;\n')
+    await f.run('migrate', { clock: clockAt(Date.UTC(2026, 0, 1, 10)) })
+    const second = await f.run('migrate', { clock: clockAt(Date.UTC(2026, 0, 1, 11)) })
+    expect(second.applied.map((a) => a.script)).toEqual(['R__refreshed.sql'])
+  })
+
+  test('a row with the checksum of the file as it is (written before replacement) still counts as applied', async () => {
+    const f = await fixture()
+    const sql = "CREATE OR REPLACE VIEW v AS SELECT '${x}'::text AS x;\n"
+    f.write('R__v.sql', sql)
+    await f.run('migrate', { placeholders: { x: '1' } })
+    await f.query('UPDATE flyway_schema_history SET checksum = $1', [flywayChecksum(sql)])
+    const r = await f.run('migrate', { placeholders: { x: '1' } })
+    expect(r.applied).toEqual([])
+    expect(r.infoBefore.map((i) => i.state)).toEqual(['Success'])
   })
 })

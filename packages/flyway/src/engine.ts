@@ -12,6 +12,7 @@ import {
   waitUntil,
 } from '@deploy-actions/kit'
 import type pg from 'pg'
+import { flywayChecksum } from './checksum.ts'
 import { copyFromStdin } from './copy.ts'
 import {
   advisoryLockKey,
@@ -297,11 +298,15 @@ export class Engine {
   private schemas: string[] = []
   /** The statements that put the session back before each migration (see sessionReset). */
   private reset = ''
+  private withReplacedChecksums: ResolvedMigration[] | undefined
+  /** One `${flyway:timestamp}` per run, as ParsingContext.populate fixes it once. */
+  private readonly startedAt: Date
 
   constructor(options: EngineOptions, resolved: ResolvedMigration[], report: Report) {
     this.options = options
     this.resolved = resolved
     this.report = report
+    this.startedAt = new Date((options.clock ?? realClock).now())
   }
 
   private get schema(): string {
@@ -417,7 +422,7 @@ export class Engine {
 
   plan(rows: AppliedRow[]): Plan {
     const o = this.options
-    return buildPlan(this.resolved, rows, { outOfOrder: o.outOfOrder, ...(o.target ? { target: o.target } : {}) })
+    return buildPlan(this.effective(), rows, { outOfOrder: o.outOfOrder, ...(o.target ? { target: o.target } : {}) })
   }
 
   private rowParams(values: {
@@ -584,6 +589,19 @@ export class Engine {
     }
   }
 
+  /**
+   * The migrations with the checksums Flyway compares: a repeatable's over its text after
+   * placeholder replacement (so a changed placeholder value, or `${flyway:timestamp}`, re-applies
+   * it), the file's own kept as the equivalent checksum. An unknown placeholder in a repeatable
+   * fails here, before anything is applied, as in Flyway's resolver.
+   */
+  private effective(): ResolvedMigration[] {
+    this.withReplacedChecksums ??= this.resolved.map((m) =>
+      m.kind === 'repeatable' ? { ...m, checksum: flywayChecksum(this.sqlOf(m)), equivalentChecksum: m.checksum } : m,
+    )
+    return this.withReplacedChecksums
+  }
+
   private sqlOf(m: ResolvedMigration): string {
     const s = this.session!
     const name = m.script.slice(m.script.lastIndexOf('/') + 1)
@@ -594,7 +612,7 @@ export class Engine {
           user: s.user,
           database: s.database,
           table: this.options.table,
-          now: new Date((this.options.clock ?? realClock).now()),
+          now: this.startedAt,
         },
         name,
       ),

@@ -211,7 +211,7 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
     if (!latest) state = 'Superseded'
     else if (!file) state = r.success ? 'Missing' : 'Failed (Missing)'
     else if (!r.success) state = 'Failed'
-    else state = r.checksum === file.checksum ? 'Success' : 'Outdated'
+    else state = checksumMatches(file, r.checksum) ? 'Success' : 'Outdated'
     info.push({ ...base, category: 'Repeatable', version: '', state, ...(file ? { file: file.file } : {}) })
     if (latest && !file) {
       missing.push(r)
@@ -246,7 +246,7 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
   }
   for (const m of [...resolvedRepeatable.values()].sort(compareRepeatables)) {
     const last = latestRepeatable.get(m.description)
-    if (last?.success && last.checksum === m.checksum) continue
+    if (last?.success && checksumMatches(m, last.checksum)) continue
     pending.push(m)
     info.push(unappliedRow(m))
   }
@@ -255,6 +255,15 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
   if (current) plan.currentVersion = current.text
   if (baseline) plan.baselineVersion = baseline.text
   return plan
+}
+
+/**
+ * ResolvedMigrationImpl.checksumMatches: a repeatable's checksum is taken after placeholder
+ * replacement; a row written with the checksum of the file as it is (by Flyway before it replaced
+ * placeholders first, or by an earlier version of this engine) still counts as applied.
+ */
+function checksumMatches(m: ResolvedMigration, checksum: number | null): boolean {
+  return checksum === m.checksum || (m.equivalentChecksum !== undefined && checksum === m.equivalentChecksum)
 }
 
 /** The info row of a file not applied yet (its state refined by the caller). */

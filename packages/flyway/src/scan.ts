@@ -16,6 +16,11 @@ export interface ResolvedMigration {
   /** Path on disk (relative to the working directory when possible), for annotations. */
   file: string
   checksum: number
+  /**
+   * Repeatables, once placeholders are known: the checksum of the file as it is, while `checksum`
+   * is that of the text after placeholder replacement (SqlMigrationResolver.getChecksumForLoadableResource).
+   */
+  equivalentChecksum?: number
   /** The file's text with a leading BOM removed (placeholders not yet replaced). */
   sql: string
 }
