@@ -83,6 +83,23 @@ test('a rollback whose target crash-loops fails with the pod reason and its Even
   expect(run.summary).toMatch(/Left: crash rolled back to app=crash:1-crashloop, rollout not complete \(Timeout\)/)
 })
 
+test('cancelled while waiting: stops at once, outputs and summary say the undo is written', async () => {
+  await history(api, objects, 'cancel', ['cancel:1-crashloop', 'cancel:2'])
+  const run = await runBundle('rollback', {
+    inputs: { kubeconfig: sim.kubeconfig, deployment: 'cancel', timeout: '5m' },
+    cancelWhen: (stdout) => stdout.includes('Waiting for deployment "cancel" rollout to finish'),
+    timeoutMs: 60_000,
+  })
+  expect(run.signalsSent).toEqual(['SIGINT'])
+  expect(run.code).toBe(1)
+  expect(run.stdout).toMatch(
+    /::error::.*cancel.*\(left: cancel rolled back to app=cancel:1-crashloop \(written\), rollout not awaited\)/,
+  )
+  expect(run.outputs).toEqual({ image: 'cancel:1-crashloop', 'previous-image': 'cancel:2' })
+  expect(run.summary).toMatch(/## rollback: default\/cancel cancelled/)
+  expect(imageOf(await api.readDeployment(NS, 'cancel'))).toBe('cancel:1-crashloop')
+})
+
 test('bad input fails before any write, naming what is wrong', async () => {
   await history(api, objects, 'bad', ['bad:1', 'bad:2'])
   const before = (await api.readDeployment(NS, 'bad')).metadata?.resourceVersion

@@ -2,19 +2,18 @@
 // loads; outputs and the summary are written however the run ends, cancellation included.
 import { coreLogger, getInput, maskSecret, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
 import { parseInputs } from './inputs.ts'
-import { newReport, outputsOf, renderSummary } from './report.ts'
+import { leftOf, newReport, outputsOf, renderSummary } from './report.ts'
 
-void runAction(async () => {
+void runAction(async ({ signal, left }) => {
   const inputs = parseInputs(getInput, process.env) // bad input fails here, before any request
   const report = newReport(inputs)
-  const finish = () => Promise.all([setOutputs(outputsOf(report)), writeSummary(renderSummary(report))])
-  const { onCancel } = await import('./cancel.ts')
-  const stop = onCancel(report, finish, (message) => coreLogger.error(message))
+  left(() => leftOf(report))
   const [{ connectRollbackPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
   try {
-    await run(inputs, await connectRollbackPorts(inputs, { log: coreLogger, onSecret: maskSecret }), report)
+    const ports = await connectRollbackPorts(inputs, { log: coreLogger, onSecret: maskSecret })
+    await run(inputs, { ...ports, signal }, report)
   } finally {
-    stop()
-    await finish()
+    setOutputs(outputsOf(report))
+    await writeSummary(renderSummary(report))
   }
 })

@@ -33,6 +33,7 @@ export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): P
         log: log.info,
         progressEveryMs: inputs.progressEveryMs,
         clock: deps.clock,
+        signal: deps.signal,
         onWritten: (written) => {
           Object.assign(report, {
             fromRevision: written.fromRevision,
@@ -47,9 +48,14 @@ export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): P
       report.rolloutMessage = result.rollout?.message
       report.rolloutMs = result.rollout?.elapsedMs
     } catch (error) {
-      report.outcome = 'failed'
+      report.outcome = deps.signal?.aborted ? 'cancelled' : 'failed'
       report.error = describeError(error)
-      if (error instanceof RolloutFailedError) {
+      if (deps.signal?.aborted) {
+        report.leftState =
+          report.fromRevision === undefined
+            ? 'nothing rolled back'
+            : `${inputs.deployment} rolled back to ${report.images.join(', ')} (written), rollout not awaited`
+      } else if (error instanceof RolloutFailedError) {
         report.problems = error.problems
         report.details = error.details
         report.revision = error.deployment ? revisionOf(error.deployment) : report.revision

@@ -10,6 +10,8 @@ export interface Deps {
   objects: ObjectsApi
   log: Logger
   clock?: Clock
+  /** Aborted when the job is cancelled: the rollout wait stops (a written undo stays written). */
+  signal?: AbortSignal
 }
 
 export async function connectRollbackPorts(

@@ -69,10 +69,21 @@ export function outputsOf(report: RollbackReport): Record<string, string | undef
   }
 }
 
+/** Where things stand, for the `left:` line of a failed or cancelled run. */
+export function leftOf(r: RollbackReport): string | undefined {
+  if (r.leftState) return r.leftState
+  if (r.fromRevision === undefined) return r.canaryAborted.length ? `canary: ${r.canaryAborted.join('; ')}` : undefined
+  return `${r.deployment} rolled back to ${r.images.join(', ')} (written)`
+}
+
 export function renderSummary(r: RollbackReport): string {
   const lines = [`## rollback: ${escapeCell(`${r.namespace}/${r.deployment}`)} ${r.outcome}`, '']
   lines.push(`Asked for ${escapeCell(r.target)}.`, '')
-  if (r.error) lines.push(`> **${r.outcome === 'refused' ? 'Refused' : 'Failed'}**: ${escapeCell(r.error)}`, '')
+  if (r.error)
+    lines.push(
+      `> **${r.outcome === 'refused' ? 'Refused' : r.outcome === 'cancelled' ? 'Cancelled' : 'Failed'}**: ${escapeCell(r.error)}`,
+      '',
+    )
   if (r.leftState) lines.push(`Left: ${escapeCell(r.leftState)}`, '')
   if (r.fromRevision !== undefined) {
     const restored = r.restoredRevision !== undefined ? ` (the template of revision ${r.restoredRevision})` : ''

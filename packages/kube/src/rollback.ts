@@ -25,6 +25,8 @@ export interface RollbackOptions {
   log: (line: string) => void
   progressEveryMs?: number
   clock?: Clock
+  /** Aborted (a cancelled job): the wait stops with the signal's reason; a written change stays. */
+  signal?: AbortSignal
   /** Called once the change is written, before the wait (what a failed or cancelled wait leaves). */
   onWritten?: (written: Omit<RollbackResult, 'revision' | 'rollout'>) => void
 }
@@ -154,6 +156,7 @@ export async function rollbackDeployment(api: KubeApi, options: RollbackOptions)
       log,
       progressEveryMs: options.progressEveryMs,
       clock,
+      signal: options.signal,
     })
     return { ...rest, revision: rollout.revision, rollout }
   }
@@ -166,7 +169,14 @@ export async function rollbackDeployment(api: KubeApi, options: RollbackOptions)
       const numbered = rest.skipped || (revisionOf(d) ?? 0) > (rest.fromRevision ?? 0)
       return seen && numbered ? { done: d } : { detail: 'the controller has not numbered the new revision yet' }
     },
-    { what: `deployment "${name}" revision`, timeoutMs: options.timeoutMs, intervalMs: 100, log, clock },
+    {
+      what: `deployment "${name}" revision`,
+      timeoutMs: options.timeoutMs,
+      intervalMs: 100,
+      log,
+      clock,
+      signal: options.signal,
+    },
   )
   return { ...rest, revision: revisionOf(observed), rollout: undefined }
 }

@@ -35,6 +35,8 @@ export interface RolloutWaitOptions {
   /** List pods for progress lines and failures (default true). */
   diagnose?: boolean
   clock?: Clock
+  /** Aborted (a cancelled job): the wait stops, closes its watch and throws the signal's reason. */
+  signal?: AbortSignal
 }
 
 export interface RolloutResult {
@@ -128,6 +130,7 @@ export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions):
     return undefined
   }
 
+  options.signal?.throwIfAborted()
   const first = await judge(deployment)
   if (first) return first
 
@@ -155,9 +158,12 @@ export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions):
     }
   }
 
+  const onAbort = () => wake?.()
+  options.signal?.addEventListener('abort', onAbort)
   try {
     await startWatch()
     for (;;) {
+      options.signal?.throwIfAborted()
       if (clock.now() >= deadline) {
         const message = `timed out after ${formatDuration(options.timeoutMs)} waiting for ${what} to finish: ${lastMessage}`
         throw await failure(api, deployment, 'Timeout', message, log, diagnoseOn)
@@ -221,6 +227,7 @@ export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions):
       }
     }
   } finally {
+    options.signal?.removeEventListener('abort', onAbort)
     handle?.stop()
   }
 }
