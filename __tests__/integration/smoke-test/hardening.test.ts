@@ -167,3 +167,35 @@ describe('URL credentials (issue 14, item 3)', () => {
     expect(run.stdout + run.stderr).not.toContain(secret)
   })
 })
+
+describe('secret headers across origins (issue 14, item 2)', () => {
+  const headers = [
+    'Authorization: Bearer tok-cross-0001',
+    'X-Api-Key: key-cross-0002',
+    'X-Vault-Token: vault-cross-0003',
+    'X-Trace: trace-1',
+    'Accept: text/plain',
+  ].join('\n')
+
+  test('a redirect to another origin carries none of the headers the user set, except the safe ones', async () => {
+    const before = seen.length
+    const run = await smoke({ checks: `- url: ${base}/away\n  expect: {body: landed}`, headers })
+    expect(run.code).toBe(0)
+    const hops = seen.slice(before)
+    const first = hops.find((h) => h.origin === 'main')!
+    expect(first.headers['x-api-key']).toBe('key-cross-0002') // the check's own origin gets them all
+    const landed = hops.find((h) => h.origin === 'other')!
+    expect(landed.path).toBe('/landing')
+    expect(landed.headers.accept).toBe('text/plain')
+    for (const name of ['authorization', 'x-api-key', 'x-vault-token', 'x-trace'])
+      expect(landed.headers[name]).toBeUndefined()
+  })
+
+  test('cross-origin-redirect: refuse fails the check naming the origin, and never contacts it', async () => {
+    const before = seen.length
+    const run = await smoke({ urls: `${base}/away`, headers, 'cross-origin-redirect': 'refuse', timeout: '1s' })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`redirected to another origin, ${other} (HTTP 302); cross-origin-redirect is refuse`)
+    expect(seen.slice(before).filter((h) => h.origin === 'other')).toEqual([])
+  })
+})

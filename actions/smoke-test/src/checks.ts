@@ -50,6 +50,9 @@ export interface CheckDefaults {
   headers: Record<string, string>
 }
 
+/** An HTTP header name (RFC 9110 token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
 export const CHECK_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect'] as const
 export const EXPECT_KEYS = ['status', 'json', 'body', 'max-latency'] as const
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -167,7 +170,7 @@ function checkFromYaml(item: unknown, index: number, defaults: CheckDefaults): C
   if (item.headers !== undefined) {
     if (isRecord(item.headers)) {
       for (const [k, v] of Object.entries(item.headers)) {
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) fail(where, `headers: "${k}" is not a header name`)
+        if (!HEADER_NAME.test(k)) fail(where, `headers: "${k}" is not a header name`)
         if (v === null || typeof v === 'object') fail(where, `headers: the value of ${k} must be a string`)
         setHeader(headers, k, String(v))
       }
@@ -232,6 +235,19 @@ function checkFromYaml(item: unknown, index: number, defaults: CheckDefaults): C
 function setHeader(headers: Record<string, string>, name: string, value: string): void {
   for (const k of Object.keys(headers)) if (k.toLowerCase() === name.toLowerCase()) delete headers[k]
   headers[name] = value
+}
+
+/** What happens on a redirect to another origin (scheme, host or port differ from the check's URL). */
+export interface RedirectPolicy {
+  /** `follow` with only the safe headers, or `refuse` (the attempt fails, naming the origin). */
+  crossOrigin: 'follow' | 'refuse'
+  /** Header names (any case) the user marked safe to send to another origin. */
+  safeHeaders: readonly string[]
+}
+
+export const DEFAULT_REDIRECTS: RedirectPolicy = {
+  crossOrigin: 'follow',
+  safeHeaders: ['Accept', 'Accept-Language', 'Content-Type', 'User-Agent'],
 }
 
 /** A check that expects a 3xx sees the redirect itself; any other follows it. */

@@ -1,6 +1,9 @@
 // One smoke request with native fetch: per-request timeout, body read (bounded), verdict.
+// Redirects are followed here, not by fetch, so that no header the user set reaches another
+// origin unless marked safe (fetch itself only drops Authorization and Cookie, so X-Api-Key or
+// X-Vault-Token would follow): the credential rule of browsers and curl, for every header.
 import { errorCode, formatDuration } from '@deploy-actions/kit'
-import { type Check, evaluate, expectsRedirect } from './checks.ts'
+import { type Check, DEFAULT_REDIRECTS, evaluate, expectsRedirect, type RedirectPolicy } from './checks.ts'
 import type { Attempt, Probe } from './schedule.ts'
 
 /** Bodies are read up to this size for the expectations; the rest is discarded. */
@@ -10,22 +13,88 @@ class RequestTimeout extends Error {
   override name = 'RequestTimeout'
 }
 
-export function httpProbe(fetchFn: typeof fetch = fetch, now: () => number = () => performance.now()): Probe {
+/** As many hops as fetch (and browsers) follow. */
+const MAX_REDIRECTS = 20
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
+type Request = { url: string; method: string; headers: Record<string, string>; body?: string }
+
+/**
+ * The request after a redirect to `location`, or a reason not to follow it. Across origins only
+ * the safe headers are kept, and they stay dropped for the rest of the chain; 303 (and 301/302
+ * after a POST) turn into a GET without a body, as fetch does.
+ */
+export function nextRequest(
+  from: Request,
+  status: number,
+  location: string,
+  originalOrigin: string,
+  policy: RedirectPolicy,
+): Request | { refused: string } {
+  let next: URL
+  try {
+    next = new URL(location, from.url)
+  } catch {
+    return { refused: `redirected to an unusable Location (HTTP ${status})` }
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:')
+    return { refused: `redirected to a ${next.protocol} URL (HTTP ${status})` }
+  let headers = from.headers
+  if (next.origin !== originalOrigin) {
+    if (policy.crossOrigin === 'refuse')
+      return {
+        refused: `redirected to another origin, ${next.origin} (HTTP ${status}); cross-origin-redirect is refuse`,
+      }
+    const safe = new Set(policy.safeHeaders.map((h) => h.toLowerCase()))
+    headers = Object.fromEntries(Object.entries(headers).filter(([k]) => safe.has(k.toLowerCase())))
+  }
+  const toGet = status === 303 || ((status === 301 || status === 302) && from.method === 'POST')
+  if (toGet) {
+    headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'content-type'))
+    return { url: next.href, method: from.method === 'HEAD' ? 'HEAD' : 'GET', headers }
+  }
+  return { url: next.href, method: from.method, headers, ...(from.body === undefined ? {} : { body: from.body }) }
+}
+
+export function httpProbe(
+  fetchFn: typeof fetch = fetch,
+  now: () => number = () => performance.now(),
+  redirects: RedirectPolicy = DEFAULT_REDIRECTS,
+): Probe {
   return async (check: Check, timeoutMs: number, cancel?: AbortSignal): Promise<Attempt> => {
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new RequestTimeout()), timeoutMs)
     const onCancel = () => controller.abort(cancel?.reason)
     cancel?.addEventListener('abort', onCancel, { once: true })
     const started = now()
+    const origin = new URL(check.url).origin
+    const follow = !expectsRedirect(check.expect)
+    let request: Request = {
+      url: check.url,
+      method: check.method,
+      headers: check.headers,
+      ...(check.body === undefined ? {} : { body: check.body }),
+    }
     try {
-      const res = await fetchFn(check.url, {
-        method: check.method,
-        headers: check.headers,
-        ...(check.body === undefined ? {} : { body: check.body }),
-        redirect: expectsRedirect(check.expect) ? 'manual' : 'follow',
-        signal: controller.signal,
-      })
-      const body = check.method === 'HEAD' ? '' : await readBody(res)
+      let res: Response
+      for (let hop = 0; ; hop++) {
+        res = await fetchFn(request.url, {
+          method: request.method,
+          headers: request.headers,
+          ...(request.body === undefined ? {} : { body: request.body }),
+          redirect: 'manual',
+          signal: controller.signal,
+        })
+        const location = res.headers.get('location')
+        if (!follow || !REDIRECT_STATUSES.has(res.status) || location === null) break
+        await res.body?.cancel().catch(() => {})
+        if (hop >= MAX_REDIRECTS)
+          return { ok: false, kind: 'redirect', reason: `more than ${MAX_REDIRECTS} redirects`, status: res.status }
+        const next = nextRequest(request, res.status, location, origin, redirects)
+        if ('refused' in next) return { ok: false, kind: 'redirect', reason: next.refused, status: res.status }
+        request = next
+      }
+      const body = request.method === 'HEAD' ? '' : await readBody(res)
       const latencyMs = now() - started
       const verdict = evaluate(check.expect, { status: res.status, body, latencyMs })
       return verdict.ok

@@ -10,7 +10,16 @@ void runtime.runAction(async ({ signal, left }) => {
   const report = newReport(inputs)
   left(() => leftOf(report))
   try {
-    await run(inputs, { log: runtime.coreLogger, probe: httpProbe(), writeFile: writeReportFile, signal }, report)
+    await run(
+      inputs,
+      {
+        log: runtime.coreLogger,
+        probe: httpProbe(fetch, undefined, inputs.redirects),
+        writeFile: writeReportFile,
+        signal,
+      },
+      report,
+    )
   } finally {
     runtime.setOutputs(outputsOf(report))
     if (report.outcomes.length) await runtime.writeSummary(renderSummary(report))

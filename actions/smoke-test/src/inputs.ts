@@ -6,8 +6,10 @@ import {
   ConfigurationError,
   type InputGetter,
   parseDuration,
+  parseEnum,
   parseHeaders,
   parseInteger,
+  parseList,
   parseStatusSet,
 } from '@deploy-actions/kit'
 import {
@@ -15,7 +17,10 @@ import {
   type CheckDefaults,
   checksFromUrls,
   checksFromYaml,
+  DEFAULT_REDIRECTS,
+  HEADER_NAME,
   parseRegex,
+  type RedirectPolicy,
   secretsOf,
   uniqueNames,
 } from './checks.ts'
@@ -27,6 +32,8 @@ export interface Inputs {
   requestTimeoutMs: number
   consecutiveSuccesses: number
   concurrency: number
+  /** Redirects to another origin: follow with only the safe headers, or refuse. */
+  redirects: RedirectPolicy
   /** Values never to print (secret header values, URL passwords). */
   secrets: string[]
   /** Where the JSON report goes. */
@@ -86,6 +93,13 @@ export function parseInputs(
     max: 100,
   })
   const concurrency = parseInteger('concurrency', get('concurrency'), 10, { min: 1, max: 256 })
+  const crossOrigin = parseEnum('cross-origin-redirect', get('cross-origin-redirect'), ['follow', 'refuse'], 'follow')
+  const rawSafe = get('safe-headers')
+  const safeHeaders = rawSafe ? parseList(rawSafe) : [...DEFAULT_REDIRECTS.safeHeaders]
+  for (const name of safeHeaders) {
+    if (!HEADER_NAME.test(name))
+      throw new ConfigurationError('safe-headers', 'header names like Accept, User-Agent', name)
+  }
 
   const checks = checksFromUrls(get('urls'), defaults)
   const rawChecks = get('checks')
@@ -118,6 +132,7 @@ export function parseInputs(
     requestTimeoutMs,
     consecutiveSuccesses,
     concurrency,
+    redirects: { crossOrigin, safeHeaders },
     secrets: secretsOf(unique),
     reportPath: join(env.RUNNER_TEMP || io.cwd, `smoke-test-report-${step}.json`),
   }

@@ -5,7 +5,7 @@
 import { backoffDelay, type Clock, formatDuration, limiter, progressReporter } from '@deploy-actions/kit'
 import type { Check } from './checks.ts'
 
-export type FailureKind = 'network' | 'timeout' | 'status' | 'json' | 'body' | 'latency' | 'cancelled'
+export type FailureKind = 'network' | 'timeout' | 'status' | 'json' | 'body' | 'latency' | 'redirect' | 'cancelled'
 
 /** The result of one request. */
 export type Attempt =
