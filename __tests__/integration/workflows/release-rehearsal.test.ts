@@ -1,0 +1,241 @@
+// The reusable release workflow, rehearsed job by job against the testbed: the real
+// .github/workflows/release.yml, its expressions evaluated by GitHub's engine, each `$/<short>`
+// step run as its bundle (moto for RDS and S3, PostgreSQL for the migrations, a local HTTP server
+// for the smoke test), outputs handed from job to job as the runner does. The deploy job needs an
+// EKS cluster, which the testbed cannot give; its result is handed on as a needed job's would be.
+
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import { join } from 'node:path'
+import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds'
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
+import {
+  type JobRehearsal,
+  type Moto,
+  type Postgres,
+  type RehearsalOptions,
+  rehearseJob,
+  removeDir,
+  startMoto,
+  startPostgres,
+  tempDir,
+} from '@deploy-actions/testbed'
+import { rdsClient, seedInstance } from '../rds-snapshot/seed.ts'
+
+const WORKFLOW = '.github/workflows/release.yml'
+const ROLE = 'arn:aws:iam::123456789012:role/webshop-release-staging'
+
+let moto: Moto
+let postgres: Postgres
+let web: Server
+let webUrl: string
+let workspace: string
+
+beforeAll(async () => {
+  ;[moto, postgres] = await Promise.all([startMoto(), startPostgres()])
+  web = createServer((req, res) => {
+    res.setHeader('Content-Type', 'application/json')
+    res.end(JSON.stringify({ status: req.url === '/actuator/health' ? 'UP' : 'DOWN' }))
+  })
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve))
+  const address = web.address()
+  webUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+
+  // The service repository as actions/checkout would leave it: migrations and a built frontend.
+  workspace = tempDir('rehearsal-workspace')
+  mkdirSync(join(workspace, 'db/migration'), { recursive: true })
+  writeFileSync(join(workspace, 'db/migration/V1__init.sql'), 'CREATE TABLE customer (id bigint PRIMARY KEY);\n')
+  writeFileSync(join(workspace, 'db/migration/V2__orders.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY);\n')
+  mkdirSync(join(workspace, 'out/assets'), { recursive: true })
+  writeFileSync(join(workspace, 'out/index.html'), '<!doctype html><title>shop</title>\n')
+  writeFileSync(join(workspace, 'out/assets/app.3f2a9c1b.js'), 'console.log(1)\n')
+}, 60_000)
+
+afterAll(async () => {
+  await new Promise((resolve) => web?.close(resolve))
+  await Promise.all([moto?.stop(), postgres?.stop()])
+  if (workspace) removeDir(workspace)
+})
+
+/** What the caller of the release workflow passes (see the README's example). */
+const CALLER = {
+  environment: 'staging',
+  'aws-region': 'us-east-1',
+  'aws-role': ROLE,
+  'ecr-repository': 'ecommerce-backend',
+  'eks-cluster': 'shop-staging',
+  deployment: 'backend',
+}
+
+/** Stand-ins for the third-party actions: the checkout is the workspace; OIDC credentials are moto's. */
+const roles: string[] = []
+const artifacts: string[] = []
+function options(job: string, extra: Partial<RehearsalOptions> = {}): RehearsalOptions {
+  return {
+    workflow: WORKFLOW,
+    job,
+    workspace,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DEPLOY_ACTIONS_POLL_INTERVAL_MS: '100' },
+    standIns: {
+      'actions/checkout': () => ({}),
+      'aws-actions/configure-aws-credentials': (inputs) => {
+        roles.push(inputs['role-to-assume']!)
+        return { env: { ...moto.env, AWS_REGION: inputs['aws-region']! } }
+      },
+      'actions/upload-artifact': (inputs) => {
+        artifacts.push(inputs.path!)
+        return {}
+      },
+    },
+    ...extra,
+    inputs: { ...CALLER, ...extra.inputs },
+  }
+}
+
+function expectSuccess(job: JobRehearsal): void {
+  const failed = job.steps.filter((s) => s.conclusion === 'failure')
+  if (job.result !== 'success') throw new Error(failed.map((s) => `${s.name}:\n${s.log}`).join('\n') || job.result)
+}
+
+const success = (outputs: Record<string, string> = {}) => ({ result: 'success' as const, outputs })
+
+describe('release.yml, job by job', () => {
+  let preflight: JobRehearsal
+
+  test('preflight: the version from the tag, and the frontends as a matrix', async () => {
+    preflight = await rehearseJob(
+      options('preflight', {
+        inputs: {
+          frontends: 'out cmc-frontend-staging E2QWRUHAPOMQZL\n\n# the admin app later\nadmin/dist shop-admin\n',
+        },
+      }),
+    )
+    expectSuccess(preflight)
+    expect(preflight.outputs.version).toBe('v1.0.0')
+    expect(JSON.parse(preflight.outputs.frontends!)).toEqual([
+      { source: 'out', bucket: 'cmc-frontend-staging', 'distribution-id': 'E2QWRUHAPOMQZL' },
+      { source: 'admin/dist', bucket: 'shop-admin', 'distribution-id': '' },
+    ])
+  })
+
+  test('preflight: a malformed frontends line fails the release before anything else runs', async () => {
+    const bad = await rehearseJob(options('preflight', { inputs: { frontends: 'out' } }))
+    expect(bad.result).toBe('failure')
+    expect(bad.steps[0]!.log).toContain(
+      'frontends: expected "<source dir> <bucket> [<distribution id>]" lines, got "out"',
+    )
+  })
+
+  test('database: the snapshot first, then the migrations; both hand their outputs on', async () => {
+    await seedInstance(moto, 'webshop-staging')
+    const db = await postgres.createDatabase('webshop')
+    const database = await rehearseJob(
+      options('database', {
+        inputs: { 'db-instance-identifier': 'webshop-staging', migrations: 'db/migration', 'snapshot-retain': 3 },
+        secrets: { 'database-url': db.url },
+        needs: { preflight: success(preflight.outputs), image: success({ 'image-ref': 'r/x@sha256:0' }) },
+      }),
+    )
+    expectSuccess(database)
+    expect(database.steps.map((s) => [s.id ?? s.name, s.conclusion])).toEqual([
+      ['aws-actions/configure-aws-credentials@v4', 'success'],
+      ['snapshot', 'success'],
+      ['actions/checkout@v4', 'success'],
+      ['migrate', 'success'],
+    ])
+    expect(database.outputs).toEqual({ 'snapshot-identifier': 'webshop-staging-pre-v1-0-0', 'schema-version': '2' })
+    const snapshots = await rdsClient(moto).send(
+      new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'webshop-staging' }),
+    )
+    expect(snapshots.DBSnapshots?.map((s) => s.DBSnapshotIdentifier)).toContain('webshop-staging-pre-v1-0-0')
+    expect(roles).toContain(ROLE)
+  })
+
+  test('database: without a DB or migrations every step is skipped and the job succeeds', async () => {
+    const database = await rehearseJob(
+      options('database', { needs: { preflight: success(preflight.outputs), image: success() } }),
+    )
+    expectSuccess(database)
+    expect(database.steps.every((s) => s.conclusion === 'skipped')).toBe(true)
+    expect(database.outputs).toEqual({ 'snapshot-identifier': '', 'schema-version': '' })
+  })
+
+  test('verify: the smoke test against the deployed service, its report kept as an artifact', async () => {
+    const verify = await rehearseJob(
+      options('verify', {
+        inputs: {
+          'smoke-urls': `${webUrl}/actuator/health`,
+          'smoke-checks': `- url: ${webUrl}/actuator/health\n  expect: {json: {$.status: UP}}`,
+        },
+        needs: { preflight: success(preflight.outputs), deploy: success({ result: 'promoted' }) },
+      }),
+    )
+    expectSuccess(verify)
+    expect(verify.outputs).toEqual({ result: 'success' })
+    expect(artifacts.at(-1)).toMatch(/smoke-test-report-smoke\.json$/)
+  })
+
+  test('verify is skipped when no smoke checks are configured', async () => {
+    const verify = await rehearseJob(
+      options('verify', { needs: { preflight: success(preflight.outputs), deploy: success() } }),
+    )
+    expect(verify.result).toBe('skipped')
+  })
+
+  test('frontends: each matrix entry published by frontend-sync, also after a skipped verify', async () => {
+    const s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    })
+    await s3.send(new CreateBucketCommand({ Bucket: 'cmc-frontend-staging' }))
+    const entry = { source: 'out', bucket: 'cmc-frontend-staging', 'distribution-id': '' }
+    const frontends = await rehearseJob(
+      options('frontends', {
+        matrix: { frontend: entry },
+        needs: {
+          preflight: success({ ...preflight.outputs, frontends: JSON.stringify([entry]) }),
+          deploy: success(),
+          verify: { result: 'skipped', outputs: {} },
+        },
+      }),
+    )
+    expectSuccess(frontends)
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'cmc-frontend-staging' }))
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(expect.arrayContaining(['assets/app.3f2a9c1b.js', 'index.html']))
+  })
+
+  test('frontends are skipped when a job before failed', async () => {
+    const frontends = await rehearseJob(
+      options('frontends', {
+        matrix: { frontend: { source: 'out', bucket: 'b', 'distribution-id': '' } },
+        needs: {
+          preflight: success(preflight.outputs),
+          deploy: { result: 'failure', outputs: {} },
+          verify: { result: 'skipped', outputs: {} },
+        },
+      }),
+    )
+    expect(frontends.result).toBe('skipped')
+  })
+
+  test('record: a table of the jobs; on a failure, the exact rollback and restore steps', async () => {
+    const needs = {
+      preflight: success(preflight.outputs),
+      image: success({ 'image-ref': 'r/x@sha256:0' }),
+      database: success({ 'snapshot-identifier': 'webshop-staging-pre-v1-0-0' }),
+      deploy: success({ result: 'promoted', 'previous-image': 'r/x:v0.9.0' }),
+      verify: { result: 'failure' as const, outputs: {} },
+      frontends: { result: 'skipped' as const, outputs: {} },
+    }
+    const record = await rehearseJob(options('record', { needs }))
+    expect(record.result).toBe('failure')
+    expect(record.summary).toContain('| verify | failure |')
+    expect(record.summary).toContain('restore snapshot `webshop-staging-pre-v1-0-0`')
+    expect(record.summary).toContain('image `r/x:v0.9.0`')
+    const fine = await rehearseJob(options('record', { needs: { ...needs, verify: success() } }))
+    expectSuccess(fine)
+    expect(fine.summary).toContain('### Release v1.0.0 to staging')
+  })
+})
