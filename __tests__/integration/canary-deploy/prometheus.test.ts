@@ -68,7 +68,7 @@ it('an -errors canary fails the same check: weight 0, canary removed, reason wit
   expect(run.code).toBe(1)
   expect(run.outputs.result).toBe('aborted')
   expect(run.outputs.weight).toBe('0')
-  expect(run.outputs.reason).toMatch(/check error-rate: 0\.\d+ > max 0.05; query: sum\(rate/)
+  expect(run.outputs.reason).toMatch(/check error-rate: 0\.\d+ > max 0.05; query: \(sum\(rate\(http_requests_total/)
   expect(await imageOf(c.objects, 'default', 'payments')).toBe('registry.local/payments:1')
   expect(await c.objects.find(deploymentRef('default', 'payments-canary'))).toBeUndefined()
 })
