@@ -8,6 +8,7 @@ import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } f
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import {
   type FaultProxy,
+  generateSite,
   type Moto,
   removeDir,
   runBundle,
@@ -85,11 +86,16 @@ function siteUploads(bucket: string): string[] {
   return s3UploadedKeys(proxy.requests, bucket).filter((k) => !k.startsWith('.frontend-sync/'))
 }
 
-function sync(inputs: Record<string, string>, env: Record<string, string> = {}) {
+function sync(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  cancelWhen?: (stdout: string) => boolean,
+) {
   proxy.clear()
   return runBundle('frontend-sync', {
     inputs: { 'distribution-id': distributionId, ...inputs },
     env: { ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint, GITHUB_WORKSPACE: work, ...env },
+    ...(cancelWhen ? { cancelWhen, timeoutMs: 60_000 } : {}),
   })
 }
 
@@ -230,5 +236,41 @@ describe('issue 14 item 11: a failed invalidation is completed by the next run',
 
     const third = await sync({ source: site, bucket })
     expect(third.outputs).toMatchObject({ uploaded: '0', 'paths-invalidated': '0', 'invalidation-id': '' })
+  })
+})
+
+describe('issue 14 item 9: a cancelled sync stops, writes what it knows, and the re-run finishes', () => {
+  test('SIGINT during the asset uploads: no page replaced, nothing deleted, paths recorded; the re-run completes', async () => {
+    const bucket = await newBucket()
+    const site = join(work, 'cancelled')
+    const files = generateSite(site)
+    expect((await sync({ source: site, bucket })).code).toBe(0)
+    generateSite(site, { salt: 'v2' }) // a new build: every file changes (hashed names too)
+
+    const run = await sync({ source: site, bucket, concurrency: '1' }, {}, (out) =>
+      /^(new|changed) +assets\//m.test(out),
+    )
+    expect(run.signalsSent).toEqual(['SIGINT']) // it stopped on SIGINT; SIGTERM was never due
+    expect(run.code).toBe(1)
+    const uploaded = Number(run.outputs.uploaded)
+    expect(uploaded).toBeGreaterThan(0)
+    expect(uploaded).toBeLessThan(50)
+    const puts = siteUploads(bucket)
+    expect(puts.every((k) => k.startsWith('assets/'))).toBe(true) // no page, manifest or worker replaced
+    expect(proxy.requests.filter((r) => r.method === 'POST' && r.path.includes('?delete'))).toEqual([])
+    expect(proxy.requests.filter((r) => r.path.includes('/invalidation'))).toEqual([])
+    expect(run.stdout).toMatch(
+      /^::error::cancelled \(SIGINT\) \(left: \d+ of \d+ files uploaded \(no page, manifest or service worker replaced, so the live site still works\); nothing deleted; the \d+ invalidation paths are recorded, and a re-run sends them; a re-run uploads the rest\)$/m,
+    )
+    expect(run.stdout).toMatch(/^left: \d+ of \d+ files uploaded/m)
+    expect(run.summary).toContain('**Stopped during the upload phase.**')
+    const recorded = (await stateOf(bucket)).pending[distributionId]!.paths
+    expect(recorded).toContain('/index.html')
+
+    const rerun = await sync({ source: site, bucket })
+    expect(rerun.code).toBe(0)
+    expect(Number(rerun.outputs.uploaded) + uploaded).toBe(files.length)
+    expect(await invalidated(rerun.outputs['invalidation-id']!)).toEqual([...recorded].sort())
+    expect((await stateOf(bucket)).pending).toEqual({})
   })
 })

@@ -14,7 +14,7 @@ import {
   InvalidationThrottledError,
   type S3Port,
 } from '../../../actions/frontend-sync/src/ports.ts'
-import { newReport, outputsOf, type Report, renderSummary } from '../../../actions/frontend-sync/src/report.ts'
+import { leftOf, newReport, outputsOf, type Report, renderSummary } from '../../../actions/frontend-sync/src/report.ts'
 
 interface Stored {
   body: Buffer
@@ -373,4 +373,40 @@ test.each([
     expect(error.message).toBe('cannot read s3://site/big.bin (HeadObject): AccessDenied: denied')
     expect(error.leftState).toBe('nothing uploaded or deleted')
   }
+})
+
+test('a cancelled sync stops starting uploads, deletes nothing, and says what it left', async () => {
+  write(site)
+  const s3 = fakeS3()
+  await sync(inputs(), { s3: s3.port, cloudfront: fakeCloudFront().port, clock: fakeClock(), log: recordingLogger() })
+  write(Object.fromEntries(Object.keys(site).map((k) => [k, `${k} v2`])))
+  rmSync(join(dir, 'favicon.ico'))
+  const controller = new AbortController()
+  const upload = s3.port.upload
+  s3.port.upload = async (bucket, u, signal) => {
+    const r = await upload(bucket, u, signal)
+    controller.abort(new Error('cancelled (SIGINT)')) // cancelled once the first upload is done
+    return r
+  }
+  s3.calls.length = 0
+  const report = newReport(inputs({ concurrency: 1 }))
+  const error = await run(
+    inputs({ concurrency: 1 }),
+    {
+      s3: s3.port,
+      cloudfront: fakeCloudFront().port,
+      clock: fakeClock(),
+      log: recordingLogger(),
+      signal: controller.signal,
+    },
+    report,
+  ).catch((e) => e)
+  expect(error.message).toBe('cancelled (SIGINT)')
+  expect(s3.calls.filter((c) => c.startsWith('put '))).toHaveLength(1)
+  expect(s3.calls.filter((c) => c.startsWith('delete '))).toEqual([])
+  expect(report).toMatchObject({ uploaded: 1, deleted: 0, stage: 'upload' })
+  expect(leftOf(report)).toBe(
+    '1 of 7 files uploaded (no page, manifest or service worker replaced, so the live site still works); nothing deleted; the 10 invalidation paths are recorded, and a re-run sends them; a re-run uploads the rest',
+  )
+  expect(renderSummary(report)).toContain('**Stopped during the upload phase.** Left: 1 of 7 files uploaded')
 })

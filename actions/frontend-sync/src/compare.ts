@@ -115,6 +115,7 @@ async function readSource(
 
 async function headAll(inputs: Inputs, deps: Deps, keys: readonly string[], heads: Map<string, RemoteHead>) {
   await mapLimit(keys, inputs.concurrency, async (key) => {
+    deps.signal?.throwIfAborted()
     try {
       // Gone since the listing: nothing to compare with, so it is uploaded.
       heads.set(key, (await deps.s3.head(inputs.bucket, key)) ?? {})
@@ -184,6 +185,7 @@ export async function planSync(inputs: Inputs, deps: Deps): Promise<Planned> {
       ? await import('./plan.ts').then((m) => (path: string) => m.isExcluded(path, inputs.exclude))
       : () => false
   const { local, listing } = await readSource(inputs, deps, isExcluded)
+  deps.signal?.throwIfAborted()
   const framework = inputs.framework === 'auto' ? detectFramework(local.map((f) => f.path)) : inputs.framework
 
   return log.group(`Compare with ${where(inputs)}`, async () => {

@@ -76,6 +76,7 @@ export async function invalidate(
         maxDelayMs: 60_000,
         deadline: clock.now() + THROTTLE_DEADLINE_MS,
         clock,
+        signal: deps.signal,
         retryable: (e) => e instanceof InvalidationThrottledError,
         onRetry: ({ delayMs }) =>
           log.info(
@@ -83,6 +84,7 @@ export async function invalidate(
           ),
       })
     } catch (error) {
+      deps.signal?.throwIfAborted()
       throw new DeployError(`CloudFront invalidation failed: ${message(error)}`, { leftState: left, cause: error })
     }
     report.invalidationId = id
@@ -91,8 +93,9 @@ export async function invalidate(
     await onCreated()
     if (!inputs.waitForInvalidation) return
     try {
-      await cloudfront.waitCompleted(distributionId, id, INVALIDATION_TIMEOUT_MS, (line) => log.info(line))
+      await cloudfront.waitCompleted(distributionId, id, INVALIDATION_TIMEOUT_MS, (line) => log.info(line), deps.signal)
     } catch (error) {
+      deps.signal?.throwIfAborted()
       throw new DeployError(message(error), {
         leftState: `${left}; invalidation ${id} is still in progress`,
         cause: error,

@@ -21,6 +21,8 @@ export interface Deps {
   log: Logger
   /** A unique CallerReference per sync (the default includes the run, the attempt and a UUID). */
   callerReference?: () => string
+  /** Aborted when the job is cancelled: no new work starts, requests in flight are aborted. */
+  signal?: AbortSignal
 }
 
 export async function run(inputs: Inputs, deps: Deps, report: Report): Promise<void> {
@@ -35,6 +37,7 @@ export async function run(inputs: Inputs, deps: Deps, report: Report): Promise<v
   })
   const paths = invalidationPaths(inputs, planned, report)
   if (inputs.dryRun) return showPlan(deps, planned, paths, report)
+  deps.signal?.throwIfAborted()
 
   // Recorded before the first file changes: a run that fails or is cancelled before its
   // invalidation leaves the paths for the next run to send.
@@ -42,18 +45,25 @@ export async function run(inputs: Inputs, deps: Deps, report: Report): Promise<v
   if (distributionId && paths.length > 0) {
     next.pending[distributionId] = { paths, since: new Date(deps.clock.now()).toISOString() }
     await saveState(inputs, deps, planned, 'before uploading')
+    report.pendingRecorded = paths.length
   }
+  report.stage = 'upload'
   await uploadAll(inputs, deps, plan, report, (upload, etag) => {
     if (etag) next.etags = normalizeEtag(etag) === upload.md5 ? 'md5' : 'opaque'
   })
+  deps.signal?.throwIfAborted()
+  report.stage = 'delete'
   await deleteStale(inputs, deps, plan, report)
+  deps.signal?.throwIfAborted()
   const problems = await tagRetired(inputs, deps, planned.retention)
   if (problems.length) report.warnings.push(`Tagging old assets failed: ${problems.slice(0, 3).join('; ')}`)
+  report.stage = 'invalidate'
   await invalidate(inputs, deps, paths, report, async () => {
     if (distributionId) delete next.pending[distributionId]
     await saveState(inputs, deps, planned, 'after the invalidation was created')
   })
   await saveState(inputs, deps, planned, 'after the sync')
+  report.stage = 'done'
   if (plan.uploads.length + plan.deletes.length === 0) {
     deps.log.info(`nothing to do: ${where(inputs)} already matches ${inputs.source}`)
   }

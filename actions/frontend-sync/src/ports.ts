@@ -38,8 +38,11 @@ export interface S3Port {
   list(bucket: string, prefix: string): Promise<RemoteObject[]>
   /** The stored SHA-256 and encryption of one object; `undefined` when it is gone. */
   head(bucket: string, key: string): Promise<RemoteHead | undefined>
-  /** Stores a file with its Content-Type, Cache-Control and SHA-256 metadata (no ACL); S3's ETag back. */
-  upload(bucket: string, upload: Upload): Promise<{ etag?: string }>
+  /**
+   * Stores a file with its Content-Type, Cache-Control and SHA-256 metadata (no ACL); S3's ETag
+   * back. `signal` aborts the request (S3 then keeps the object it had: a PutObject is atomic).
+   */
+  upload(bucket: string, upload: Upload, signal?: AbortSignal): Promise<{ etag?: string }>
   /** Deletes keys (batched); returns the keys S3 refused, with why. */
   deleteKeys(bucket: string, keys: readonly string[]): Promise<Array<{ key: string; error: string }>>
   /** A small object's text; `undefined` when there is none. */
@@ -56,8 +59,14 @@ export const TAG_PREFIX = 'frontend-sync:'
 export interface CloudFrontPort {
   /** Returns the invalidation ID. Throws InvalidationThrottledError or AwsCallError. */
   createInvalidation(distributionId: string, paths: readonly string[], callerReference: string): Promise<string>
-  /** Resolves once the invalidation is `Completed`; progress lines through `log`. */
-  waitCompleted(distributionId: string, id: string, timeoutMs: number, log: (line: string) => void): Promise<void>
+  /** Resolves once the invalidation is `Completed`; progress lines through `log`; `signal` stops the wait. */
+  waitCompleted(
+    distributionId: string,
+    id: string,
+    timeoutMs: number,
+    log: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void>
 }
 
 function translate(operation: string, error: unknown, what: string): AwsCallError {
@@ -128,7 +137,7 @@ export function createS3Port(
       }
     },
 
-    async upload(bucket, u: Upload) {
+    async upload(bucket, u: Upload, signal) {
       const { sdk, client } = await loading
       const common = {
         Bucket: bucket,
@@ -141,20 +150,28 @@ export function createS3Port(
         if (u.size <= MULTIPART_THRESHOLD) {
           const body = await readFile(u.file)
           const md5 = Buffer.from(u.md5, 'hex').toString('base64')
-          const r = await client.send(new sdk.PutObjectCommand({ ...common, Body: body, ContentMD5: md5 }))
+          const put = new sdk.PutObjectCommand({ ...common, Body: body, ContentMD5: md5 })
+          const r = await client.send(put, { abortSignal: signal })
           return { etag: r.ETag }
         }
         const [{ Upload: MultipartUpload }, { createReadStream }] = await Promise.all([
           import('@aws-sdk/lib-storage'),
           import('node:fs'),
         ])
-        await new MultipartUpload({
+        const multipart = new MultipartUpload({
           client,
           params: { ...common, Body: createReadStream(u.file) },
           partSize: PART_SIZE,
           queueSize: 4,
-          leavePartsOnError: false,
-        }).done()
+          leavePartsOnError: false, // an aborted upload's parts are removed (AbortMultipartUpload)
+        })
+        const abort = () => void multipart.abort().catch(() => {})
+        signal?.addEventListener('abort', abort, { once: true })
+        try {
+          await multipart.done()
+        } finally {
+          signal?.removeEventListener('abort', abort)
+        }
         return {}
       } catch (error) {
         throw translate('PutObject', error, `s3://${bucket}/${u.key}`)
@@ -281,13 +298,13 @@ export function createCloudFrontPort(region: string): CloudFrontPort {
       return id
     },
 
-    async waitCompleted(distributionId, id, timeoutMs, log) {
+    async waitCompleted(distributionId, id, timeoutMs, log, signal) {
       const { sdk, client } = await load()
       const progress = progressReporter(`invalidation ${id} on ${distributionId} to complete`, log)
       const ticker = setInterval(() => progress.tick('InProgress'), 5000)
       try {
         await sdk.waitUntilInvalidationCompleted(
-          { client, maxWaitTime: Math.ceil(timeoutMs / 1000), minDelay: 5, maxDelay: 30 },
+          { client, maxWaitTime: Math.ceil(timeoutMs / 1000), minDelay: 5, maxDelay: 30, abortSignal: signal },
           { DistributionId: distributionId, Id: id },
         )
       } catch (error) {

@@ -25,6 +25,10 @@ export interface Report {
   invalidationNote?: string
   /** Paths a previous sync recorded and could not send, sent with this one. */
   pendingPaths?: number
+  /** Invalidation paths recorded in the state before the first upload (for a re-run to send). */
+  pendingRecorded?: number
+  /** How far the sync got. */
+  stage: 'plan' | 'upload' | 'delete' | 'invalidate' | 'done'
   framework?: Framework
   /** Old fingerprinted assets kept for open tabs. */
   kept: Kept[]
@@ -46,7 +50,38 @@ export function newReport(inputs: Pick<Inputs, 'bucket' | 'prefix' | 'source' | 
     paths: [],
     kept: [],
     warnings: [],
+    stage: 'plan',
   }
+}
+
+/**
+ * Where a stopped sync (cancelled, or failed without saying so itself) left the bucket, and what
+ * a re-run does: the `left:` line.
+ */
+export function leftOf(report: Report): string {
+  const plan = report.plan
+  if (report.dryRun || !plan || report.stage === 'plan') return 'nothing uploaded or deleted'
+  const recorded = report.pendingRecorded
+    ? `; the ${report.pendingRecorded} invalidation paths are recorded, and a re-run sends them`
+    : ''
+  if (report.stage === 'upload') {
+    const assets = plan.uploads.filter((u) => u.phase === 1).length
+    const live =
+      report.uploaded <= assets
+        ? 'no page, manifest or service worker replaced, so the live site still works'
+        : 'every asset uploaded, so each live page has its files'
+    return `${report.uploaded} of ${plan.uploads.length} files uploaded (${live}); nothing deleted${recorded}; a re-run uploads the rest`
+  }
+  if (report.stage === 'delete') {
+    return `every file uploaded; ${report.deleted} of ${plan.deletes.length} stale objects deleted${recorded}; a re-run deletes the rest`
+  }
+  if (report.stage === 'invalidate' && !report.invalidationId) {
+    return `site fully synced; invalidation not sent${recorded}`
+  }
+  if (report.invalidationId && report.invalidationStatus !== 'completed') {
+    return `site fully synced; invalidation ${report.invalidationId} created, CloudFront completes it on its own`
+  }
+  return 'site fully synced'
 }
 
 /** Output name → value; also after a failure, with what was done up to it. */
@@ -119,5 +154,8 @@ export function renderSummary(report: Report): string {
   if (report.framework && report.framework !== 'none')
     parts.push('', `Build: ${report.framework} (its cache and upload-order rules applied)`)
   for (const w of report.warnings) parts.push('', `> [!WARNING]\n> ${w}`)
+  if (!report.dryRun && report.stage !== 'done') {
+    parts.push('', `**Stopped during the ${report.stage} phase.** Left: ${leftOf(report)}.`)
+  }
   return `${parts.join('\n')}\n`
 }

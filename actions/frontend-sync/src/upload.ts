@@ -43,9 +43,9 @@ export async function uploadAll(
       const ticker = setInterval(() => progress.tick(`${done} of ${phase.items.length} done`), 5000)
       try {
         await mapLimit(phase.items, inputs.concurrency, async (u) => {
-          if (failure) return
+          if (failure || deps.signal?.aborted) return
           try {
-            const { etag } = await deps.s3.upload(inputs.bucket, u)
+            const { etag } = await deps.s3.upload(inputs.bucket, u, deps.signal)
             onUploaded(u, etag)
             done++
             report.uploaded++
@@ -58,6 +58,8 @@ export async function uploadAll(
       } finally {
         clearInterval(ticker)
       }
+      // Cancelled: the uploads in flight were aborted; the left: line comes from the report.
+      deps.signal?.throwIfAborted()
       if (!failure) return
       const entriesDone = phases.slice(1, i).reduce((n, p) => n + p.items.length, 0) + done
       const left =
