@@ -153,6 +153,21 @@ describe('alb', () => {
   })
 })
 
+test('a stable Service that also selects the canary pods is refused before any write', async () => {
+  await stableAndCanary(objects, 'overlap')
+  await objects.create(ingress('overlap', 'overlap'))
+  const routing = routingFor('overlap', { ingress: 'overlap', canaryPodLabels: { app: 'overlap', track: 'stable' } })
+  for (const kind of ['alb', 'nginx'] as const) {
+    await expect(createRouter(kind, routing, objects).prepare()).rejects.toThrow(
+      'Service overlap selects app=overlap,track=stable, which the canary pods (app=overlap,track=stable) carry too',
+    )
+  }
+  expect(
+    await objects.find({ apiVersion: 'v1', kind: 'Service', name: 'overlap-canary', namespace: NS }),
+  ).toBeUndefined()
+  expect(await objects.find(ingressRef('overlap-canary'))).toBeUndefined()
+})
+
 describe('nginx (legacy)', () => {
   test('a canary Ingress with canary-weight 10, 50, 100 and a header; remove() weights 0, then deletes it', async () => {
     await stableAndCanary(objects, 'legacy')

@@ -62,11 +62,22 @@ export function selects(selector: Record<string, string> | undefined, podLabels:
   return entries.length > 0 && entries.every(([k, v]) => podLabels[k] === v)
 }
 
-/** Reads the stable Service, with a message naming it when absent. */
+/** Reads the stable Service: absent, or selecting the canary pods too, is a RoutingError. */
 export async function stableService(objects: ObjectsApi, routing: CanaryRouting): Promise<Service> {
   const found = await objects.find<Service>(serviceRef(routing.namespace, routing.stableService))
   if (!found)
     throw new RoutingError(`Service ${routing.namespace}/${routing.stableService} (the stable Service) not found`)
+  // A stable Service that also selects the canary pods serves the canary behind the stable
+  // backend too, so 90/10 would not be 90/10.
+  if (selects(found.spec?.selector, routing.canaryPodLabels)) {
+    const show = (labels: Record<string, string> | undefined) =>
+      Object.entries(labels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')
+    throw new RoutingError(
+      `Service ${routing.stableService} selects ${show(found.spec?.selector)}, which the canary pods (${show(routing.canaryPodLabels)}) carry too: the stable backend would serve the canary as well`,
+    )
+  }
   return found
 }
 
