@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
-import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds'
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr'
+import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds'
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import {
   type JobRehearsal,
@@ -126,6 +127,46 @@ describe('release.yml, job by job', () => {
     )
   })
 
+  test('image: production promotes the staging-tested tag by manifest copy and hands on the digest', async () => {
+    const ecr = new ECRClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    })
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ecommerce-backend' }))
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        size: 10,
+        digest: `sha256:${'c'.repeat(64)}`,
+      },
+      layers: [
+        {
+          mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+          size: 20,
+          digest: `sha256:${'a'.repeat(64)}`,
+        },
+      ],
+    })
+    await ecr.send(
+      new PutImageCommand({ repositoryName: 'ecommerce-backend', imageTag: 'v1.0.0', imageManifest: manifest }),
+    )
+    const image = await rehearseJob(
+      options('image', {
+        inputs: { environment: 'production', 'promote-from': 'v1.0.0', 'image-tags': 'v1.0.0-prod' },
+        needs: { preflight: success(preflight.outputs) },
+      }),
+    )
+    expectSuccess(image)
+    // No checkout for a promotion: nothing is built.
+    expect(image.steps[0]).toMatchObject({ name: 'actions/checkout@v4', conclusion: 'skipped' })
+    expect(image.outputs['image-ref']).toMatch(/\/ecommerce-backend@sha256:[0-9a-f]{64}$/)
+    expect(image.outputs.digest).toBe(image.outputs['image-ref']!.split('@')[1])
+    expect(image.steps.find((s) => s.id === 'push')!.outputs.tags).toBe('v1.0.0-prod')
+  })
+
   test('database: the snapshot first, then the migrations; both hand their outputs on', async () => {
     await seedInstance(moto, 'webshop-staging')
     const db = await postgres.createDatabase('webshop')
@@ -237,5 +278,50 @@ describe('release.yml, job by job', () => {
     const fine = await rehearseJob(options('record', { needs: { ...needs, verify: success() } }))
     expectSuccess(fine)
     expect(fine.summary).toContain('### Release v1.0.0 to staging')
+  })
+})
+
+describe('rollback.yml', () => {
+  const rollback = (job: string, extra: Partial<RehearsalOptions>) => ({
+    ...options(job, extra),
+    workflow: '.github/workflows/rollback.yml',
+    inputs: {
+      environment: 'staging',
+      'aws-region': 'us-east-1',
+      'aws-role': ROLE,
+      'eks-cluster': 'shop-staging',
+      deployment: 'backend',
+      ...extra.inputs,
+    },
+  })
+
+  test('database: only when asked, the release snapshot restored into a new instance, with the next step for a human', async () => {
+    await seedInstance(moto, 'webshop-dr')
+    await rdsClient(moto).send(
+      new CreateDBSnapshotCommand({
+        DBInstanceIdentifier: 'webshop-dr',
+        DBSnapshotIdentifier: 'webshop-dr-pre-v1-0-0',
+      }),
+    )
+    const needs = { application: success({ revision: '3', image: 'r/x:v0.9.0' }) }
+    const skipped = await rehearseJob(rollback('database', { needs }))
+    expect(skipped.result).toBe('skipped')
+
+    const restored = await rehearseJob(
+      rollback('database', {
+        needs,
+        inputs: {
+          'restore-database': true,
+          'db-instance-identifier': 'webshop-dr',
+          'snapshot-identifier': 'webshop-dr-pre-v1-0-0',
+          'target-identifier': 'webshop-dr-restored',
+        },
+      }),
+    )
+    expectSuccess(restored)
+    expect(restored.outputs.endpoint).toMatch(/webshop-dr-restored/)
+    expect(restored.summary).toContain(`point \`backend\` (namespace \`default\`) at \`${restored.outputs.endpoint}\``)
+    const source = await rdsClient(moto).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'webshop-dr' }))
+    expect(source.DBInstances?.[0]?.DBInstanceStatus).toBe('available')
   })
 })
