@@ -174,3 +174,38 @@ describe('flyway-migrate bundle', () => {
     expect(r.stdout).not.toMatch(/not ready|retrying|ECONNREFUSED/)
   })
 })
+
+describe('cancellation (issue 14 item 9)', () => {
+  test('SIGINT during a transactional migration: cancelled on the server, rolled back, outputs, summary and a left: line', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({
+      'V1__fast.sql': 'CREATE TABLE fast (id int);\n',
+      'V2__slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(60);\n',
+      'V3__later.sql': 'CREATE TABLE later (id int);\n',
+    })
+    const r = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: db.jdbcUrl },
+      cancelWhen: (out) => out.includes('Migrating version 2'),
+    })
+    expect(r.signalsSent).toEqual(['SIGINT']) // done well before the runner's SIGTERM
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('cancelling V2__slow.sql on the server (pg_cancel_backend')
+    expect(r.stdout).toMatch(/::error::cancelled \(SIGINT\): Migration V2__slow\.sql failed.*\(SQL state 57014\)/)
+    expect(r.stdout).toContain(
+      'left: V2__slow.sql rolled back whole, history unchanged for it; 1 migration applied before it (up to V1__fast.sql); a re-run applies it and the ones after it',
+    )
+    expect(r.outputs).toMatchObject({ applied: '1', pending: '2', 'schema-version': '1' })
+    expect(r.summary).toContain('flyway-migrate: migrate cancelled')
+    expect(r.summary).toContain('**Left:** V2__slow.sql rolled back whole')
+    expect(
+      await rows(
+        db.url,
+        "SELECT to_regclass('slow') AS slow, (SELECT count(*)::int FROM flyway_schema_history) AS n, (SELECT count(*)::int FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()) AS sleeping",
+      ),
+    ).toEqual([{ slow: null, n: 1, sleeping: 0 }])
+
+    const rerun = await runBundle('flyway-migrate', { cwd: cwd, inputs: { url: db.jdbcUrl, target: '1' } })
+    expect(rerun.code).toBe(0)
+  })
+})

@@ -4,13 +4,13 @@ import { coreLogger, getInput, maskSecret, runAction, setOutputs, writeSummary }
 import { parseInputs } from './inputs.ts'
 import { newReport, outputsOf, renderSummary } from './report.ts'
 
-void runAction(async () => {
+void runAction(async ({ signal }) => {
   const inputs = parseInputs(getInput, process.env, maskSecret)
   const report = newReport(inputs)
   const [{ flywayPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
   const ports = flywayPorts()
   try {
-    await run(inputs, { ...ports, log: coreLogger }, report)
+    await run(inputs, { ...ports, log: coreLogger, signal }, report)
   } finally {
     report.reportFile = ports.writeReportFile(report)
     setOutputs(outputsOf(report))

@@ -12,6 +12,8 @@ export interface Deps extends FlywayPorts {
   clock?: Clock
   connectTimeoutMs?: number
   lockTimeoutMs?: number
+  /** The job's cancellation: no new migration starts and the running statement is cancelled. */
+  signal?: AbortSignal
 }
 
 export async function run(inputs: Inputs, deps: Deps, report: MigrateReport): Promise<void> {
@@ -41,6 +43,7 @@ export async function run(inputs: Inputs, deps: Deps, report: MigrateReport): Pr
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.connectTimeoutMs !== undefined ? { connectTimeoutMs: deps.connectTimeoutMs } : {}),
     ...(deps.lockTimeoutMs !== undefined ? { lockTimeoutMs: deps.lockTimeoutMs } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   })
   try {
     await log.group(`flyway ${inputs.command}${inputs.dryRun ? ' (dry run)' : ''} on ${inputs.displayUrl}`, () =>
@@ -48,6 +51,8 @@ export async function run(inputs: Inputs, deps: Deps, report: MigrateReport): Pr
     )
     report.outcome = 'succeeded'
   } catch (error) {
+    if (deps.signal?.aborted) report.outcome = 'cancelled'
+    if (error instanceof DeployError && error.leftState) report.left = error.leftState
     annotate(log, error)
     throw error
   } finally {

@@ -8,7 +8,9 @@ import type { Inputs } from './inputs.ts'
 export interface MigrateReport extends Report {
   /** The URL with its credentials replaced, safe to print. */
   displayUrl: string
-  outcome: 'succeeded' | 'failed'
+  outcome: 'succeeded' | 'failed' | 'cancelled'
+  /** Where a failed or cancelled run left the database, and what a re-run does. */
+  left?: string
   /** Path of the JSON report, once written. */
   reportFile?: string
 }
@@ -54,6 +56,7 @@ export function renderSummary(report: MigrateReport): string {
       '',
     )
   }
+  if (report.left) lines.push(`**Left:** ${escapeCell(report.left)}`, '')
   if (report.errors.length > 0) {
     lines.push('### Validation errors', '', ...report.errors.map((e) => `- ${escapeCell(e.message)}`), '')
   }

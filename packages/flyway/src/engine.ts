@@ -56,6 +56,11 @@ export interface EngineOptions {
   connectTimeoutMs?: number
   /** How long to wait for another run's advisory lock (default 10 min). */
   lockTimeoutMs?: number
+  /**
+   * Aborted when the job is cancelled: no further migration starts, and the running statement is
+   * cancelled on the server (pg_cancel_backend), so a transactional migration rolls back whole.
+   */
+  signal?: AbortSignal
 }
 
 /** Options with Flyway's defaults (the current schema, table flyway_schema_history, baseline 1, …). */
@@ -229,6 +234,7 @@ export async function connect(options: EngineOptions): Promise<pg.Client> {
       deadline,
       clock,
       retryable: isWakingUp,
+      ...(options.signal ? { signal: options.signal } : {}),
       onRetry: ({ error, delayMs }) =>
         options.log.info(
           `database ${c.host}:${c.port} not ready (${(error as Error).message}); retrying in ${formatDuration(delayMs)}`,
@@ -247,13 +253,15 @@ interface Session {
   searchPath: string
   /** current_schema at connect (the first existing schema of the search path), if any. */
   currentSchema: string | undefined
+  /** The server process of this session, for pg_cancel_backend. */
+  pid: number
 }
 
 async function describeSession(client: pg.Client): Promise<Session> {
   const r = await client.query(
-    "SELECT current_user AS u, current_database() AS d, current_setting('server_version_num')::int AS v, current_setting('search_path') AS p, current_schema AS s",
+    "SELECT current_user AS u, current_database() AS d, current_setting('server_version_num')::int AS v, current_setting('search_path') AS p, current_schema AS s, pg_backend_pid() AS pid",
   )
-  const row = r.rows[0] as { u: string; d: string; v: number; p: string; s: string | null }
+  const row = r.rows[0] as { u: string; d: string; v: number; p: string; s: string | null; pid: number }
   return {
     client,
     user: row.u,
@@ -261,6 +269,7 @@ async function describeSession(client: pg.Client): Promise<Session> {
     serverVersionNum: row.v,
     searchPath: row.p,
     currentSchema: row.s ?? undefined,
+    pid: row.pid,
   }
 }
 
@@ -328,10 +337,49 @@ export class Engine {
     const client = await connect(this.options)
     this.session = await describeSession(client)
     this.schemas = this.options.schemas.length > 0 ? this.options.schemas : [defaultSchemaOf(this.session)]
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true })
     this.report.database = `${this.session.database} on ${this.options.connection.host}:${this.options.connection.port}`
   }
 
+  /** Set while a migration's statements run on the server: what a cancellation must stop. */
+  private running: ResolvedMigration | undefined
+  private cancelling: Promise<void> | undefined
+
+  private readonly onAbort = () => {
+    if (this.running && this.session) this.cancelling = this.cancelRunning(this.session.pid)
+  }
+
+  /**
+   * Cancels the statement running in our session from a second connection, as a JDBC
+   * Statement.cancel() does: the server ends it with SQLSTATE 57014, so a transactional migration
+   * rolls back whole and a non-transactional one stops after its committed statements.
+   */
+  private async cancelRunning(pid: number): Promise<void> {
+    const what = this.running?.script ?? 'the running statement'
+    this.options.log.info(`cancelling ${what} on the server (pg_cancel_backend ${pid})`)
+    let other: pg.Client | undefined
+    try {
+      other = await connect({ ...this.options, connectTimeoutMs: 3000, signal: undefined })
+      await other.query('SELECT pg_cancel_backend($1)', [pid])
+    } catch (error) {
+      this.options.log.warning(`could not cancel ${what}: ${(error as Error).message}`)
+    } finally {
+      await other?.end().catch(() => {})
+    }
+  }
+
+  /** Before each migration: a cancelled job starts nothing new. */
+  private stopIfCancelled(next: ResolvedMigration, remaining: number): void {
+    if (!this.options.signal?.aborted) return
+    const done = this.report.applied.length
+    throw new DeployError(`cancelled before ${next.script}`, {
+      leftState: `${done} migration${done === 1 ? '' : 's'} applied${done ? ` (up to ${this.report.applied[done - 1]!.script})` : ''}; ${next.script}${remaining > 1 ? ` and ${remaining - 1} more` : ''} not applied; a re-run applies ${remaining > 1 ? 'them' : 'it'}`,
+    })
+  }
+
   async close(): Promise<void> {
+    this.options.signal?.removeEventListener('abort', this.onAbort)
+    await this.cancelling
     const s = this.session
     this.session = undefined
     if (!s) return
@@ -364,6 +412,7 @@ export class Engine {
         what: `the advisory lock on ${this.table}`,
         timeoutMs: this.options.lockTimeoutMs ?? 600_000,
         intervalMs: 200,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
         log: (l) => this.options.log.info(l),
         clock: this.options.clock ?? realClock,
       },
@@ -581,7 +630,15 @@ export class Engine {
       return
     }
     try {
-      for (const m of plan.pending) await this.apply(m)
+      for (const [i, m] of plan.pending.entries()) {
+        this.stopIfCancelled(m, plan.pending.length - i)
+        this.running = m
+        try {
+          await this.apply(m)
+        } finally {
+          this.running = undefined
+        }
+      }
     } finally {
       // Even after a failure: what the history now says (best effort, never masking the failure).
       const after = await this.readHistory().catch(() => undefined)
@@ -631,9 +688,10 @@ export class Engine {
       done === 0
         ? 'no migration applied before it'
         : `${done} migration${done > 1 ? 's' : ''} applied before it (up to ${this.report.applied[done - 1]!.script})`
-    return partial
-      ? `${m.script} ran outside a transaction and stopped midway: its earlier statements are committed and a failed row is recorded; fix the database, then run repair; ${before}`
-      : `${m.script} rolled back whole, history unchanged for it; ${before}`
+    if (partial)
+      return `${m.script} ran outside a transaction and stopped midway: its earlier statements are committed and a failed row is recorded; fix the database, then run repair; ${before}`
+    const rerun = this.options.signal?.aborted ? '; a re-run applies it and the ones after it' : ''
+    return `${m.script} rolled back whole, history unchanged for it; ${before}${rerun}`
   }
 
   /** The history row parameters of a SQL migration run. */
