@@ -21,6 +21,7 @@ import {
   startPostgres,
   tempDir,
 } from '@deploy-actions/testbed'
+import { type Cluster, imageOf, namespace, stableApp, startCluster } from '../canary-deploy/helpers.ts'
 import { rdsClient, seedInstance } from '../rds-snapshot/seed.ts'
 
 const WORKFLOW = '.github/workflows/release.yml'
@@ -31,9 +32,12 @@ let postgres: Postgres
 let web: Server
 let webUrl: string
 let workspace: string
+let cluster: Cluster
 
 beforeAll(async () => {
-  ;[moto, postgres] = await Promise.all([startMoto(), startPostgres()])
+  ;[moto, postgres, cluster] = await Promise.all([startMoto(), startPostgres(), startCluster()])
+  await namespace(cluster.objects, 'shop')
+  await stableApp(cluster.objects, 'shop', 'backend', 4, 'registry.local/backend:1')
   web = createServer((req, res) => {
     res.setHeader('Content-Type', 'application/json')
     res.end(JSON.stringify({ status: req.url === '/actuator/health' ? 'UP' : 'DOWN' }))
@@ -54,7 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => web?.close(resolve))
-  await Promise.all([moto?.stop(), postgres?.stop()])
+  await Promise.all([moto?.stop(), postgres?.stop(), cluster?.sim.stop()])
   if (workspace) removeDir(workspace)
 })
 
@@ -201,6 +205,31 @@ describe('release.yml, job by job', () => {
     expect(database.outputs).toEqual({ 'snapshot-identifier': '', 'schema-version': '' })
   })
 
+  test('deploy: the image from the image job rolled out as a canary and promoted, previous image handed on', async () => {
+    const deploy = await rehearseJob(
+      options('deploy', {
+        inputs: {
+          'eks-cluster': '',
+          namespace: 'shop',
+          'canary-steps': '50,100',
+          'step-duration': '1s',
+          'analysis-interval': '500ms',
+          'rollout-timeout': '30s',
+        },
+        secrets: { kubeconfig: cluster.sim.kubeconfig },
+        needs: {
+          preflight: success(preflight.outputs),
+          image: success({ 'image-ref': 'registry.local/backend:2' }),
+          database: success(),
+        },
+        timeoutMs: 110_000,
+      }),
+    )
+    expectSuccess(deploy)
+    expect(deploy.outputs).toMatchObject({ result: 'promoted', 'previous-image': 'registry.local/backend:1' })
+    expect(await imageOf(cluster.objects, 'shop', 'backend')).toBe('registry.local/backend:2')
+  }, 120_000)
+
   test('verify: the smoke test against the deployed service, its report kept as an artifact', async () => {
     const verify = await rehearseJob(
       options('verify', {
@@ -294,6 +323,19 @@ describe('rollback.yml', () => {
       ...extra.inputs,
     },
   })
+
+  test('application: the Deployment back to its previous revision', async () => {
+    const application = await rehearseJob(
+      rollback('application', {
+        inputs: { 'eks-cluster': '', namespace: 'shop', timeout: '30s' },
+        secrets: { kubeconfig: cluster.sim.kubeconfig },
+        timeoutMs: 110_000,
+      }),
+    )
+    expectSuccess(application)
+    expect(application.outputs).toMatchObject({ image: 'registry.local/backend:1' })
+    expect(await imageOf(cluster.objects, 'shop', 'backend')).toBe('registry.local/backend:1')
+  }, 120_000)
 
   test('database: only when asked, the release snapshot restored into a new instance, with the next step for a human', async () => {
     await seedInstance(moto, 'webshop-dr')
