@@ -11,7 +11,7 @@ import {
   type TrafficRouter,
   updateObject,
 } from '@deploy-actions/kube'
-import { judgePods } from './health.ts'
+import { isPodReady, judgePods } from './health.ts'
 import type { Inputs } from './inputs.ts'
 import type { Deps } from './ports.ts'
 import { liveShare } from './replicas-share.ts'
@@ -139,14 +139,25 @@ export async function waitCanaryReady(ctx: Ctx, state: CanaryState, replicas: nu
 
 /** The share the live ready pods give (replicas router): canary vs stable ready pods. */
 export async function replicasLive(ctx: Ctx, state: CanaryState, asked: number) {
-  const { kube, objects } = ctx.deps
-  const [stable, canary] = await Promise.all([
-    kube.readDeployment(state.namespace, state.stable),
-    kube.readDeployment(state.namespace, canaryName(state.stable)).catch(() => undefined),
-  ])
-  const s = stable.status?.readyReplicas ?? 0
-  const c = canary?.status?.readyReplicas ?? 0
-  const endpoints = state.stableService ? await backendPods(objects, state.namespace, [state.stableService]) : ''
+  const { kube, objects, clock } = ctx.deps
+  const stable = await kube.readDeployment(state.namespace, state.stable)
+  // Counted from the pods themselves: a Deployment's readyReplicas lags behind its pods.
+  const pods = await kube.listPods(state.namespace, labelSelectorString(stable.spec?.selector))
+  const ready = pods.filter((p) => !(p.metadata as { deletionTimestamp?: unknown })?.deletionTimestamp && isPodReady(p))
+  const isCanary = (labels: Record<string, string> | undefined) =>
+    Object.entries(state.canaryPodLabels).every(([k, v]) => labels?.[k] === v)
+  const c = ready.filter((p) => isCanary(p.metadata?.labels)).length
+  const s = ready.length - c
+  let endpoints = ''
+  if (state.stableService) {
+    // The Service's endpoints follow the pods; wait (bounded) until they hold the same count.
+    const deadline = clock.now() + 5000
+    for (;;) {
+      endpoints = await backendPods(objects, state.namespace, [state.stableService])
+      if (endpoints.includes(`: ${c + s} ready pod`) || clock.now() > deadline) break
+      await clock.sleep(100)
+    }
+  }
   return {
     asked,
     live: liveShare(c, s),
