@@ -13,6 +13,7 @@ import {
 import {
   type BundleRun,
   type Dockerd,
+  type FaultProxy,
   importBusyboxImage,
   type Moto,
   motoEcrPassword,
@@ -20,6 +21,7 @@ import {
   removeDir,
   runBundle,
   startDockerd,
+  startFaultProxy,
   startMoto,
   startRegistry,
   tempDir,
@@ -476,4 +478,39 @@ describe('ecr-push cancellation (issue 14, item 9)', () => {
     const post = await runBundle('ecr-push', { postOf: run })
     expect(post.stdout).toContain(`logged out of ${registry.host}`)
   }, 60_000)
+})
+
+describe('ecr-push retries (issue 14, item 10)', () => {
+  let proxy: FaultProxy
+  beforeAll(async () => {
+    proxy = await startFaultProxy(registry.url)
+    // The layers are in the registry already, so every later push prints "Layer already exists".
+    const warm = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', tags: 'warm', context: 'app', registry: `127.0.0.1:${proxy.port}` },
+      env: env(),
+    })
+    expect(failure(warm)).toBe('')
+  }, 120_000)
+  afterAll(async () => {
+    await proxy?.stop()
+  })
+
+  test.each([
+    ['a registry 500', () => proxy.failWith('', 500, { method: 'PUT', match: '/manifests/' })],
+    ['a connection reset', () => proxy.resetOnce('', { match: '/manifests/retried-reset' })],
+  ])('%s on the manifest PUT is retried, though docker printed "Layer already exists"', async (name, fault) => {
+    const tag = name === 'a registry 500' ? 'retried-500' : 'retried-reset'
+    const host = `127.0.0.1:${proxy.port}`
+    proxy.clear()
+    fault()
+    const run = await runBundle('ecr-push', {
+      inputs: { repository: 'shop/backend', tags: tag, context: 'app', registry: host },
+      env: env(),
+    })
+    expect(failure(run)).toBe('')
+    expect(run.stdout).toContain('Layer already exists') // the line that used to make the failure "permanent"
+    expect(run.stdout).toMatch(new RegExp(`::warning::push of ${host}/shop/backend:${tag} failed \\(attempt 1: `))
+    expect(proxy.requests.some((r) => r.fault === (name === 'a registry 500' ? 'status' : 'reset'))).toBe(true)
+    expect(run.outputs.digest).toBe((await registry.manifest('shop/backend', tag)).digest)
+  })
 })

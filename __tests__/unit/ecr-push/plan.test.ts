@@ -147,6 +147,8 @@ describe('build', () => {
     ['received unexpected HTTP status: 503 Service Unavailable', true],
     ['toomanyrequests: Rate exceeded', true],
     ['unexpected EOF', true],
+    ['received unexpected HTTP status: 500 Internal Server Error', true],
+    ['Put "http://r/v2/app/manifests/v1": read: connection reset by peer', true],
     ['denied: Your authorization token has expired', false],
     ['name unknown: The repository with name x does not exist', false],
     ['tag invalid: The image tag already exists and cannot be overwritten because the repository is immutable', false],

@@ -132,10 +132,13 @@ export function buildArguments(plan: BuildPlan): string[] {
   return args
 }
 
-/** Push failures worth another attempt: network trouble and registry-side 5xx / throttling. */
+/**
+ * Whether a push failure is worth another attempt (network trouble, registry-side 5xx,
+ * throttling), judged from the failure docker reports (its stderr), never from progress lines:
+ * "Layer already exists" is docker's normal output, not a refusal.
+ */
 export function isTransientPushError(text: string): boolean {
-  if (/denied|unauthori[sz]ed|name unknown|manifest invalid|tag invalid|immutable|already exists/i.test(text))
-    return false
+  if (/denied|unauthori[sz]ed|name unknown|manifest invalid|tag invalid|immutable/i.test(text)) return false
   return /timeout|timed out|connection (reset|refused)|broken pipe|unexpected EOF|\bEOF\b|50[0234]|too ?many ?requests|429|temporar/i.test(
     text,
   )

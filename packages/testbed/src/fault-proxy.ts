@@ -4,7 +4,8 @@
 //    Action is rewritten (e.g. to `modifying`) for a while or for a number of responses;
 //  - throttle: the first N calls of one Action are answered as AWS does when it throttles
 //    (HTTP 400, error code `Throttling`, in the Query protocol's XML or the JSON protocol's body);
-//  - resetOnce: the connection of one call of an Action is reset (TCP RST) without an answer.
+//  - resetOnce: the connection of one call of an Action is reset (TCP RST) without an answer;
+//  - failWith: the next N matching calls are answered with an HTTP status (a registry's 500).
 // Every request is logged with its Action, so a test can also assert that none was made.
 import { randomUUID } from 'node:crypto'
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
@@ -15,7 +16,7 @@ export interface ProxiedRequest {
   action: string
   method: string
   path: string
-  fault?: 'throttle' | 'reset' | 'rewrite'
+  fault?: 'throttle' | 'reset' | 'rewrite' | 'status'
 }
 
 export interface RewriteOptions {
@@ -43,6 +44,11 @@ export interface FaultProxy {
    * the next), counting only calls whose body or URL contains `match` when given.
    */
   resetOnce(action: string, options?: { after?: number; match?: string }): void
+  /**
+   * Answers the next `times` (default 1) calls of `action` ('' for non-AWS requests such as a
+   * registry's) whose URL or body contains `match` and whose method is `method`, with `status`.
+   */
+  failWith(action: string, status: number, options?: { times?: number; match?: string; method?: string }): void
   /** Drops every fault and the request log. */
   clear(): void
   stop(): Promise<void>
@@ -143,6 +149,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const rewrites = new Map<string, Rewrite>()
   const throttles = new Map<string, number>()
   const resets = new Map<string, { after: number; match?: string }>()
+  const failures = new Map<string, { status: number; times: number; match?: string; method?: string }>()
   const sockets = new Set<Socket>()
 
   const matches = (match: string | undefined, url: string, body: string) =>
@@ -177,6 +184,20 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           return
         }
         reset.after--
+      }
+      const failure = failures.get(action)
+      if (
+        failure &&
+        failure.times > 0 &&
+        matches(failure.match, entry.path, bodyText) &&
+        (failure.method === undefined || failure.method === entry.method)
+      ) {
+        failure.times--
+        entry.fault = 'status'
+        const text = JSON.stringify({ errors: [{ code: 'UNKNOWN', message: 'injected by the fault proxy' }] })
+        res.writeHead(failure.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) })
+        res.end(text)
+        return
       }
       const throttlesLeft = throttles.get(action) ?? 0
       if (throttlesLeft > 0) {
@@ -257,7 +278,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         ...(options.match === undefined ? {} : { match: options.match }),
       })
     },
+    failWith(action, status, options = {}) {
+      failures.set(action, { ...options, status, times: options.times ?? 1 })
+    },
     clear() {
+      failures.clear()
       rewrites.clear()
       throttles.clear()
       resets.clear()
