@@ -31,6 +31,16 @@ describe('parseInputs: defaults', () => {
   it('reads a metrics file relative to the workspace', () => {
     expect(parse({ metrics: 'checks.yml' }).metrics.map((m) => m.name)).toEqual(['up'])
   })
+  it('collects the secrets to mask: secret header values of http checks, URL passwords', () => {
+    const metrics =
+      '- name: a\n  provider: http\n  url: https://u:pa%40ss@shop.example.com/h\n  headers: {Authorization: Bearer t0k3n, Accept: json}\n'
+    expect(parse({ metrics, 'prometheus-url': 'https://p:promsecret@prom:9090' }).secrets.sort()).toEqual([
+      'Bearer t0k3n',
+      'pa%40ss',
+      'pa@ss',
+      'promsecret',
+    ])
+  })
   it('promote/abort/status need no image', () => {
     for (const action of ['promote', 'abort', 'status']) {
       expect(parseInputs(recordInputGetter({ deployment: 'web', action }), {}).action).toBe(action)

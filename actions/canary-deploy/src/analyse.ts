@@ -1,5 +1,6 @@
 // Analysis during one step: every analysis-interval, canary pod health and every metric check;
 // the first failure ends the step (the caller aborts), the step's end judges min-samples.
+import { formatDuration } from '@deploy-actions/kit'
 import { type Judged, judge, StepAnalysis, type StepOutcome } from './analysis.ts'
 import { CanaryFailure, type Ctx, checkCanaryPods, pause } from './canary.ts'
 import type { CanaryState } from './state.ts'
@@ -23,11 +24,24 @@ export async function analyseStep(
     namespace: state.namespace,
     ...(state.header && !bake ? { header: state.header } : {}),
   }
+  const what = bake ? `bake of ${state.stable}` : `${canaryName(state.stable)} at ${state.liveWeight}%`
   for (let round = 1; round <= rounds; round++) {
-    await pause(ctx, inputs.analysisIntervalMs)
+    // Long intervals are slept in pieces, with a progress line at least every progressEveryMs.
+    let left = inputs.analysisIntervalMs
+    while (left > 0) {
+      const piece = Math.min(left, inputs.progressEveryMs)
+      await pause(ctx, piece)
+      left -= piece
+      if (left > 0) deps.log.info(`${what}: analysis ${round}/${rounds} in ${formatDuration(left)}`)
+    }
     if (!bake) await checkCanaryPods(ctx, state, true)
     const judged = await Promise.all(checks.map(async (c) => judge(c, await deps.measure(c, vars))))
     onRound(judged, round)
+    if (judged.length) {
+      deps.log.info(
+        `${what}: analysis ${round}/${rounds}: ${judged.map((j) => `${j.check} ${j.shown} (${j.verdict})`).join(', ')}`,
+      )
+    }
     state.checks = judged.map((j) => `${j.check}: ${j.shown} (${j.verdict})`)
     for (const j of judged) {
       const abort = analysis.record(j)

@@ -21,6 +21,7 @@ void runAction(async () => {
     readFile: (p) => readFileSync(p, 'utf8'),
     cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
   })
+  for (const secret of inputs.secrets) maskSecret(secret)
   const report = newReport(inputs, Date.now())
   const cancel = new AbortController()
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancel.abort(new Error(signal)))

@@ -44,6 +44,8 @@ export interface Inputs {
   /** This run's URL, recorded in the canary's state. */
   runUrl: string | undefined
   progressEveryMs: number
+  /** Values to mask before anything prints: secret header values of http checks, URL passwords. */
+  secrets: string[]
   /** Set by the post step: why it aborts (not an input). */
   abortReason?: string
 }
@@ -176,10 +178,34 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}, io?: 
     kube,
     region,
     runUrl: runUrl(env),
+    secrets: secretsOf(metrics, prometheusUrl),
     progressEveryMs: progress
       ? parseInteger('DEPLOY_ACTIONS_PROGRESS_INTERVAL_MS', progress, 20_000, { min: 1 })
       : 20_000,
   }
+}
+
+const SECRET_HEADER = /token|secret|passw|api-?key|auth|session|signature|credential|cookie/i
+
+/** Secret values in the checks (header values by name, URL passwords) and the Prometheus URL's password. */
+function secretsOf(metrics: MetricCheck[], prometheusUrl: string | undefined): string[] {
+  const out = new Set<string>()
+  const fromUrl = (u: string | undefined) => {
+    try {
+      const p = u ? new URL(u).password : ''
+      if (p) out.add(decodeURIComponent(p)).add(p)
+    } catch {}
+  }
+  fromUrl(prometheusUrl)
+  for (const m of metrics) {
+    if (m.provider !== 'http') continue
+    fromUrl(String(m.request.url ?? ''))
+    const headers = m.request.headers
+    if (headers && typeof headers === 'object') {
+      for (const [k, v] of Object.entries(headers)) if (SECRET_HEADER.test(k) && v) out.add(String(v))
+    }
+  }
+  return [...out]
 }
 
 /** Inline YAML, or a file path (one line ending in .yml/.yaml) read through `io`. */

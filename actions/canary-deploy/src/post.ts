@@ -25,6 +25,7 @@ export async function post(): Promise<void> {
     deployment,
     abortReason: 'the job ended (cancelled or killed) with its canary still running; aborted by the post step',
   }
+  for (const secret of inputs.secrets) maskSecret(secret)
   const report = newReport(inputs, Date.now())
   try {
     const [{ connectPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
