@@ -12,6 +12,7 @@ import {
   type KubeObject,
   loadKubeConfig,
   type ObjectsApi,
+  revisionOf,
 } from '@deploy-actions/kube'
 import { type KubeSimulator, runBundle, startKubeSimulator } from '@deploy-actions/testbed'
 import { type CanaryState, encodeState } from '../../../actions/canary-deploy/src/state.ts'
@@ -60,6 +61,33 @@ test('to the previous revision, then to a given revision, waiting for each rollo
   expect(again.outputs.revision).toBe('5')
 })
 
+test('a re-run of the same step writes nothing: the undo is not undone', async () => {
+  await history(api, objects, 'rerun', ['rerun:1', 'rerun:2'])
+  const step = { GITHUB_RUN_ID: '4242', GITHUB_JOB: 'rollback', GITHUB_ACTION: 'undo' }
+  const once = (attempt: string) =>
+    runBundle('rollback', {
+      inputs: { kubeconfig: sim.kubeconfig, deployment: 'rerun' },
+      env: { ...step, GITHUB_RUN_ATTEMPT: attempt },
+      timeoutMs: 90_000,
+    })
+  const first = await once('1')
+  expect(first.code).toBe(0)
+  expect(first.outputs).toEqual({ revision: '3', image: 'rerun:1', 'previous-image': 'rerun:2' })
+  const second = await once('2')
+  expect(second.code).toBe(0)
+  expect(second.outputs).toEqual(first.outputs)
+  expect(second.stdout).toMatch(/this step already rolled rerun back to revision 3 \(app=rerun:1\); nothing to write/)
+  expect(second.summary).toMatch(/rollback: default\/rerun already rolled back by this step/)
+  const d = await api.readDeployment(NS, 'rerun')
+  expect([revisionOf(d), imageOf(d)]).toEqual([3, 'rerun:1'])
+  // Another run is another rollback, as kubectl rollout undo is: back to rerun:2.
+  const other = await runBundle('rollback', {
+    inputs: { kubeconfig: sim.kubeconfig, deployment: 'rerun' },
+    env: { ...step, GITHUB_RUN_ID: '4243' },
+  })
+  expect(other.outputs).toEqual({ revision: '4', image: 'rerun:2', 'previous-image': 'rerun:1' })
+})
+
 test('to a named image, without waiting', async () => {
   await history(api, objects, 'img', ['img:1', 'img:2'])
   const run = await rollback({ deployment: 'img', image: 'img:1.9', wait: 'false' })
@@ -95,7 +123,7 @@ test('cancelled while waiting: stops at once, outputs and summary say the undo i
   expect(run.stdout).toMatch(
     /::error::.*cancel.*\(left: cancel rolled back to app=cancel:1-crashloop \(written\), rollout not awaited\)/,
   )
-  expect(run.outputs).toEqual({ image: 'cancel:1-crashloop', 'previous-image': 'cancel:2' })
+  expect(run.outputs).toEqual({ revision: '3', image: 'cancel:1-crashloop', 'previous-image': 'cancel:2' })
   expect(run.summary).toMatch(/## rollback: default\/cancel cancelled/)
   expect(imageOf(await api.readDeployment(NS, 'cancel'))).toBe('cancel:1-crashloop')
 })

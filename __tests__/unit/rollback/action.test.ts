@@ -4,6 +4,7 @@ import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
 import { describeCanary, runningCanary } from '../../../actions/rollback/src/canary.ts'
 import { parseInputs } from '../../../actions/rollback/src/inputs.ts'
 import { newReport, outputsOf, renderSummary } from '../../../actions/rollback/src/report.ts'
+import { earlierRun, markerOf, stepKey } from '../../../actions/rollback/src/rerun.ts'
 
 const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
   parseInputs(recordInputGetter(inputs), env)
@@ -139,5 +140,32 @@ describe('report', () => {
       'previous-image': 'app=web:3,proxy=envoy:1',
     })
     expect(renderSummary(r)).toMatch(/\| Revision \| 3 \| 4 \(the template of revision 2\) \|/)
+  })
+})
+
+describe('re-run marker', () => {
+  const marker = {
+    step: '42/deploy/rb',
+    revision: 4,
+    fromRevision: 3,
+    restoredRevision: 2,
+    images: ['app=web:2'],
+    previousImages: ['app=web:3'],
+  }
+  const annotated = { metadata: { annotations: { 'deploy-actions.dev/rolled-back-by': JSON.stringify(marker) } } }
+  test.each([
+    ['42/deploy/rb', 4, true], // the same step, the Deployment still where it left it
+    ['42/deploy/rb', 5, false], // rolled on since
+    ['43/deploy/rb', 4, false], // another run
+    [undefined, 4, false], // off a runner
+  ])('step %s at revision %s: earlier run found = %s', (step, revision, found) => {
+    expect(earlierRun(annotated, revision, step) !== undefined).toBe(found)
+  })
+  test('the step key comes from the run, job and step ids', () => {
+    expect(stepKey({ GITHUB_RUN_ID: '42', GITHUB_JOB: 'deploy', GITHUB_ACTION: 'rb', GITHUB_RUN_ATTEMPT: '2' })).toBe(
+      '42/deploy/rb',
+    )
+    expect(stepKey({})).toBeUndefined()
+    expect(markerOf({ metadata: { annotations: { 'deploy-actions.dev/rolled-back-by': '{bad' } } })).toBeUndefined()
   })
 })

@@ -1,6 +1,7 @@
 // The only reader of rollback's inputs: pure, validates everything before any request.
 import { ConfigurationError, durationMs, type InputGetter, parseBool, parseInteger } from '@deploy-actions/kit'
 import { isDnsLabel, isDnsSubdomain, isImageReference, type KubeAccess, parseKubeAccess } from '@deploy-actions/kube'
+import { stepKey } from './rerun.ts'
 
 export interface Inputs {
   namespace: string
@@ -15,6 +16,8 @@ export interface Inputs {
   kube: KubeAccess
   region: string | undefined
   progressEveryMs: number
+  /** This job step (`<run id>/<job>/<step>`), for the re-run marker; undefined off a runner. */
+  step: string | undefined
 }
 
 export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}): Inputs {
@@ -65,6 +68,7 @@ export function parseInputs(get: InputGetter, env: NodeJS.ProcessEnv = {}): Inpu
     timeoutMs,
     kube,
     region,
+    step: stepKey(env),
     progressEveryMs: progress
       ? parseInteger('DEPLOY_ACTIONS_PROGRESS_INTERVAL_MS', progress, 20_000, { min: 1 })
       : 20_000,

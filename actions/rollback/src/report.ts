@@ -4,7 +4,14 @@ import { escapeCell, formatDuration, markdownTable } from '@deploy-actions/kit'
 import type { HistoryEntry, PodProblem } from '@deploy-actions/kube'
 import type { Inputs } from './inputs.ts'
 
-export type Outcome = 'rolled back' | 'already at the target' | 'refused' | 'failed' | 'cancelled' | 'not started'
+export type Outcome =
+  | 'rolled back'
+  | 'already at the target'
+  | 'already rolled back by this step'
+  | 'refused'
+  | 'failed'
+  | 'cancelled'
+  | 'not started'
 
 export interface RollbackReport {
   namespace: string
