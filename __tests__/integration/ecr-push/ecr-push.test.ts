@@ -514,3 +514,55 @@ describe('ecr-push retries (issue 14, item 10)', () => {
     expect(run.outputs.digest).toBe((await registry.manifest('shop/backend', tag)).digest)
   })
 })
+
+describe('ecr-push build secrets (issue 14, item 4)', () => {
+  const SECRET = 'npm-secret-5e1f07c2a9'
+  test('secret-build-args reach RUN --mount=type=secret, never argv, ps, the log or the image', async () => {
+    // The daemon here has no bridge network, so BuildKit's RUN steps need --network none; and the
+    // Debian docker CLI (20.10) carries BuildKit itself, where newer CLIs need the buildx component.
+    const bkShim = tempDir('ecr-push-bk-shim')
+    writeFileSync(
+      join(bkShim, 'docker'),
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\n` +
+        `if [ "$1" = build ]; then shift; exec /usr/bin/docker build --network none "$@"; fi\nexec /usr/bin/docker "$@"\n`,
+    )
+    chmodSync(join(bkShim, 'docker'), 0o755)
+    mkdirSync(join(workspace, 'secret'), { recursive: true })
+    writeFileSync(
+      join(workspace, 'secret', 'Dockerfile'),
+      'FROM busybox\nRUN --mount=type=secret,id=NPM_TOKEN wc -c < /run/secrets/NPM_TOKEN > /len\nCMD ["cat", "/len"]\n',
+    )
+    try {
+      const { result: run, lines } = await watchCommandLines(() =>
+        runBundle('ecr-push', {
+          inputs: {
+            repository: 'shop/backend',
+            tags: 'with-secret',
+            context: 'secret',
+            registry: registry.host,
+            'secret-build-args': `NPM_TOKEN=${SECRET}`,
+          },
+          env: { ...env(), PATH: `${bkShim}:${process.env.PATH}` },
+        }),
+      )
+      expect(failure(run)).toBe('')
+      expect(run.stdout).toContain('Build (BuildKit)')
+      // The build really had the secret: the image holds its length, not its value.
+      const ref = run.outputs['image-ref']!
+      await dockerd.docker(['rmi', '-f', `${registry.host}/shop/backend:with-secret`])
+      await dockerd.docker(['pull', ref])
+      expect((await dockerd.docker(['run', '--rm', '--network', 'none', ref])).trim()).toBe(String(SECRET.length))
+      const history = await dockerd.docker(['history', '--no-trunc', ref])
+      const inspect = await dockerd.docker(['inspect', ref])
+      expect(history).toContain('/run/secrets/NPM_TOKEN')
+      for (const text of [history, inspect, readFileSync(argvLog, 'utf8'), [...lines].join('\n'), run.stderr])
+        expect(text).not.toContain(SECRET)
+      // In our output only as the mask registration, which comes before anything else.
+      const out = run.stdout.split('\n')
+      expect(out.filter((l) => l.includes(SECRET))).toEqual([`::add-mask::${SECRET}`])
+      expect(out[0]).toBe(`::add-mask::${SECRET}`)
+    } finally {
+      removeDir(bkShim)
+    }
+  }, 120_000)
+})

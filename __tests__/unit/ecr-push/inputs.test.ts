@@ -19,6 +19,7 @@ describe('ecr-push inputs', () => {
       context: '/w',
       dockerfile: '/w/Dockerfile',
       buildArgs: {},
+      secretBuildArgs: {},
       labels: {},
       createRepository: false,
       scan: false,
@@ -125,5 +126,19 @@ describe('ecr-push inputs', () => {
     expect((error as ConfigurationError).input).toBe(input)
     expect((error as Error).message.startsWith(`${input}: `)).toBe(true)
     expect((error as Error).message).toMatch(message)
+  })
+
+  test('secret-build-args: ids checked, a malformed line reported by number without its text', () => {
+    expect(
+      parse({ repository: 'shop/api', 'secret-build-args': 'NPM_TOKEN=s3cr=t\n# note\nsentry.dsn=x' }).secretBuildArgs,
+    ).toEqual({
+      NPM_TOKEN: 's3cr=t',
+      'sentry.dsn': 'x',
+    })
+    const error = () => parse({ repository: 'shop/api', 'secret-build-args': 'A=1\nhunter2-no-equals' })
+    expect(error).toThrow('secret-build-args: KEY=VALUE lines (line 2 is not one; its text is not shown)')
+    expect(() => parse({ repository: 'shop/api', 'secret-build-args': '1BAD=x' })).toThrow(
+      'secret-build-args: expected',
+    )
   })
 })

@@ -108,6 +108,11 @@ describe('build', () => {
     ])
   })
 
+  test('build secrets are named by id, their values only in the environment', () => {
+    const args = buildArguments({ context: '/w', buildArgs: {}, secretIds: ['NPM_TOKEN'], labels: {}, refs: ['r/a:1'] })
+    expect(args).toEqual(['build', '--secret', 'id=NPM_TOKEN,env=ECR_PUSH_BUILD_SECRET_0', '--tag', 'r/a:1', '/w'])
+  })
+
   test('docker build arguments', () => {
     expect(
       buildArguments({

@@ -101,6 +101,7 @@ function inputs(over: Partial<Inputs> = {}): Inputs {
     context: '/w',
     dockerfile: '/w/Dockerfile',
     buildArgs: { A: '1' },
+    secretBuildArgs: {},
     labels: {},
     createRepository: false,
     scan: false,

@@ -7,6 +7,7 @@ import { leftOf, newReport, outputsOf, renderSummary } from './report.ts'
 
 void runtime.runAction(async ({ signal, left }) => {
   const inputs = parseInputs(runtime.getInput, process.env) // bad input fails here, before the SDK loads
+  for (const secret of Object.values(inputs.secretBuildArgs)) runtime.maskSecret(secret)
   const [{ realPorts }, { run }, source] = await Promise.all([
     import('./ports.ts'),
     import('./main.ts'),

@@ -25,6 +25,8 @@ export interface Inputs {
   /** Absolute Dockerfile path (build mode; `<context>/Dockerfile` by default). */
   dockerfile: string
   buildArgs: Record<string, string>
+  /** Build secrets by id (BuildKit `RUN --mount=type=secret,id=…`): never on a command line or in the image. */
+  secretBuildArgs: Record<string, string>
   target?: string
   platform?: string
   /** User labels (added to, and overriding, the default OCI labels). */
@@ -53,6 +55,22 @@ const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/
 const TARGET = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/
 const REGISTRY =
   /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9a-fA-F:]+\])(?::\d{1,5})?$/
+/** A BuildKit secret id (what `RUN --mount=type=secret,id=…` names). */
+const SECRET_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/
+
+/** `KEY=VALUE` lines whose values are secrets: a malformed line is reported by number, never quoted. */
+function parseSecretKeyValues(input: string, raw: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [i, line] of raw.split(/\r?\n/).entries()) {
+    if (!line.trim() || line.trim().startsWith('#')) continue
+    const eq = line.indexOf('=')
+    if (eq <= 0)
+      throw new ConfigurationError(input, `KEY=VALUE lines (line ${i + 1} is not one; its text is not shown)`)
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim()
+  }
+  return out
+}
+
 /** A local image reference: `name[:tag]`, `name@sha256:…` or an image ID. */
 const LOCAL_IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/
 
@@ -113,6 +131,11 @@ export function parseInputs(
   }
 
   const buildArgs = parseKeyValues('build-args', get('build-args'))
+  const secretBuildArgs = parseSecretKeyValues('secret-build-args', get('secret-build-args'))
+  for (const id of Object.keys(secretBuildArgs)) {
+    if (!SECRET_ID.test(id))
+      throw new ConfigurationError('secret-build-args', 'KEY=VALUE lines with keys of letters, digits, _ . -', id)
+  }
   const labels = parseKeyValues('labels', get('labels'))
   const target = get('target') || undefined
   if (target && !TARGET.test(target)) throw new ConfigurationError('target', 'a build stage name', target)
@@ -149,6 +172,7 @@ export function parseInputs(
     context,
     dockerfile,
     buildArgs,
+    secretBuildArgs,
     ...(target ? { target } : {}),
     ...(platform ? { platform } : {}),
     labels,

@@ -113,17 +113,28 @@ export interface BuildPlan {
   context: string
   dockerfile?: string
   buildArgs: Record<string, string>
+  /** Secret ids; their values travel in the environment variables `secretEnvName(i)`. */
+  secretIds?: string[]
   labels: Record<string, string>
   target?: string
   platform?: string
   refs: string[]
 }
 
-/** The `docker build` argument vector (no secrets ever go here: build args are the user's, labels are public). */
+/** The environment variable that carries the i-th build secret to docker (`--secret id=…,env=…`). */
+export function secretEnvName(i: number): string {
+  return `ECR_PUSH_BUILD_SECRET_${i}`
+}
+
+/**
+ * The `docker build` argument vector. No secret value ever goes here: build args and labels are
+ * public (and end up in the image), secrets are named by id and read by docker from its env.
+ */
 export function buildArguments(plan: BuildPlan): string[] {
   const args = ['build']
   if (plan.dockerfile) args.push('--file', plan.dockerfile)
   for (const [k, v] of Object.entries(plan.buildArgs)) args.push('--build-arg', `${k}=${v}`)
+  for (const [i, id] of (plan.secretIds ?? []).entries()) args.push('--secret', `id=${id},env=${secretEnvName(i)}`)
   for (const [k, v] of Object.entries(plan.labels)) args.push('--label', `${k}=${v}`)
   if (plan.target) args.push('--target', plan.target)
   if (plan.platform) args.push('--platform', plan.platform)

@@ -88,7 +88,8 @@ export interface DockerPort {
   buildkit(): Promise<boolean>
   /** `docker login --password-stdin`: the password goes through stdin only. */
   login(host: string, username: string, password: string): Promise<void>
-  build(args: string[], buildkit: boolean): Promise<void>
+  /** `secretEnv`: variables docker reads build secrets from (never argv). */
+  build(args: string[], buildkit: boolean, secretEnv?: Record<string, string>): Promise<void>
   tag(source: string, target: string): Promise<void>
   /** Throws CommandFailed (transient or not). */
   push(ref: string): Promise<void>
@@ -358,8 +359,8 @@ export function execDocker(log: Logger, signal?: AbortSignal): DockerPort {
       await docker(['login', '--username', username, '--password-stdin', host], { input: `${password}\n` }, signal)
       log.info(`logged in to ${host} as ${username}`)
     },
-    async build(args, buildkit) {
-      await docker(args, { env: { DOCKER_BUILDKIT: buildkit ? '1' : '0' } }, signal)
+    async build(args, buildkit, secretEnv = {}) {
+      await docker(args, { env: { ...secretEnv, DOCKER_BUILDKIT: buildkit ? '1' : '0' } }, signal)
     },
     async tag(source, target) {
       await docker(['tag', source, target], {}, signal)

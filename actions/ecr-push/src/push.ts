@@ -13,6 +13,7 @@ import {
   manifestSize,
   REGISTRY_STATE,
   registryHost,
+  secretEnvName,
 } from './plan.ts'
 import { CommandFailed, type Credentials, type RegistryManifest, RegistryUnavailable } from './ports.ts'
 import type { PushReport } from './report.ts'
@@ -49,7 +50,10 @@ export async function buildAndPush(inputs: Inputs, deps: Deps, report: PushRepor
 
 async function build(inputs: Inputs, refs: string[], deps: Deps, report: PushReport): Promise<void> {
   report.source = inputs.dockerfile
-  const buildkit = await deps.docker.buildkit()
+  const secrets = Object.entries(inputs.secretBuildArgs)
+  // Build secrets need BuildKit: the classic builder has no secret mounts. Docker CLIs before 23
+  // carry BuildKit themselves; newer ones say the buildx component is missing.
+  const buildkit = (await deps.docker.buildkit()) || secrets.length > 0
   const labels = {
     ...defaultLabels({
       version: inputs.version,
@@ -63,13 +67,15 @@ async function build(inputs: Inputs, refs: string[], deps: Deps, report: PushRep
     context: inputs.context,
     dockerfile: inputs.dockerfile,
     buildArgs: inputs.buildArgs,
+    secretIds: secrets.map(([id]) => id),
     labels,
     refs,
     ...(inputs.target ? { target: inputs.target } : {}),
     ...(inputs.platform ? { platform: inputs.platform } : {}),
   })
+  const secretEnv = Object.fromEntries(secrets.map(([, value], i) => [secretEnvName(i), value]))
   await deps.log.group(`Build (${buildkit ? 'BuildKit' : 'classic builder: no buildx component'})`, () =>
-    deps.docker.build(args, buildkit),
+    deps.docker.build(args, buildkit, secretEnv),
   )
 }
 
