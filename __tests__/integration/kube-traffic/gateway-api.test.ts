@@ -66,7 +66,7 @@ test('weights 10, 50, 100 on the rule to stable, read back by kubectl; other rul
   await router.check()
   const lines = await router.prepare()
   expect(lines.join('\n')).toMatch(
-    /HTTPRoute default\/gw: rule 1 now send to gw \(weight 100\) and gw-canary \(weight 0\)/,
+    /HTTPRoute default\/gw: rule 1 now sends to gw \(weight 100\) and gw-canary \(weight 0\)/,
   )
   await readyEndpoints(objects, 'gw-canary', 1)
   for (const weight of [10, 50, 100]) {

@@ -202,7 +202,7 @@ export async function createObjectsApi(kc: KubeConfig): Promise<ObjectsApi> {
     async mergePatch<T extends KubeObject>(
       ref: ObjectRef,
       patch: Record<string, unknown>,
-      options = {} as { fieldManager?: string },
+      options: { fieldManager?: string } = {},
     ) {
       const patchMeta = (patch.metadata ?? {}) as Record<string, unknown>
       const body = { ...patch, ...header(ref), metadata: { ...patchMeta, ...header(ref).metadata } }

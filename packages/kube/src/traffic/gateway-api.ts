@@ -203,7 +203,7 @@ export class GatewayApiRouter implements TrafficRouter {
     const { object } = await this.write(0, true)
     const rules = weightedRules(object, this.routing)
     lines.push(
-      `${this.where}: rule${rules.length === 1 ? '' : 's'} ${rules.join(', ')} now send to ${this.routing.stableService} (weight 100) and ${this.routing.canaryService} (weight 0)`,
+      `${this.where}: ${rules.length === 1 ? 'rule' : 'rules'} ${rules.join(', ')} now ${rules.length === 1 ? 'sends' : 'send'} to ${this.routing.stableService} (weight 100) and ${this.routing.canaryService} (weight 0)`,
     )
     if (this.routing.header)
       lines.push(
