@@ -119,7 +119,7 @@ try {
 
   // Async spawn: the counting proxy lives in this process and must keep serving meanwhile.
   async function awsCli(args: string[]): Promise<void> {
-    const child = spawn(aws, ['--endpoint-url', proxy.endpoint, ...args], {
+    const child = spawn(aws, ['--endpoint-url', proxy.endpoint, '--region', 'us-east-1', ...args], {
       env: { ...process.env, ...moto.env, AWS_ENDPOINT_URL: proxy.endpoint },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
@@ -143,7 +143,10 @@ try {
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   const rows: unknown[][] = []
-  const row = (step: string, o: Measure, a: Measure) =>
+  const row = (step: string, o: Measure, a: Measure) => {
+    console.error(
+      `${step}: ours ${formatDuration(o.ms)} (${o.uploads} uploads, ${o.heads} HEADs), aws ${formatDuration(a.ms)} (${a.uploads} uploads)`,
+    )
     rows.push([
       step,
       formatDuration(o.ms),
@@ -153,6 +156,7 @@ try {
       a.uploads,
       `${(a.ms / o.ms).toFixed(1)}x`,
     ])
+  }
   const notes: string[] = []
 
   /** `times` re-syncs after a fresh checkout (every mtime moved forward, no content changed). */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
+import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -26,6 +26,7 @@ import {
   touchAll,
 } from '@deploy-actions/testbed'
 import { goLiveRank } from '../../../actions/frontend-sync/src/files.ts'
+import { createDistribution } from './distribution.ts'
 
 const FIXTURES = join(REPO_ROOT, '__tests__/fixtures/sites')
 let moto: Moto
@@ -46,26 +47,7 @@ beforeAll(async () => {
   s3 = new S3Client({ ...config, forcePathStyle: true })
   cloudfront = new CloudFrontClient(config)
   for (const Bucket of ['next-site', 'angular-site']) await s3.send(new CreateBucketCommand({ Bucket }))
-  const d = await cloudfront.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: 'frontend-sync-frameworks',
-        Comment: '',
-        Enabled: true,
-        Origins: {
-          Quantity: 1,
-          Items: [{ Id: 's3', DomainName: 'next-site.s3.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' } }],
-        },
-        DefaultCacheBehavior: {
-          TargetOriginId: 's3',
-          ViewerProtocolPolicy: 'redirect-to-https',
-          MinTTL: 0,
-          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
-        },
-      },
-    }),
-  )
-  distributionId = d.Distribution!.Id!
+  distributionId = await createDistribution(cloudfront, 'next-site', 'frontend-sync-frameworks')
   work = tempDir('frontend-sync-frameworks')
 })
 

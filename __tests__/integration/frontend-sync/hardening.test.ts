@@ -4,7 +4,7 @@
 // by the next run.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
+import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import {
   type FaultProxy,
@@ -17,6 +17,7 @@ import {
   startMoto,
   tempDir,
 } from '@deploy-actions/testbed'
+import { createDistribution } from './distribution.ts'
 
 let moto: Moto
 let proxy: FaultProxy
@@ -36,26 +37,7 @@ beforeAll(async () => {
   }
   s3 = new S3Client({ ...config, forcePathStyle: true })
   cloudfront = new CloudFrontClient(config)
-  const d = await cloudfront.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: 'frontend-sync-hardening',
-        Comment: '',
-        Enabled: true,
-        Origins: {
-          Quantity: 1,
-          Items: [{ Id: 's3', DomainName: 'site.s3.amazonaws.com', S3OriginConfig: { OriginAccessIdentity: '' } }],
-        },
-        DefaultCacheBehavior: {
-          TargetOriginId: 's3',
-          ViewerProtocolPolicy: 'redirect-to-https',
-          MinTTL: 0,
-          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
-        },
-      },
-    }),
-  )
-  distributionId = d.Distribution!.Id!
+  distributionId = await createDistribution(cloudfront, 'site', 'frontend-sync-hardening')
   work = tempDir('frontend-sync-hardening')
 })
 

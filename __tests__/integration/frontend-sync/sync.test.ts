@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CloudFrontClient, CreateDistributionCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
+import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import {
   CreateBucketCommand,
   HeadObjectCommand,
@@ -24,6 +24,7 @@ import {
   touchAll,
 } from '@deploy-actions/testbed'
 import { isEntryPoint } from '../../../actions/frontend-sync/src/rules.ts'
+import { createDistribution } from './distribution.ts'
 
 let moto: Moto
 let proxy: FaultProxy
@@ -46,26 +47,7 @@ beforeAll(async () => {
   s3 = new S3Client({ ...config, forcePathStyle: true })
   cloudfront = new CloudFrontClient(config)
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
-  const d = await cloudfront.send(
-    new CreateDistributionCommand({
-      DistributionConfig: {
-        CallerReference: 'frontend-sync-test',
-        Comment: '',
-        Enabled: true,
-        Origins: {
-          Quantity: 1,
-          Items: [{ Id: 's3', DomainName: `${BUCKET}.s3.amazonaws.com`, S3OriginConfig: { OriginAccessIdentity: '' } }],
-        },
-        DefaultCacheBehavior: {
-          TargetOriginId: 's3',
-          ViewerProtocolPolicy: 'redirect-to-https',
-          MinTTL: 0,
-          ForwardedValues: { QueryString: false, Cookies: { Forward: 'none' } },
-        },
-      },
-    }),
-  )
-  distributionId = d.Distribution!.Id!
+  distributionId = await createDistribution(cloudfront, BUCKET, 'frontend-sync-test')
   work = tempDir('frontend-sync')
   site = join(work, 'out')
   paths = generateSite(site)

@@ -410,3 +410,47 @@ test('a cancelled sync stops starting uploads, deletes nothing, and says what it
   )
   expect(renderSummary(report)).toContain('**Stopped during the upload phase.** Left: 1 of 7 files uploaded')
 })
+
+describe('HeadObject only where the listing cannot decide', () => {
+  const files = { 'a.html': 'aaaa', 'b.html': 'bbbb', 'c.html': 'cccc' }
+  async function published(etag: (key: string) => string, sse?: string) {
+    write(files)
+    const s3 = fakeS3()
+    await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log: recordingLogger() })
+    s3.texts.clear() // as if published by another tool: no state, nothing known about the ETags
+    for (const [key, o] of s3.objects) o.etag = etag(key)
+    const head = s3.port.head
+    s3.port.head = async (bucket, key) => ({
+      ...(await head(bucket, key)),
+      ...(sse ? { serverSideEncryption: sse } : {}),
+    })
+    s3.calls.length = 0
+    return s3
+  }
+
+  test('a same-size file whose plain ETag differs: one HeadObject learns the ETags are MD5s, the rest upload without one', async () => {
+    const s3 = await published((k) => `"${'0'.repeat(31)}${k.length}"`)
+    write({ 'a.html': 'AAAA', 'b.html': 'BBBB', 'c.html': 'CCCC' })
+    const log = recordingLogger()
+    const report = await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log })
+    expect(report).toMatchObject({ uploaded: 3 })
+    expect(s3.calls.filter((c) => c.startsWith('head '))).toEqual(['head a.html'])
+    expect(log.lines).toContain('ETags in this bucket are content MD5s (checked on a.html)')
+    expect(JSON.parse(s3.texts.get('.frontend-sync/state.json')!).etags).toBe('md5')
+    // the next sync knows it: no HeadObject at all
+    write({ 'a.html': 'aaaa' })
+    s3.calls.length = 0
+    await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log })
+    expect(s3.calls.filter((c) => c.startsWith('head '))).toEqual([])
+    expect(s3.calls.filter((c) => c.startsWith('put '))).toEqual(['put a.html'])
+  })
+
+  test('an SSE-KMS bucket (ETags are not MD5s): every such file is settled by its stored SHA-256', async () => {
+    const s3 = await published((k) => `"${'f'.repeat(31)}${k.length}"`, 'aws:kms')
+    const log = recordingLogger()
+    const report = await sync(inputs({ distributionId: undefined }), { s3: s3.port, clock: fakeClock(), log })
+    expect(report).toMatchObject({ uploaded: 0, unchanged: 3 })
+    expect(s3.calls.filter((c) => c.startsWith('head ')).sort()).toEqual(['head a.html', 'head b.html', 'head c.html'])
+    expect(log.lines).toContain('2 objects checked with HeadObject (2 ETags that are not MD5s (SSE-KMS))')
+  })
+})
