@@ -1,5 +1,5 @@
 // The bundled action, run as the runner runs it, against a real PostgreSQL 15.
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort, type Postgres, runBundle, startPostgres, tempDir } from '@deploy-actions/testbed'
 import pg from 'pg'
@@ -207,5 +207,80 @@ describe('cancellation (issue 14 item 9)', () => {
 
     const rerun = await runBundle('flyway-migrate', { cwd: cwd, inputs: { url: db.jdbcUrl, target: '1' } })
     expect(rerun.code).toBe(0)
+  })
+})
+
+describe("Flyway's configuration sources (issue 15 item 6)", () => {
+  test("abd-vro's own flyway.conf drives the run: #[…] placeholders, schema claims, table schema_history, ISO-8859-1, mixed", async () => {
+    const db = await server.createDatabase()
+    const cwd = join(work, `abdvro${++n}`)
+    mkdirSync(cwd, { recursive: true })
+    cpSync(join(import.meta.dirname, '../../fixtures/flyway/abdvro'), join(cwd, 'abdvro'), { recursive: true })
+    const conf = readFileSync(join(import.meta.dirname, '../../fixtures/flyway/abdvro.flyway.conf'), 'utf8')
+    writeFileSync(join(cwd, 'flyway.conf'), conf.replaceAll('@PORT@', String(server.port)).replaceAll('@DB@', db.name))
+    const r = await runBundle('flyway-migrate', { cwd, inputs: {}, timeoutMs: 20_000 })
+    if (r.code !== 0) throw new Error(r.stdout + r.stderr)
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Flyway configuration read from flyway.conf')
+    expect(r.outputs).toMatchObject({ 'schema-version': '2.2' })
+    const history = await rows(db.url, 'SELECT version, type FROM claims.schema_history ORDER BY installed_rank')
+    expect(history[0]).toEqual({ version: null, type: 'SCHEMA' })
+    expect(history.length).toBeGreaterThan(5)
+  })
+
+  test('FLYWAY_* variables: placeholders, default schema, ignore-migration-patterns; an unsupported one is refused', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({ 'V1__t.sql': "CREATE TABLE t (role text DEFAULT '${app_role}');\n" })
+    const r = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: db.jdbcUrl },
+      env: { FLYWAY_PLACEHOLDERS_APP_ROLE: 'app_rw', FLYWAY_DEFAULT_SCHEMA: 'app' },
+    })
+    expect(r.code).toBe(0)
+    expect(await rows(db.url, "SELECT to_regclass('app.flyway_schema_history') IS NOT NULL AS ok")).toEqual([
+      { ok: true },
+    ])
+    // A migration applied elsewhere whose file is gone here: refused, unless ignored as Kestra's databases need.
+    await rows(
+      db.url,
+      "INSERT INTO app.flyway_schema_history VALUES (3, '0.5', 'gone', 'SQL', 'V0_5__gone.sql', 1, 'x', now(), 1, true)",
+    )
+    const strict = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: db.jdbcUrl, command: 'validate' },
+      env: { FLYWAY_DEFAULT_SCHEMA: 'app' },
+    })
+    expect(strict.code).toBe(1)
+    const lenient = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: db.jdbcUrl, command: 'validate', 'ignore-migration-patterns': '*:missing' },
+      env: { FLYWAY_DEFAULT_SCHEMA: 'app' },
+    })
+    expect(lenient.code).toBe(0)
+    const refused = await runBundle('flyway-migrate', {
+      cwd,
+      inputs: { url: db.jdbcUrl },
+      env: { FLYWAY_INSTALLED_BY: 'ci' },
+    })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(
+      '::error::Invalid input FLYWAY_INSTALLED_BY: a Flyway setting this action supports',
+    )
+  })
+
+  test('a migration mixing transactional and non-transactional statements: validate names it, mixed: true runs it', async () => {
+    const db = await server.createDatabase()
+    const cwd = migrations({ 'V1__mixed.sql': 'CREATE TABLE m (id int);\nCREATE INDEX CONCURRENTLY m_id ON m (id);\n' })
+    const v = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl, command: 'validate' } })
+    expect(v.code).toBe(1)
+    expect(v.stdout).toContain(
+      'Detected both transactional and non-transactional statements within the same migration (even though mixed is false)',
+    )
+    const refused = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl } })
+    expect(refused.code).toBe(1)
+    expect(refused.outputs).toMatchObject({ applied: '0' })
+    const mixed = await runBundle('flyway-migrate', { cwd, inputs: { url: db.jdbcUrl, mixed: 'true' } })
+    expect(mixed.code).toBe(0)
   })
 })

@@ -1,11 +1,13 @@
 // flyway-migrate: Flyway-compatible migrations for PostgreSQL. Secrets are masked and inputs parsed
 // first; the engine and the driver load only once the inputs are valid.
+import { existsSync, readFileSync } from 'node:fs'
 import { coreLogger, getInput, maskSecret, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
 import { parseInputs } from './inputs.ts'
 import { newReport, outputsOf, renderSummary } from './report.ts'
 
 void runAction(async ({ signal }) => {
-  const inputs = parseInputs(getInput, process.env, maskSecret)
+  const readFile = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined)
+  const inputs = parseInputs(getInput, process.env, maskSecret, readFile)
   const report = newReport(inputs)
   const [{ flywayPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
   const ports = flywayPorts()

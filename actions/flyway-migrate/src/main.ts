@@ -21,10 +21,11 @@ export async function run(inputs: Inputs, deps: Deps, report: MigrateReport): Pr
   const files = deps.readMigrations(inputs.locations)
   let scan: ReturnType<typeof resolveMigrations>
   try {
-    scan = resolveMigrations(files, { encoding: inputs.encoding })
+    scan = resolveMigrations(files, { encoding: inputs.encoding, naming: inputs.naming })
   } catch (error) {
     throw new DeployError((error as Error).message, { leftState: 'nothing changed (not connected)' })
   }
+  if (inputs.configFiles.length > 0) log.info(`Flyway configuration read from ${inputs.configFiles.join(', ')}`)
   report.notes.push(...scan.notes)
   for (const note of scan.notes) log.info(note)
   log.info(`found ${scan.migrations.length} migration(s) in ${inputs.locations.join(', ')}`)
@@ -38,6 +39,17 @@ export async function run(inputs: Inputs, deps: Deps, report: MigrateReport): Pr
     baselineOnMigrate: inputs.baselineOnMigrate,
     outOfOrder: inputs.outOfOrder,
     placeholders: inputs.placeholders,
+    placeholderSyntax: inputs.placeholderSyntax,
+    placeholderReplacement: inputs.placeholderReplacement,
+    ignoreMigrationPatterns: inputs.ignoreMigrationPatterns,
+    mixed: inputs.mixed,
+    validateOnMigrate: inputs.validateOnMigrate,
+    createSchemas: inputs.createSchemas,
+    ...(inputs.defaultSchema ? { defaultSchema: inputs.defaultSchema } : {}),
+    ...(inputs.tablespace ? { tablespace: inputs.tablespace } : {}),
+    ...(inputs.baselineDescription ? { baselineDescription: inputs.baselineDescription } : {}),
+    ...(inputs.connectRetries !== undefined ? { connectRetries: inputs.connectRetries } : {}),
+    ...(inputs.initSql ? { initSql: inputs.initSql } : {}),
     dryRun: inputs.dryRun,
     log,
     ...(deps.clock ? { clock: deps.clock } : {}),

@@ -25,10 +25,10 @@ import {
   selectRowsSql,
 } from './history.ts'
 import { abbreviateDescription, abbreviateScript } from './names.ts'
-import { builtinPlaceholders, replacePlaceholders } from './placeholders.ts'
+import { builtinPlaceholders, type PlaceholderSyntax, replacePlaceholders } from './placeholders.ts'
 import { type AppliedRow, buildPlan, type InfoRow, type Plan, type ValidationIssue } from './plan.ts'
 import type { ResolvedMigration } from './scan.ts'
-import { lineAt, offsetOfPosition, type Statement, splitStatements, transactionMode } from './sql.ts'
+import { lineAt, mixedProblem, offsetOfPosition, type Statement, splitStatements, transactionMode } from './sql.ts'
 import type { ConnectionSettings } from './url.ts'
 import type { Version } from './version.ts'
 
@@ -56,6 +56,25 @@ export interface EngineOptions {
   connectTimeoutMs?: number
   /** How long to wait for another run's advisory lock (default 10 min). */
   lockTimeoutMs?: number
+  /** `placeholderPrefix` / `placeholderSuffix` (default `${` `}`) and `placeholderReplacement` (default true). */
+  placeholderSyntax?: PlaceholderSyntax
+  placeholderReplacement?: boolean
+  /** Flyway's `mixed`: allow transactional and non-transactional statements in one migration (default false). */
+  mixed?: boolean
+  /** Flyway's `validateOnMigrate` (default true). */
+  validateOnMigrate?: boolean
+  /** Flyway's `connectRetries`: when set, that many retries with back-off instead of the 60 s window. */
+  connectRetries?: number
+  /** Flyway's `initSql`: run on the connection right after it opens. */
+  initSql?: string
+  /** Flyway's `createSchemas` (default true). */
+  createSchemas?: boolean
+  /** Flyway's `defaultSchema`: holds the history table (default: the first of `schemas`). */
+  defaultSchema?: string
+  /** Flyway's `tablespace` for the history table. */
+  tablespace?: string
+  /** Flyway's `ignoreMigrationPatterns` (`*:missing`, `versioned:ignored`, …; default `*:future`). */
+  ignoreMigrationPatterns?: string[]
   /**
    * Aborted when the job is cancelled: no further migration starts, and the running statement is
    * cancelled on the server (pg_cancel_backend), so a transactional migration rolls back whole.
@@ -184,7 +203,9 @@ function sslOption(mode: ConnectionSettings['sslmode']): pg.ClientConfig['ssl'] 
 export async function connect(options: EngineOptions): Promise<pg.Client> {
   const c = options.connection
   const clock = options.clock ?? realClock
-  const deadline = clock.now() + (options.connectTimeoutMs ?? 60_000)
+  // Flyway's connectRetries: that many retries, 1 s doubling up to 2 min; else a 60 s window.
+  const retries = options.connectRetries
+  const deadline = retries === undefined ? clock.now() + (options.connectTimeoutMs ?? 60_000) : undefined
   // Loaded here, not at import, so that input validation never pays for the driver.
   const { default: driver } = await import('pg')
   // TIMESTAMP without time zone comes back as the text the server wrote, not reinterpreted locally.
@@ -228,10 +249,10 @@ export async function connect(options: EngineOptions): Promise<pg.Client> {
       return open(sslOption(c.sslmode))
     },
     {
-      attempts: 1000,
-      baseDelayMs: 500,
-      maxDelayMs: 5000,
-      deadline,
+      attempts: retries === undefined ? 1000 : retries + 1,
+      baseDelayMs: retries === undefined ? 500 : 1000,
+      maxDelayMs: retries === undefined ? 5000 : 120_000,
+      ...(deadline === undefined ? {} : { deadline }),
       clock,
       retryable: isWakingUp,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -335,8 +356,11 @@ export class Engine {
 
   async open(): Promise<void> {
     const client = await connect(this.options)
+    if (this.options.initSql) await client.query(this.options.initSql)
     this.session = await describeSession(client)
-    this.schemas = this.options.schemas.length > 0 ? this.options.schemas : [defaultSchemaOf(this.session)]
+    const given = this.options.schemas
+    const first = this.options.defaultSchema ?? given[0] ?? defaultSchemaOf(this.session)
+    this.schemas = [first, ...given.filter((s) => s !== first)]
     this.options.signal?.addEventListener('abort', this.onAbort, { once: true })
     this.report.database = `${this.session.database} on ${this.options.connection.host}:${this.options.connection.port}`
   }
@@ -471,7 +495,11 @@ export class Engine {
 
   plan(rows: AppliedRow[]): Plan {
     const o = this.options
-    return buildPlan(this.effective(), rows, { outOfOrder: o.outOfOrder, ...(o.target ? { target: o.target } : {}) })
+    return buildPlan(this.effective(), rows, {
+      outOfOrder: o.outOfOrder,
+      ...(o.target ? { target: o.target } : {}),
+      ...(o.ignoreMigrationPatterns ? { ignoreMigrationPatterns: o.ignoreMigrationPatterns } : {}),
+    })
   }
 
   private rowParams(values: {
@@ -503,11 +531,17 @@ export class Engine {
   private async createHistory(baseline: boolean): Promise<void> {
     const existing = await this.existingSchemas()
     const missing = this.schemas.filter((s) => !existing.has(s))
+    if (missing.length > 0 && this.options.createSchemas === false) {
+      throw new DeployError(
+        `Schema ${missing.map(quoteIdent).join(', ')} does not exist and createSchemas is false: create it first, or allow Flyway to create it`,
+        { leftState: 'nothing changed' },
+      )
+    }
     const c = this.client
     await c.query('BEGIN')
     try {
       for (const s of missing) await c.query(`CREATE SCHEMA ${quoteIdent(s)}`)
-      await c.query(createTableSql(this.schema, this.options.table))
+      await c.query(createTableSql(this.schema, this.options.table, this.options.tablespace))
       if (missing.length > 0) {
         await c.query(
           insertRowSql(this.schema, this.options.table, 0),
@@ -589,8 +623,31 @@ export class Engine {
     return plan
   }
 
+  /**
+   * What Flyway finds while it parses the pending migrations, before any is applied: a
+   * placeholder without a value, and (without `mixed`) a migration mixing transactional and
+   * non-transactional statements. So `validate` reports them, and `migrate` fails before it starts.
+   */
+  private preflight(pending: ResolvedMigration[]): ValidationIssue[] {
+    const issues: ValidationIssue[] = []
+    for (const m of pending) {
+      let sql: string
+      try {
+        sql = this.sqlOf(m)
+      } catch (error) {
+        issues.push({ message: (error as Error).message, file: m.file })
+        continue
+      }
+      if (this.options.mixed) continue
+      const mixed = mixedProblem(sql, this.session!.serverVersionNum)
+      if (mixed) issues.push({ message: `${m.script}: ${mixed.message}; set mixed: true to allow it`, file: m.file })
+    }
+    return issues
+  }
+
   async validate(): Promise<void> {
     const plan = await this.info()
+    plan.errors.push(...this.preflight(plan.pending))
     this.report.errors = plan.errors
     if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing changed')
   }
@@ -622,6 +679,8 @@ export class Engine {
     }
     this.reset = await this.sessionReset()
     const plan = this.plan(rows)
+    if (o.validateOnMigrate === false) plan.errors = []
+    plan.errors.push(...this.preflight(plan.pending))
     this.report.errors = plan.errors
     if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing applied')
     if (o.dryRun) {
@@ -654,7 +713,9 @@ export class Engine {
    */
   private effective(): ResolvedMigration[] {
     this.withReplacedChecksums ??= this.resolved.map((m) =>
-      m.kind === 'repeatable' ? { ...m, checksum: flywayChecksum(this.sqlOf(m)), equivalentChecksum: m.checksum } : m,
+      m.kind === 'repeatable' && this.options.placeholderReplacement !== false
+        ? { ...m, checksum: flywayChecksum(this.sqlOf(m)), equivalentChecksum: m.checksum }
+        : m,
     )
     return this.withReplacedChecksums
   }
@@ -675,7 +736,8 @@ export class Engine {
       ),
       ...this.options.placeholders,
     }
-    return replacePlaceholders(m.sql, values, m.file)
+    if (this.options.placeholderReplacement === false) return m.sql
+    return replacePlaceholders(m.sql, values, m.file, this.options.placeholderSyntax)
   }
 
   private label(m: ResolvedMigration): string {

@@ -14,7 +14,7 @@ export function qualifiedTable(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`
 }
 
-export function createTableSql(schema: string, table: string): string {
+export function createTableSql(schema: string, table: string, tablespace?: string): string {
   const t = qualifiedTable(schema, table)
   return [
     `CREATE TABLE ${t} (`,
@@ -28,7 +28,8 @@ export function createTableSql(schema: string, table: string): string {
     '    "installed_on" TIMESTAMP NOT NULL DEFAULT now(),',
     '    "execution_time" INTEGER NOT NULL,',
     '    "success" BOOLEAN NOT NULL',
-    ');',
+    // PostgreSQLDatabase.getRawCreateScript: the configured tablespace, if any.
+    `)${tablespace ? ` TABLESPACE ${quoteIdent(tablespace)}` : ''};`,
     `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(`${table}_pk`)} PRIMARY KEY ("installed_rank");`,
     `CREATE INDEX ${quoteIdent(`${table}_s_idx`)} ON ${t} ("success");`,
   ].join('\n')

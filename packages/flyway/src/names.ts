@@ -22,15 +22,34 @@ export function abbreviateScript(script: string): string {
   return script.length <= 1000 ? script : `...${script.slice(3, 1000)}`
 }
 
-export function parseFileName(fileName: string): FileName {
-  if (!/\.sql$/i.test(fileName)) return { kind: 'ignored', reason: 'not a .sql file' }
-  const stem = fileName.slice(0, -'.sql'.length)
-  if (CALLBACK.test(fileName)) return { kind: 'ignored', reason: 'a Flyway callback (not run by this action)' }
-  const prefix = stem[0]
-  const rest = stem.slice(1)
-  const sep = rest.indexOf('__')
+/** Flyway's naming settings: sqlMigrationPrefix, repeatableSqlMigrationPrefix, sqlMigrationSeparator, sqlMigrationSuffixes. */
+export interface Naming {
+  versioned: string
+  repeatable: string
+  separator: string
+  suffixes: string[]
+}
+
+export const DEFAULT_NAMING: Naming = { versioned: 'V', repeatable: 'R', separator: '__', suffixes: ['.sql'] }
+
+export function parseFileName(fileName: string, naming: Naming = DEFAULT_NAMING): FileName {
+  const suffix = naming.suffixes.find((s) => fileName.toUpperCase().endsWith(s.toUpperCase()))
+  if (suffix === undefined) return { kind: 'ignored', reason: `not a ${naming.suffixes.join(' / ')} file` }
+  const stem = fileName.slice(0, fileName.length - suffix.length)
+  if (CALLBACK.test(`${stem}.sql`)) return { kind: 'ignored', reason: 'a Flyway callback (not run by this action)' }
+  // ResourceNameParser.findPrefix: the longest matching prefix wins (RRR before R, V before nothing).
+  const prefixes: Array<{ text: string; kind: 'V' | 'R' | 'U' }> = [
+    { text: naming.versioned, kind: 'V' },
+    { text: naming.repeatable, kind: 'R' },
+    { text: 'U', kind: 'U' },
+  ]
+  prefixes.sort((a, b) => b.text.length - a.text.length)
+  const found = prefixes.find((p) => stem.startsWith(p.text))
+  const prefix = found?.kind
+  const rest = found ? stem.slice(found.text.length) : stem
+  const sep = rest.indexOf(naming.separator)
   const left = sep >= 0 ? rest.slice(0, sep) : rest
-  const description = sep >= 0 ? rest.slice(sep + 2).replace(/_/g, ' ') : ''
+  const description = sep >= 0 ? rest.slice(sep + naming.separator.length).replace(/_/g, ' ') : ''
   if (prefix === 'U') return { kind: 'ignored', reason: 'an undo migration (Flyway Teams; never run by migrate)' }
   if (prefix === 'R') {
     if (sep < 0 || left !== '') {

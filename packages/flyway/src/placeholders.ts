@@ -37,13 +37,25 @@ export function builtinPlaceholders(ctx: BuiltinContext, filename: string): Reco
   }
 }
 
-const PLACEHOLDER = /\$\{([^{}\s]+)\}/g
+/** Flyway's placeholderPrefix / placeholderSuffix (`${` and `}` by default; abd-vro uses `#[` and `]`). */
+export interface PlaceholderSyntax {
+  prefix: string
+  suffix: string
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Replaces every `${name}`; names match exactly, else case-insensitively (Flyway's keys are case-insensitive). */
-export function replacePlaceholders(sql: string, values: Record<string, string>, where = 'migration'): string {
-  if (!sql.includes('${')) return sql
+export function replacePlaceholders(
+  sql: string,
+  values: Record<string, string>,
+  where = 'migration',
+  syntax: PlaceholderSyntax = { prefix: '${', suffix: '}' },
+): string {
+  if (!sql.includes(syntax.prefix)) return sql
+  const placeholder = new RegExp(`${escapeRegExp(syntax.prefix)}([^\\s]+?)${escapeRegExp(syntax.suffix)}`, 'g')
   let lower: Map<string, string> | undefined
-  return sql.replace(PLACEHOLDER, (whole, name: string) => {
+  return sql.replace(placeholder, (whole, name: string) => {
     const exact = values[name]
     if (exact !== undefined) return exact
     lower ??= new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]))

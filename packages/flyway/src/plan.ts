@@ -52,12 +52,41 @@ export interface InfoRow {
 export interface ValidationIssue {
   message: string
   file?: string
+  /** The `type:state` an ignoreMigrationPatterns entry can silence (Flyway's ValidatePattern). */
+  kind?: { type: 'versioned' | 'repeatable'; state: 'missing' | 'ignored' | 'pending' | 'future' }
 }
 
 export interface PlanOptions {
   /** Highest version to migrate to; undefined means latest. */
   target?: Version
   outOfOrder: boolean
+  /** Flyway's ignoreMigrationPatterns, already checked by parseIgnorePatterns. */
+  ignoreMigrationPatterns?: string[]
+}
+
+const PATTERN_TYPES = ['*', 'repeatable', 'versioned']
+const PATTERN_STATES = ['*', 'missing', 'pending', 'ignored', 'future']
+
+/** Why an ignoreMigrationPatterns entry is not valid, as ValidatePattern.fromPattern says; else undefined. */
+export function ignorePatternProblem(pattern: string): string | undefined {
+  const parts = pattern.split(':')
+  if (parts.length !== 2)
+    return `Invalid pattern '${pattern}'. Pattern must be of the form <migration_type>:<migration_state>`
+  const [type, state] = parts.map((p) => p.trim().toLowerCase()) as [string, string]
+  if (!PATTERN_TYPES.includes(type))
+    return `Invalid migration type '${parts[0]}'. Valid types are ${PATTERN_TYPES.join(', ')}`
+  if (!PATTERN_STATES.includes(state))
+    return `Invalid migration state '${parts[1]}'. Valid states are ${PATTERN_STATES.join(', ')}`
+  return undefined
+}
+
+function ignored(issue: ValidationIssue, patterns: string[]): boolean {
+  const kind = issue.kind
+  if (!kind) return false
+  return patterns.some((p) => {
+    const [type, state] = p.split(':').map((x) => x.trim().toLowerCase()) as [string, string]
+    return (type === '*' || type === kind.type) && (state === '*' || state === kind.state)
+  })
 }
 
 export interface Plan {
@@ -182,7 +211,10 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
       if (!file) {
         if (!future) {
           missing.push(r)
-          errors.push({ message: `Detected applied migration not resolved locally: ${version.text} (${r.script})` })
+          errors.push({
+            message: `Detected applied migration not resolved locally: ${version.text} (${r.script})`,
+            kind: { type: 'versioned', state: 'missing' },
+          })
         }
         continue
       }
@@ -217,6 +249,7 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
       missing.push(r)
       errors.push({
         message: `Detected applied migration not resolved locally: repeatable "${r.description}" (${r.script})`,
+        kind: { type: 'repeatable', state: 'missing' },
       })
     }
     if (latest && !r.success) {
@@ -240,6 +273,7 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
       errors.push({
         message: `Detected resolved migration not applied to database: ${v.text} (${m.file}) is older than the current version ${current.text}; set out-of-order: true to apply it`,
         file: m.file,
+        kind: { type: 'versioned', state: 'ignored' },
       })
     } else pending.push(m)
     info.push(row)
@@ -251,7 +285,8 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
     info.push(unappliedRow(m))
   }
 
-  const plan: Plan = { info, pending, errors, mismatched, missing }
+  const patterns = options.ignoreMigrationPatterns ?? []
+  const plan: Plan = { info, pending, errors: errors.filter((e) => !ignored(e, patterns)), mismatched, missing }
   if (current) plan.currentVersion = current.text
   if (baseline) plan.baselineVersion = baseline.text
   return plan

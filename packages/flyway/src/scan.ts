@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { flywayChecksum } from './checksum.ts'
-import { abbreviateDescription, type FileName, parseFileName } from './names.ts'
+import { abbreviateDescription, type FileName, type Naming, parseFileName } from './names.ts'
 import { compareVersions, type Version } from './version.ts'
 
 export interface ResolvedMigration {
@@ -117,12 +117,17 @@ export function decodeMigration(f: SourceFile, encoding = 'UTF-8'): string {
 }
 
 /** Turns files into migrations: names parsed, checksums computed, duplicates rejected. */
-export function resolveMigrations(files: SourceFile[], options: { encoding?: string } = {}): ScanResult {
+export interface ResolveOptions {
+  encoding?: string
+  naming?: Naming
+}
+
+export function resolveMigrations(files: SourceFile[], options: ResolveOptions = {}): ScanResult {
   const migrations: ResolvedMigration[] = []
   const notes: string[] = []
   for (const f of files) {
     const base = f.script.slice(f.script.lastIndexOf('/') + 1)
-    const name: FileName = parseFileName(base)
+    const name: FileName = parseFileName(base, options.naming)
     if (name.kind === 'ignored') {
       notes.push(`${f.file}: ignored, ${name.reason}`)
       continue
@@ -168,6 +173,6 @@ export function compareRepeatables(a: { description: string }, b: { description:
   return a.description < b.description ? -1 : a.description > b.description ? 1 : 0
 }
 
-export function scanLocations(locations: string[], cwd?: string, options: { encoding?: string } = {}): ScanResult {
+export function scanLocations(locations: string[], cwd?: string, options: ResolveOptions = {}): ScanResult {
   return resolveMigrations(readLocations(locations, cwd), options)
 }

@@ -228,6 +228,24 @@ export type TransactionMode =
   | { transactional: false; statements: Statement[] }
 
 /**
+ * ParserSqlScript's check without `mixed`: the first statement of the other kind in a migration
+ * that has both transactional and non-transactional statements, with Flyway's message; undefined
+ * when the migration is of one kind.
+ */
+export function mixedProblem(script: string, serverVersionNum = 150000): { line: number; message: string } | undefined {
+  if (!mayNeedSplitting(script)) return undefined
+  const statements = splitStatements(script)
+  const outside = statements.map((s) => mustRunOutsideTransaction(s.simplified, serverVersionNum))
+  if (!outside.includes(true) || !outside.includes(false)) return undefined
+  const i = outside.indexOf(!outside[0])
+  const st = statements[i]!
+  return {
+    line: st.line,
+    message: `Detected both transactional and non-transactional statements within the same migration (even though mixed is false). Offending statement found at line ${st.line}: ${st.text.trim()}${outside[i] ? ' [non-transactional]' : ''}`,
+  }
+}
+
+/**
  * Whether a migration runs in one transaction or statement by statement outside one (autocommit),
  * as Flyway runs a migration whose statements cannot all execute in a transaction. Flyway refuses
  * a migration that mixes both kinds unless `mixed=true`; here a migration with any
