@@ -155,6 +155,16 @@ it.each<[string, Record<string, string>, RegExp]>([
     /container "sidecar" is not in the pod spec of tiny; its containers: app/,
   ],
   [
+    'alb without an ingress',
+    { deployment: 'tiny', 'traffic-router': 'alb' },
+    /ingress: the stable Ingress \(required with traffic-router: alb\)/,
+  ],
+  [
+    'metrics naming an unknown provider',
+    { deployment: 'tiny', metrics: '- name: x\n  provider: datadog\n  max: 1\n' },
+    /metrics: line 1: check "x": provider: expected one of prometheus, cloudwatch, http, got "datadog"/,
+  ],
+  [
     'gateway-api without its HTTPRoute object',
     { deployment: 'tiny', 'traffic-router': 'gateway-api', 'http-route': 'missing-route' },
     /missing-route/,

@@ -102,3 +102,34 @@ it.each([
     expect(emulator.expectedShare()).toMatchObject({ canary: 0, stable: 1 })
   },
 )
+
+it('gateway-api with canary-header: pinned requests reach only the canary while the rest is split 90/10', async () => {
+  await stableApp(c.objects, 'default', 'pin', 4)
+  await c.objects.create(httpRoute('pin'))
+  const pinned = await startTrafficEmulator({
+    kube: { url: c.sim.url },
+    httpRoute: 'pin',
+    headers: { 'X-Canary': 'always' },
+    rps: 50,
+  })
+  const plain = await startTrafficEmulator({ kube: { url: c.sim.url }, httpRoute: 'pin', rps: 50 })
+  emulators.push(pinned, plain)
+  const run = await canary(c.sim, {
+    deployment: 'pin',
+    image: 'registry.local/pin:2',
+    'traffic-router': 'gateway-api',
+    'http-route': 'pin',
+    'canary-header': 'X-Canary: always',
+    steps: '10',
+  })
+  expect(errorLine(run)).toBe('')
+  expect(run.outputs).toMatchObject({ result: 'paused', weight: '10' })
+  await Promise.all([pinned.refresh(), plain.refresh()])
+  expect(pinned.expectedShare()).toMatchObject({ canary: 1, stable: 0 })
+  expect(plain.expectedShare().canary).toBeCloseTo(0.1, 5)
+  const abort = await canary(c.sim, { deployment: 'pin', action: 'abort' })
+  expect(abort.outputs).toMatchObject({ result: 'aborted', weight: '0' })
+  await Promise.all([pinned.refresh(), plain.refresh()])
+  expect(pinned.expectedShare()).toMatchObject({ canary: 0, stable: 1 })
+  expect(await imageOf(c.objects, 'default', 'pin')).toBe('registry.local/pin:1')
+})

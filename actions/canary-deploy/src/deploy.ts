@@ -2,6 +2,7 @@
 // canary, wait until every canary pod is Ready, move the weight and read it back, analyse for
 // step-duration. Any failure aborts (weight 0 first, canary removed, stable untouched); a plan
 // ending below 100 pauses for a later promote/abort; 100 promotes.
+import { DeployError } from '@deploy-actions/kit'
 import type { LiveWeight } from '@deploy-actions/kube'
 import { analyseStep } from './analyse.ts'
 import {
@@ -90,7 +91,14 @@ export async function deploy(ctx: Ctx): Promise<void> {
         : error instanceof Cancelled
           ? 'the job was cancelled'
           : `error: ${(error as Error).message}`
-    await abortCanary(ctx, state, reason)
+    try {
+      await abortCanary(ctx, state, reason)
+    } catch (abortError) {
+      throw new DeployError(`${reason}; then the abort failed: ${(abortError as Error).message}`, {
+        leftState: `canary ${canaryName(state.stable)} may still be running (run action: abort); stable ${state.stable} untouched at ${state.previousImage}`,
+        cause: abortError,
+      })
+    }
     throw error instanceof CanaryFailure || error instanceof Cancelled ? new CanaryFailure(reason) : error
   }
   if (!plan.promotes)

@@ -66,7 +66,11 @@ async function later(ctx: Ctx, what: 'promote' | 'abort'): Promise<void> {
   deps.log.info(describeState(found.state))
   report.router = found.state.router
   if (what === 'promote') await promote(ctx, found.state)
-  else
+  else if (inputs.abortReason && found.state.phase === 'promoting') {
+    // Cancelled mid-promotion: the stable already runs the new image; finishing is the known state.
+    deps.log.info(`post: the job stopped while promoting ${inputs.deployment}; finishing the promotion`)
+    await promote(ctx, found.state)
+  } else
     await abortCanary(ctx, found.state, `aborted by action: abort${inputs.runUrl ? ` (${inputs.runUrl})` : ''}`, true)
 }
 
