@@ -124,7 +124,11 @@ export interface Ports {
 }
 
 export function realPorts(region: string, log: Logger, signal?: AbortSignal): Ports {
-  return { ecr: sdkEcr(region), docker: execDocker(log, signal), registry: httpRegistry() }
+  return {
+    ecr: sdkEcr(region, undefined, signal),
+    docker: execDocker(log, signal),
+    registry: httpRegistry(fetch, signal),
+  }
 }
 
 // ── ECR through the AWS SDK v3 ────────────────────────────────────────────────────────────
@@ -139,10 +143,13 @@ function toRepository(r: Repository | undefined, name: string): EcrRepository {
   }
 }
 
-export function sdkEcr(region: string, client = new ECRClient(clientConfig(region))): EcrPort {
+export function sdkEcr(region: string, client = new ECRClient(clientConfig(region)), signal?: AbortSignal): EcrPort {
+  // A cancelled job aborts the call in flight (and the SDK's retries of it).
+  const options = signal ? { abortSignal: signal } : {}
   const getImage = async (repositoryName: string, imageId: ImageIdentifier): Promise<EcrImage | undefined> => {
     const out = await client.send(
       new BatchGetImageCommand({ repositoryName, imageIds: [imageId], acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES] }),
+      options,
     )
     const image = out.images?.[0]
     if (!image?.imageManifest || !image.imageId?.imageDigest) {
@@ -157,7 +164,7 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
   return {
     async describeRepository(name) {
       try {
-        const out = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))
+        const out = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }), options)
         return toRepository(out.repositories?.[0], name)
       } catch (error) {
         if (awsErrorName(error) === 'RepositoryNotFoundException') return undefined
@@ -168,17 +175,18 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
       try {
         const out = await client.send(
           new CreateRepositoryCommand({ repositoryName: name, imageScanningConfiguration: { scanOnPush: true } }),
+          options,
         )
         return toRepository(out.repository, name)
       } catch (error) {
         // Another job created it between our look and our create: use it.
         if (awsErrorName(error) !== 'RepositoryAlreadyExistsException') throw error
-        const out = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))
+        const out = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }), options)
         return toRepository(out.repositories?.[0], name)
       }
     },
     async authorizationToken() {
-      const out = await client.send(new GetAuthorizationTokenCommand({}))
+      const out = await client.send(new GetAuthorizationTokenCommand({}), options)
       const data = out.authorizationData?.[0]
       if (!data?.authorizationToken || !data.proxyEndpoint)
         throw new DeployError('ECR GetAuthorizationToken returned no token')
@@ -191,6 +199,7 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
       do {
         const out = await client.send(
           new ListImagesCommand({ repositoryName, nextToken, filter: { tagStatus: 'TAGGED' } }),
+          options,
         )
         for (const id of out.imageIds ?? []) if (id.imageTag) tags.push(id.imageTag)
         nextToken = out.nextToken
@@ -207,6 +216,7 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
             imageManifestMediaType: image.mediaType,
             imageDigest: image.digest,
           }),
+          options,
         )
         return 'created'
       } catch (error) {
@@ -221,12 +231,15 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
       }
     },
     async imageSize(repositoryName, digest) {
-      const out = await client.send(new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest: digest }] }))
+      const out = await client.send(
+        new DescribeImagesCommand({ repositoryName, imageIds: [{ imageDigest: digest }] }),
+        options,
+      )
       return out.imageDetails?.[0]?.imageSizeInBytes
     },
     async startScan(repositoryName, digest) {
       try {
-        await client.send(new StartImageScanCommand({ repositoryName, imageId: { imageDigest: digest } }))
+        await client.send(new StartImageScanCommand({ repositoryName, imageId: { imageDigest: digest } }), options)
       } catch (error) {
         // Scan on push already started one, or today's scan exists: the findings will tell.
         if (awsErrorName(error) !== 'LimitExceededException') throw error
@@ -236,6 +249,7 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
       try {
         const out = await client.send(
           new DescribeImageScanFindingsCommand({ repositoryName, imageId: { imageDigest: digest } }),
+          options,
         )
         const counts: Record<string, number> = {}
         for (const [k, v] of Object.entries(out.imageScanFindings?.findingSeverityCounts ?? {}))
@@ -255,7 +269,7 @@ export function sdkEcr(region: string, client = new ECRClient(clientConfig(regio
 
 // ── the registry's own HTTP API (digests as the registry reports them) ─────────────────────
 
-export function httpRegistry(fetchImpl: typeof fetch = fetch): RegistryPort {
+export function httpRegistry(fetchImpl: typeof fetch = fetch, cancel?: AbortSignal): RegistryPort {
   return {
     async manifest(host, repository, reference, credentials?: Credentials) {
       const url = `${registryBaseUrl(host)}/v2/${repository}/manifests/${reference}`
@@ -266,9 +280,11 @@ export function httpRegistry(fetchImpl: typeof fetch = fetch): RegistryPort {
       let res: Response
       let body: Buffer
       try {
-        res = await fetchImpl(url, { headers, signal: AbortSignal.timeout(30_000) })
+        const timeout = AbortSignal.timeout(30_000)
+        res = await fetchImpl(url, { headers, signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout })
         body = Buffer.from(await res.arrayBuffer())
       } catch (error) {
+        if (cancel?.aborted) throw error
         if (isTransientNetworkError(error) || (error as Error).name === 'TimeoutError')
           throw new RegistryUnavailable(`GET ${url}: ${(error as Error).message}`, { cause: error })
         throw error
