@@ -14,6 +14,7 @@ import { type HttpContext, handle } from './http.ts'
 import { JobController } from './job-controller.ts'
 import { DisruptionController } from './kinds.ts'
 import { Kubelet } from './kubelet.ts'
+import { attachPortForward } from './port-forward.ts'
 import { ReplicaSetController } from './replicaset-controller.ts'
 import { ServiceController } from './service-controller.ts'
 
@@ -82,6 +83,8 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const server = createServer((req, res) => {
     void handle(ctx, req, res)
   })
+  // pods/<name>/portforward (WebSocket and SPDY upgrades) reach what the pod forwards to.
+  attachPortForward(server, api)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
