@@ -315,3 +315,8 @@ export function createCloudFrontPort(region: string): CloudFrontPort {
     },
   }
 }
+
+/** Both ports for a region (the S3 SDK starts loading now, CloudFront's on first use). */
+export function awsPorts(region: string): { s3: S3Port; cloudfront: CloudFrontPort } {
+  return { s3: createS3Port(region), cloudfront: createCloudFrontPort(region) }
+}
