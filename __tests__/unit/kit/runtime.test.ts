@@ -193,3 +193,45 @@ describe('runAction, the single error boundary', () => {
     expect(process.exitCode).toBe(1)
   })
 })
+
+describe('runAction and a cancelled job', () => {
+  /** Runs `fn` with only runAction's own SIGINT/SIGTERM listeners (the test runner's set aside). */
+  async function withOwnSignalListeners(fn: () => Promise<void>): Promise<void> {
+    const saved = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') }
+    process.removeAllListeners('SIGINT')
+    process.removeAllListeners('SIGTERM')
+    try {
+      await fn()
+    } finally {
+      for (const [signal, listeners] of Object.entries(saved)) for (const l of listeners) process.on(signal, l)
+    }
+  }
+
+  test('ctx.left says what was left when the error does not', async () => {
+    await runAction(async ({ left }) => {
+      left(() => 'pushed v1, not v2')
+      throw new Error('push refused')
+    })
+    expect(printed()).toContain('::error::push refused (left: pushed v1, not v2)\n')
+    expect(printed()).toContain('\nleft: pushed v1, not v2\n')
+  })
+
+  test('SIGINT aborts ctx.signal with a CancelledError; the step fails as cancelled with its left: line; listeners go', async () => {
+    await withOwnSignalListeners(async () => {
+      let seen: unknown
+      await runAction(async ({ signal, left }) => {
+        left('nothing changed')
+        setImmediate(() => process.emit('SIGINT', 'SIGINT'))
+        await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+        seen = signal.reason
+      }).catch(() => {})
+      expect(seen).toBeUndefined() // main did not go on after the abort
+      expect(process.listenerCount('SIGINT')).toBe(0)
+      expect(process.listenerCount('SIGTERM')).toBe(0)
+    })
+    expect(process.exitCode).toBe(1)
+    expect(printed()).toContain('received SIGINT: the job is being cancelled')
+    expect(printed()).toContain('::error::cancelled (SIGINT) (left: nothing changed)\n')
+    expect(printed()).toContain('\nleft: nothing changed\n')
+  })
+})
