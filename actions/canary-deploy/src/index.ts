@@ -16,15 +16,14 @@ import { parseInputs } from './inputs.ts'
 import { post } from './post.ts'
 import { newReport, outputsOf, renderSummary } from './report.ts'
 
-void runAction(async () => {
+void runAction(async (action) => {
   const inputs = parseInputs(getInput, process.env, {
     readFile: (p) => readFileSync(p, 'utf8'),
     cwd: process.env.GITHUB_WORKSPACE ?? process.cwd(),
   })
   for (const secret of inputs.secrets) maskSecret(secret)
   const report = newReport(inputs, Date.now())
-  const cancel = new AbortController()
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => cancel.abort(new Error(signal)))
+  action.left(() => report.left)
   try {
     const [{ connectPorts }, { run }, { kustomize }] = await Promise.all([
       import('./ports.ts'),
@@ -39,7 +38,7 @@ void runAction(async () => {
         ...ports,
         clock: realClock,
         log: coreLogger,
-        signal: cancel.signal,
+        signal: action.signal,
         remember: (c) => saveState('canary', c),
         kustomize,
       },
