@@ -140,6 +140,13 @@ const CASES: Record<string, ActionCase> = {
     inputSets: [
       { url: 'jdbc:postgresql://db.example.com:5432/app?sslmode=require', user: 'app_migrator', password: 's3cret' },
       { command: 'info', url: 'postgres://app_migrator:s3cret@db.example.com:5432/app', target: '2.1' },
+      {
+        via: 'kubernetes',
+        'password-secret-id': 'prod/database/password',
+        kubeconfig: simulatorKubeconfig('http://127.0.0.1:6443'),
+        'tunnel-namespace': 'db-access',
+        'tunnel-pod-spec': 'nodeSelector: {pool: system}',
+      },
     ],
     parseInputs: (get, env) => flywayInputs.parseInputs(get, env),
     initialOutputs: () => flywayReport.outputsOf(flywayReport.newReport(flywayCase(0))),

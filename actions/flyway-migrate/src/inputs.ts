@@ -30,9 +30,12 @@ import {
   parseList,
 } from '@deploy-actions/kit'
 import { mergeSettings, type Settings, settingsFromConf, settingsFromEnv, settingsFromToml } from './config.ts'
+import { parseReachInputs, type ReachInputs } from './reach-inputs.ts'
 
 export interface Inputs {
   command: Command
+  /** How the database is reached (directly or through the cluster) and where credentials come from. */
+  reach: ReachInputs
   /** The URL with any password redacted, for logs and the summary. */
   displayUrl: string
   connection: ConnectionSettings
@@ -177,14 +180,16 @@ export function parseInputs(
   }
 
   const command = parseEnum('command', get('command'), COMMANDS, 'migrate')
-  if (!url.raw)
+  const reach = parseReachInputs(get, env)
+  // With password-secret-id, an RDS secret's host, port and dbname stand in for the url.
+  if (!url.raw && !reach.secret)
     throw new ConfigurationError(
       'url',
       `${URL_FORM} (or FLYWAY_URL, or flyway.url in flyway.conf); this input is required`,
     )
-  let connection: ConnectionSettings
+  let connection: ConnectionSettings = { host: '', port: 5432, database: '', sslmode: 'prefer' }
   try {
-    connection = parseDatabaseUrl(url.raw)
+    if (url.raw) connection = parseDatabaseUrl(url.raw)
   } catch (error) {
     const why = error instanceof UrlError ? ` (${error.message})` : ''
     throw new ConfigurationError(url.name, `${URL_FORM}${why}`, redactUrl(url.raw))
@@ -192,7 +197,7 @@ export function parseInputs(
   const user = pick('user').raw
   if (user) connection.user = user
   if (password.raw) connection.password = password.raw
-  if (!connection.user)
+  if (!connection.user && !reach.secret)
     throw new ConfigurationError('user', 'a database user (the user input, FLYWAY_USER, or user= in the url)')
 
   // Unset: the connection's current schema, as Flyway (currentSchema= in a JDBC URL, else the
@@ -256,7 +261,8 @@ export function parseInputs(
   const encoding = pick('encoding')
   const inputs: Inputs = {
     command,
-    displayUrl: redactUrl(url.raw),
+    reach,
+    displayUrl: url.raw ? redactUrl(url.raw) : '(the database named by password-secret-id)',
     connection,
     schemas,
     locations,
