@@ -7,6 +7,8 @@
 #   next/v1-random-id  v1 rebuilt without generateBuildId (Next.js picks a random buildId)
 #   angular/v1         an Angular app with lazy routes and the PWA service worker (ngsw)
 #   angular/v2         the same after a one-line change to the about page
+#   vite/v1            a Vite app with lazy-loaded modules and build.manifest (.vite/manifest.json)
+#   vite/v2            the same after a one-line change to the about module
 # Usage: scripts/build-site-fixtures.sh   (about a minute; needs the npm registry)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ export NEXT_TELEMETRY_DISABLED=1 NG_CLI_ANALYTICS=false
 NEXT_VERSION=16.4.6
 REACT_VERSION=19.3.1
 ANGULAR_VERSION=22.2.0
+VITE_VERSION=8.3.5
 
 # --- Next.js --------------------------------------------------------------------------------
 next="$work/next"
@@ -143,4 +146,37 @@ build_ng() { rm -rf dist; npx ng build > /dev/null; rm -rf "$out/angular/$1"; mk
 build_ng v1
 page About 'The about page of the fixture, now with one more line.'
 build_ng v2
+# --- Vite -----------------------------------------------------------------------------------
+vite="$work/vite"
+mkdir -p "$vite/src" "$vite/public"
+cd "$vite"
+cat > package.json <<EOF
+{ "private": true, "type": "module", "dependencies": { "vite": "$VITE_VERSION" } }
+EOF
+echo 'export default { build: { manifest: true } }' > vite.config.js
+cat > index.html <<'EOF'
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Fixture</title><link rel="manifest" href="/manifest.webmanifest"></head>
+<body><div id="app"></div><script type="module" src="/src/main.js"></script></body></html>
+EOF
+cat > src/main.js <<'EOF'
+import './style.css'
+const routes = { about: () => import('./about.js'), blog: () => import('./blog.js'), contact: () => import('./contact.js') }
+document.querySelector('#app').textContent = 'Home'
+for (const [name, load] of Object.entries(routes)) {
+  const a = document.createElement('a')
+  a.textContent = name
+  a.onclick = async () => { document.querySelector('#app').textContent = (await load()).default }
+  document.body.append(a)
+}
+EOF
+echo 'body { font-family: system-ui, sans-serif; }' > src/style.css
+for p in about blog contact; do echo "export default 'The $p page of the fixture.'" > "src/$p.js"; done
+echo '{"name":"Fixture","start_url":"/","display":"standalone"}' > public/manifest.webmanifest
+npm install --no-audit --no-fund --loglevel=error
+build_vite() { rm -rf dist; npx vite build > /dev/null; rm -rf "$out/vite/$1"; mkdir -p "$out/vite"; cp -r dist "$out/vite/$1"; }
+build_vite v1
+echo "export default 'The about page of the fixture, now with one more line.'" > src/about.js
+build_vite v2
+
 echo "built: $(find "$out" -type f | wc -l) files under $out"

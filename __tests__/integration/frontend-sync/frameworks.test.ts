@@ -240,3 +240,33 @@ describe('Angular app with lazy routes and the service worker', () => {
     expect(later.summary).toContain(`(${gone.length} old assets past their grace period)`)
   }, 60_000)
 })
+
+describe('Vite app with lazy modules', () => {
+  const B = 'vite-site'
+  let site: string
+
+  test('every hashed name under assets/ is immutable, those without a digit too; a one-line change keeps the old chunks', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: B }))
+    site = checkout('vite/v1', join(work, 'vite'))
+    const first = await sync(site, B)
+    expect(first.code).toBe(0)
+    expect(first.summary).toContain('Build: vite')
+    const assets = siteUploads(B).filter((k) => k.startsWith('assets/'))
+    expect(assets).toContain('assets/index-CWTHYcfD.js') // a Rolldown hash without a digit
+    for (const key of assets) {
+      const h = await s3.send(new HeadObjectCommand({ Bucket: B, Key: key }))
+      expect([key, h.CacheControl]).toEqual([key, 'public, max-age=31536000, immutable'])
+    }
+
+    const { changed, gone } = changes(join(FIXTURES, 'vite/v1'), join(FIXTURES, 'vite/v2'))
+    site = checkout('vite/v2', site)
+    const run = await sync(site, B)
+    expect(run.code).toBe(0)
+    expect(siteUploads(B).sort()).toEqual(changed)
+    expect(requests('HEAD', B)).toEqual([])
+    expect(gone).toEqual(['assets/about-DcA3Ynm9.js', 'assets/index-CWTHYcfD.js'])
+    for (const key of gone) expect([key, await readable(B, key)]).toEqual([key, true])
+    const paths = await invalidated(run.outputs['invalidation-id']!)
+    expect(paths.filter((p) => p.startsWith('/assets/'))).toEqual([])
+  })
+})
