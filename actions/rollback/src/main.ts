@@ -2,8 +2,8 @@
 // Deployment for safe re-runs, then wait for the rollout; failing pods and their Events go into the
 // report. A re-run of a step that already rolled back writes nothing and only waits again.
 import { DeployError, describeError } from '@deploy-actions/kit'
-import { createRouter, RolloutFailedError, rollbackDeployment, waitForRollout } from '@deploy-actions/kube'
-import type { RunningCanary } from './canary.ts'
+import { apiMessage, apiStatus, RolloutFailedError, rollbackDeployment, waitForRollout } from '@deploy-actions/kube'
+import { abortCanary } from './abort.ts'
 import type { Inputs } from './inputs.ts'
 import type { Deps } from './ports.ts'
 import { preflight } from './preflight.ts'
@@ -14,7 +14,8 @@ export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): P
   const { log } = deps
   const plan = await log
     .group('Checks', () => preflight(inputs, deps, report))
-    .catch((error: unknown) => {
+    .catch((raw: unknown) => {
+      const error = explained(raw, 'nothing changed')
       Object.assign(report, { outcome: 'refused', error: describeError(error), leftState: 'nothing changed' })
       throw error
     })
@@ -29,10 +30,18 @@ export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): P
     }
     if (inputs.wait)
       await log.group(`Waiting for the rollout of ${inputs.deployment}`, () => wait(inputs, deps, report))
-  } catch (error) {
+  } catch (raw) {
+    const error = explained(raw, undefined)
     failed(error, inputs, deps, report)
     throw error
   }
+}
+
+/** An API error client-node threw, as one line with the server's message (its status kept). */
+function explained(error: unknown, leftState: string | undefined): unknown {
+  const status = apiStatus(error)
+  if (status === undefined || error instanceof DeployError) return error
+  return new DeployError(`Kubernetes API: ${apiMessage(error)} (HTTP ${status})`, { leftState, cause: error })
 }
 
 /** The undo (or image) write, numbered by the controller, then the re-run marker. */
@@ -54,17 +63,24 @@ async function write(inputs: Inputs, deps: Deps, report: RollbackReport): Promis
   report.outcome = result.skipped ? 'already at the target' : 'rolled back'
   if (inputs.step && !result.skipped && result.revision !== undefined) {
     const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: inputs.deployment, namespace: inputs.namespace }
-    await deps.objects.mergePatch(
-      ref,
-      markerPatch({
-        step: inputs.step,
-        revision: result.revision,
-        fromRevision: result.fromRevision,
-        restoredRevision: result.restoredRevision,
-        images: result.images,
-        previousImages: result.previousImages,
-      }),
-    )
+    // The rollback is done either way: a marker that cannot be written costs only re-run safety.
+    await deps.objects
+      .mergePatch(
+        ref,
+        markerPatch({
+          step: inputs.step,
+          revision: result.revision,
+          fromRevision: result.fromRevision,
+          restoredRevision: result.restoredRevision,
+          images: result.images,
+          previousImages: result.previousImages,
+        }),
+      )
+      .catch((error: unknown) =>
+        deps.log.warning(
+          `could not mark ${inputs.deployment} for safe re-runs (${describeError(error)}): re-running this step would roll back again`,
+        ),
+      )
   }
 }
 
@@ -93,31 +109,4 @@ function failed(error: unknown, inputs: Inputs, deps: Deps, report: RollbackRepo
     report.details = error.details
     report.leftState = `${inputs.deployment} rolled back to ${report.images.join(', ')}, rollout not complete (${error.reason})`
   } else if (error instanceof DeployError) report.leftState = error.leftState
-}
-
-/** 100% to stable and the router's objects gone first, then the canary Deployment. */
-async function abortCanary(canary: RunningCanary, inputs: Inputs, deps: Deps, report: RollbackReport) {
-  const say = (line: string) => {
-    deps.log.info(line)
-    report.canaryAborted.push(line)
-  }
-  try {
-    if (canary.routing) {
-      await createRouter(canary.routing.kind, canary.routing.routing, deps.objects).remove()
-      say(
-        `${canary.routing.kind} router: 100% routed to ${canary.routing.routing.stableService}, canary routing objects removed`,
-      )
-    }
-    const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: canary.name, namespace: inputs.namespace }
-    say(
-      (await deps.objects.delete(ref))
-        ? `deleted Deployment ${canary.name}`
-        : `Deployment ${canary.name} was already gone`,
-    )
-  } catch (error) {
-    report.outcome = 'failed'
-    report.error = `aborting the canary: ${describeError(error)}`
-    report.leftState = `${inputs.deployment} not rolled back; canary abort incomplete (${report.canaryAborted.join('; ') || 'nothing removed'})`
-    throw new DeployError(report.error, { leftState: report.leftState, cause: error })
-  }
 }
