@@ -12,6 +12,7 @@ describe('detectFramework', () => {
     [['index.html', '_next/static/chunks/0cz1d0mv5g_q7.js'], 'next'],
     [['index.html', 'ngsw.json', 'main-XK5BFSXX.js'], 'angular'],
     [['index.html', 'polyfills-AB12CD34.js'], 'angular'],
+    [['index.html', 'main-XK5BFSXX.js', 'chunk-CWjzFDOl.js'], 'angular'],
     [['index.html', '.vite/manifest.json', 'assets/index-BXk3Qp9a.js'], 'vite'],
     [['index.html', 'assets/app.js'], 'none'],
   ])('%j → %s', (paths, framework) => {

@@ -8,14 +8,15 @@ export type Framework = (typeof FRAMEWORKS)[number]
 
 /**
  * The framework that built a tree, from the files each one always writes: Next.js's `_next/`
- * folder, Angular's service-worker manifest `ngsw.json` or its esbuild `polyfills-<hash>.js`,
+ * folder, Angular's service-worker manifest `ngsw.json` or its esbuild `main-<hash>.js` /
+ * `polyfills-<hash>.js` at the root (a zoneless app without service worker has only `main`),
  * Vite's `.vite/manifest.json` (build.manifest). `none` when no sign is found.
  */
 export function detectFramework(paths: Iterable<string>): Framework {
   let found: Framework = 'none'
   for (const path of paths) {
     if (path.startsWith('_next/')) return 'next'
-    if (path === 'ngsw.json' || /^polyfills-[A-Z0-9]{8}\.js$/.test(path)) found = 'angular'
+    if (path === 'ngsw.json' || /^(main|polyfills)-[A-Z0-9]{8}\.js$/.test(path)) found = 'angular'
     else if (path === '.vite/manifest.json' && found === 'none') found = 'vite'
   }
   return found
