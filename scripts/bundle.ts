@@ -1,4 +1,4 @@
-// Bundles every action (actions/<name>/src/index.ts, found through <short>/action.yml) with ncc into dist/<name>/: one minified
+// Bundles every action (actions/<name>/src/index.ts, found through <short>/action.yml and the root action.yml) with ncc into dist/<name>/: one minified
 // ESM file plus the chunks of its dynamic imports, a licenses file, no source maps.
 // ncc's -m minifies only the entry file; its code-split chunks (the SDK clients, loaded after
 // input validation) come out as plain webpack output, so they are minified here with terser too:
@@ -26,9 +26,22 @@ function bundledName(folder: string): string | undefined {
   }
   return match[1]
 }
-const actions = readdirSync(root, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => bundledName(entry.name))
+// The root action.yml (uses: org/deploy-actions@v1) runs `dist/<name>/index.js`, its code in
+// actions/<name>/src too.
+function rootBundledName(): string | undefined {
+  const main = (parse(readFileSync(join(root, 'action.yml'), 'utf8')) as { runs?: { main?: string } }).runs?.main
+  const name = main?.match(/^dist\/([a-z0-9-]+)\/index\.js$/)?.[1]
+  if (name && !existsSync(join(root, 'actions', name, 'src', 'index.ts'))) {
+    throw new Error(`action.yml runs ${main}, but actions/${name}/src/index.ts does not exist`)
+  }
+  return name
+}
+const actions = [
+  ...readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => bundledName(entry.name)),
+  rootBundledName(),
+]
   .filter((name): name is string => name !== undefined && (only.length === 0 || only.includes(name)))
   .sort()
 const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseCommandFile } from '@deploy-actions/kit'
 import { tempDir } from './process.ts'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -39,25 +40,8 @@ export interface RunBundleOptions {
 export const CANCEL_SIGTERM_AFTER_MS = 7500
 export const CANCEL_KILL_AFTER_MS = 2500
 
-/** Parses the GITHUB_OUTPUT / GITHUB_STATE file format (`name<<DELIM` heredocs and `name=value`). */
-export function parseCommandFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
-    if (heredoc) {
-      const [, name, delim] = heredoc
-      const value: string[] = []
-      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i]!)
-      out[name!] = value.join('\n')
-    } else if (line.includes('=')) {
-      const eq = line.indexOf('=')
-      out[line.slice(0, eq)] = line.slice(eq + 1)
-    }
-  }
-  return out
-}
+/** The runner's file-command format, read as kit reads it (re-exported for the tests that import it from here). */
+export { parseCommandFile }
 
 export async function runBundle(action: string, options: RunBundleOptions = {}): Promise<BundleRun> {
   const bundle = join(REPO_ROOT, 'dist', action, 'index.js')

@@ -1,0 +1,243 @@
+// `deploy-actions plan`: what a release would do, without doing it, as markdown for a PR
+// comment. Each part is found as cheaply as it can be found for real: the image by the ECR
+// registry's own records (a promotion's source digest, tags that already exist), the pending
+// migrations by the migrate step in dry-run against the database, the files by the frontend
+// step in dry-run against the bucket, the Kubernetes change by reading the live Deployment.
+import { readFileSync } from 'node:fs'
+import { describeError } from '@deploy-actions/kit'
+import type { StepRunner } from './run-step.ts'
+import { databaseUrl, frontendInputs, frontendName, migrateInputs, rolloutImage } from './step-inputs.ts'
+import { kubeconfigOf } from './steps.ts'
+import type { Plan } from './types.ts'
+
+export interface PlanContext {
+  plan: Plan
+  dir: string
+  version: string
+  env: Record<string, string>
+  steps: StepRunner
+}
+
+const code = (s: string | undefined) => (s ? `\`${s.replace(/`/g, "'")}\`` : '—')
+const tagsOf = (plan: Plan) => {
+  const t = plan.image?.tags
+  return Array.isArray(t)
+    ? t
+    : t
+      ? t
+          .split(/[\n,]/)
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [plan.version]
+}
+
+async function imageSection(ctx: PlanContext): Promise<{ lines: string[]; image?: string }> {
+  const image = ctx.plan.image
+  if (!image) return { lines: [] }
+  const tags = tagsOf(ctx.plan)
+  const lines = ['### Image', '']
+  const known = await ecrDigests(ctx, image.repository, [
+    ...tags,
+    ...(image['promote-from'] ? [image['promote-from']] : []),
+  ])
+  if (image['promote-from']) {
+    const source = known.get(image['promote-from'])
+    lines.push(
+      `Promote ${code(`${image.repository}:${image['promote-from']}`)} by manifest copy (no rebuild): ${source ? code(source) : '**the source tag is not in ECR**'}`,
+    )
+  } else {
+    lines.push(
+      `Build ${code(image.context ?? '.')}${image.dockerfile ? ` (${code(image.dockerfile)})` : ''} and push to ${code(image.repository)}; the digest is known once built.`,
+    )
+  }
+  for (const tag of tags) {
+    const digest = known.get(tag)
+    lines.push(
+      `- tag ${code(tag)}: ${digest ? `already in ECR at ${code(digest)} (an identical push is a no-op, a different one is refused on an immutable repository)` : 'new'}`,
+    )
+  }
+  const registry = image.registry ?? (known.size ? undefined : undefined)
+  const ref = `${registry ? `${registry}/` : ''}${image.repository}:${tags[0]}`
+  return { lines, image: ref }
+}
+
+/** Digests of the given tags in ECR (DescribeImages), or an empty map when ECR cannot be asked. */
+async function ecrDigests(ctx: PlanContext, repository: string, tags: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  try {
+    const { ECRClient, DescribeImagesCommand } = await import('@aws-sdk/client-ecr')
+    const { clientConfig, resolveRegion } = await import('@deploy-actions/aws')
+    const region = resolveRegion(ctx.plan['aws-region'] ?? '', ctx.env)
+    const ecr = new ECRClient(clientConfig(region, 2))
+    for (const tag of tags) {
+      try {
+        const r = await ecr.send(
+          new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
+        )
+        const digest = r.imageDetails?.[0]?.imageDigest
+        if (digest) found.set(tag, digest)
+      } catch {
+        // ImageNotFound / RepositoryNotFound: the tag is new.
+      }
+    }
+  } catch {
+    // No region or credentials here: the plan says what it would push, without digests.
+  }
+  return found
+}
+
+async function databaseSection(ctx: PlanContext): Promise<string[]> {
+  const db = ctx.plan.database
+  if (!db) return []
+  const lines = ['### Database', '']
+  if ((db.instance || db.cluster) && db.snapshot !== false) {
+    lines.push(
+      `- snapshot ${code(db.instance ?? db.cluster)} first${db['snapshot-identifier'] ? ` as ${code(db['snapshot-identifier'])}` : ''}`,
+    )
+  }
+  const url = databaseUrl(db, ctx.env)
+  if (!url) {
+    lines.push(
+      db['url-env'] ? `- migrations: ${code(db['url-env'])} is not set here, pending migrations not listed` : '',
+    )
+    return lines
+  }
+  const password = ctx.env[db['password-env'] ?? 'FLYWAY_PASSWORD']
+  const run = await ctx.steps.run(
+    'flyway-migrate',
+    { ...migrateInputs(db, url), 'dry-run': 'true' },
+    password ? { FLYWAY_PASSWORD: password } : {},
+  )
+  if (run.code !== 0) {
+    lines.push(
+      `- pending migrations: could not be read (${
+        run.log
+          .filter((l) => /error/.test(l))
+          .at(-1)
+          ?.trim() ?? `exit ${run.code}`
+      })`,
+    )
+    return lines
+  }
+  let pending: Array<{ version?: string; description?: string; script?: string }> = []
+  try {
+    pending = (JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as { pending?: typeof pending }).pending ?? []
+  } catch {
+    // The count from the outputs is still right.
+  }
+  lines.push(
+    `- schema version now ${code(run.outputs['schema-version'] || 'empty')}; ${run.outputs.pending ?? pending.length} pending migration(s)${pending.length ? ':' : ''}`,
+  )
+  for (const p of pending)
+    lines.push(`  - ${code(p.version || 'repeatable')} ${p.description ?? ''} (${code(p.script)})`)
+  return lines
+}
+
+async function kubernetesSection(ctx: PlanContext, pushedImage: string | undefined): Promise<string[]> {
+  const k = ctx.plan.kubernetes
+  if (!k) return []
+  const target = rolloutImage(k, pushedImage ? { image: pushedImage } : undefined) ?? '(the pushed image)'
+  const ns = k.namespace ?? 'default'
+  const lines = ['### Kubernetes', '']
+  const how = `canary ${(k.steps ?? [10, 50, 100]).join('→')} (${k.router ?? 'replicas'} router, ${k['step-duration'] ?? '5m'} a step${k.checks?.length ? `, checks: ${k.checks.map((c) => (c as { name?: string }).name ?? '?').join(', ')}` : ''}${k.bake ? `, bake ${k.bake}` : ''})`
+  let current: string[] | undefined
+  if (k['eks-cluster']) {
+    lines.push(
+      `Deployment ${code(`${ns}/${k.deployment}`)} on EKS ${code(k['eks-cluster'])}: live state read by the canary step.`,
+    )
+  } else {
+    try {
+      const { loadKubeConfig, createObjectsApi } = await import('@deploy-actions/kube')
+      const { kubeConfig } = await loadKubeConfig({ kubeconfig: kubeconfigOf(ctx) ?? '', env: ctx.env })
+      const objects = await createObjectsApi(kubeConfig)
+      const d = await objects.find<{
+        metadata: { annotations?: Record<string, string> }
+        spec?: { replicas?: number; template: { spec?: { containers: Array<{ name: string; image: string }> } } }
+      }>({ apiVersion: 'apps/v1', kind: 'Deployment', name: k.deployment, namespace: ns })
+      if (!d)
+        lines.push(`**Deployment ${code(`${ns}/${k.deployment}`)} does not exist**: the canary step would refuse.`)
+      else {
+        const containers = d.spec?.template.spec?.containers ?? []
+        current = containers.map((c) => `${c.name}: ${c.image}`)
+        const revision = d.metadata.annotations?.['deployment.kubernetes.io/revision']
+        lines.push(
+          `Deployment ${code(`${ns}/${k.deployment}`)}: ${d.spec?.replicas ?? 1} replicas, revision ${revision ?? '?'}.`,
+        )
+      }
+    } catch (error) {
+      lines.push(`Deployment ${code(`${ns}/${k.deployment}`)}: not read (${describeError(error)}).`)
+    }
+  }
+  const container = k.container
+  const changed = (current ?? []).filter((c, i) => (container ? c.startsWith(`${container}: `) : i === 0))
+  lines.push(
+    '',
+    '```diff',
+    ...changed.map((c) => `- ${c}`),
+    `+ ${container ?? changed[0]?.split(': ')[0] ?? 'container'}: ${target}`,
+    '```',
+    '',
+    `Rollout: ${how}.`,
+  )
+  return lines
+}
+
+async function frontendsSection(ctx: PlanContext): Promise<string[]> {
+  const lines: string[] = []
+  for (const f of ctx.plan.frontends ?? []) {
+    if (!lines.length) lines.push('### Frontends', '')
+    const run = await ctx.steps.run('frontend-sync', frontendInputs(f, ctx.plan, true))
+    const o = run.outputs
+    if (run.code !== 0) {
+      lines.push(
+        `- ${frontendName(f)}: dry run failed (${
+          run.log
+            .filter((l) => /error/.test(l))
+            .at(-1)
+            ?.trim() ?? `exit ${run.code}`
+        })`,
+      )
+      continue
+    }
+    lines.push(
+      `- ${code(frontendName(f))} from ${code(f.source)}: ${o.uploaded ?? 0} to upload, ${o.deleted ?? 0} to delete, ${o.unchanged ?? 0} unchanged`,
+      '',
+      '<details><summary>files</summary>',
+      '',
+      run.summary.trim().replace(/^#+ .*\n/, ''),
+      '',
+      '</details>',
+      '',
+    )
+  }
+  return lines
+}
+
+/** The markdown of `deploy-actions plan`. */
+export async function planMarkdown(ctx: PlanContext): Promise<string> {
+  const p = ctx.plan
+  const head = `## Release plan: ${p.service ? `${p.service} ` : ''}${ctx.version}${p.environment ? ` → ${p.environment}` : ''}`
+  const image = await imageSection(ctx)
+  const parts = [
+    head,
+    '',
+    ...image.lines,
+    '',
+    ...(await databaseSection(ctx)),
+    '',
+    ...(await kubernetesSection(ctx, image.image)),
+    '',
+    ...(p.smoke
+      ? [
+          '### Smoke test',
+          '',
+          ...[p.smoke.urls ?? []].flat().map((u) => `- ${code(u)}`),
+          ...(p.smoke.checks ?? []).map((c) => `- check ${code((c as { name?: string }).name ?? '?')}`),
+          '',
+        ]
+      : []),
+    ...(await frontendsSection(ctx)),
+    '_Nothing was changed: this is what `deploy-actions release` would do._',
+  ]
+  return `${parts.join('\n').replace(/\n{3,}/g, '\n\n')}\n`
+}
