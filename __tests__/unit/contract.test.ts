@@ -26,6 +26,8 @@ import * as syncInputs from '../../actions/frontend-sync/src/inputs.ts'
 import * as syncReport from '../../actions/frontend-sync/src/report.ts'
 import * as rdsInputs from '../../actions/rds-snapshot/src/inputs.ts'
 import * as rdsReport from '../../actions/rds-snapshot/src/report.ts'
+import * as releaseInputs from '../../actions/release/src/inputs.ts'
+import * as releaseReport from '../../actions/release/src/report.ts'
 import * as rollbackInputs from '../../actions/rollback/src/inputs.ts'
 import * as rollbackReport from '../../actions/rollback/src/report.ts'
 import * as smokeInputs from '../../actions/smoke-test/src/inputs.ts'
@@ -456,6 +458,78 @@ describe.each(files.map((f) => [f.slice(REPO_ROOT.length + 1), f]))('(d) %s', (_
     const a = parse(text) as ActionYml
     expect(a.description.length).toBeGreaterThan(0)
     expect(a.branding?.icon && a.branding.color).toBeTruthy()
+  })
+})
+
+// The root action (uses: org/deploy-actions@v1): the whole release from a plan file. Its code is
+// actions/release/src (bundled to dist/release/index.js), its README packages/release/README.md.
+describe('the root action.yml', () => {
+  const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as ActionYml
+  const inputSets = [{}, { plan: 'deploy/release.yaml', command: 'plan', version: 'v2.1.0' }]
+  const defaults = Object.fromEntries(
+    Object.entries(action.inputs ?? {})
+      .filter(([, spec]) => spec.default !== undefined)
+      .map(([name, spec]) => [name, String(spec.default)]),
+  )
+  const parseRecorded = (values: Record<string, string>) => {
+    const read = new Set<string>()
+    const result = releaseInputs.parseInputs((name) => {
+      read.add(name)
+      return values[name] ?? ''
+    }, ENV)
+    return { result, read }
+  }
+
+  test('runs node24 with dist/release/index.js, its code in actions/release/src', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/release/index.js' })
+    expect(existsSync(join(REPO_ROOT, 'actions/release/src/index.ts'))).toBe(true)
+  })
+  test.each(inputSets.map((values, i) => [i, values] as const))(
+    'set %i: reads only declared inputs, and a declared default means what an empty input means',
+    (_i, values) => {
+      const withDefaults = parseRecorded({ ...defaults, ...values })
+      expect([...withDefaults.read].filter((n) => !(n in (action.inputs ?? {})))).toEqual([])
+      expect(withDefaults.result).toEqual(parseRecorded(values).result)
+    },
+  )
+  test('the input sets together read every declared input', () => {
+    const read = new Set<string>()
+    for (const values of inputSets) for (const n of parseRecorded(values).read) read.add(n)
+    expect(declaredInputs(action).filter((n) => !read.has(n))).toEqual([])
+  })
+  test('a bad input is a ConfigurationError naming it', () => {
+    expect(() => releaseInputs.parseInputs(getterOf({ plan: 'release.json' }), ENV)).toThrow(ConfigurationError)
+    expect(() => releaseInputs.parseInputs(getterOf({ command: 'deploy' }), ENV)).toThrow(/command/)
+  })
+  test('a release and a plan together set exactly the declared outputs; a fresh report none undeclared', () => {
+    const released = releaseReport.outputsOf({
+      version: 'v2.1.0',
+      outcome: {
+        nextSteps: [],
+        result: {
+          ok: false,
+          cancelled: false,
+          failure: { step: 'smoke', reason: 'smoke test failed' },
+          timeline: [],
+          state: {
+            image: { image: `${REGISTRY}/backend:v2.1.0`, imageRef: `${REGISTRY}/backend@${DIGEST}`, digest: DIGEST },
+            snapshot: { identifier: 'webshop-pre-v2-1-0', database: 'webshop' },
+            migrated: { schemaVersion: '7' },
+            rollout: { image: `${REGISTRY}/backend:v2.1.0@${DIGEST}`, result: 'promoted' },
+            frontends: [],
+          },
+        },
+      },
+    })
+    const planned = releaseReport.outputsOf({ version: 'v2.1.0', planMarkdown: '## Release plan' })
+    expect(set(releaseReport.outputsOf({})).filter((n) => !declaredOutputs(action).includes(n))).toEqual([])
+    expect([...new Set([...set(released), ...set(planned)])].sort()).toEqual(declaredOutputs(action))
+  })
+  test('packages/release/README.md lists the declared inputs and outputs', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'packages/release/README.md'), 'utf8')
+    expect([...tableRows(readme, 'Inputs').keys()].sort()).toEqual(declaredInputs(action))
+    expect([...tableRows(readme, 'Outputs').keys()].sort()).toEqual(declaredOutputs(action))
+    expect(readme).toContain('uses: org/deploy-actions@v1')
   })
 })
 
