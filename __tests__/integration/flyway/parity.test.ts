@@ -19,6 +19,15 @@ afterAll(async () => {
 
 afterEach(cleanUp)
 
+/** The error a run must end with (a ValidationError carries its issues). */
+const failed = (run: Promise<unknown>) =>
+  run.then(
+    () => {
+      throw new Error('expected a failure')
+    },
+    (e: unknown) => e as Error & { issues?: Array<{ message: string }> },
+  )
+
 const tableSchema = async (f: Fixture, table: string) =>
   (
     await f.query<{ s: string }>('SELECT table_schema AS s FROM information_schema.tables WHERE table_name = $1', [
@@ -216,4 +225,76 @@ describe('repeatable checksums after placeholder replacement (SqlMigrationResolv
     expect(r.applied).toEqual([])
     expect(r.infoBefore.map((i) => i.state)).toEqual(['Success'])
   })
+})
+
+describe("validate as Flyway's (it parses pending migrations too)", () => {
+  test('pending and outdated migrations fail validate unless *:pending; applied ones pass', async () => {
+    const f = await fixture()
+    f.write('V1__a.sql', 'CREATE TABLE a (id int);\n')
+    f.write('R__v.sql', 'CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n')
+    const before = await failed(f.run('validate'))
+    expect(before.message).toMatch(/Detected resolved migration not applied to database: 1 .*\*:pending/)
+    await expect(f.run('validate', { ignoreMigrationPatterns: ['*:pending'] })).resolves.toMatchObject({ errors: [] })
+    await f.run('migrate')
+    await expect(f.run('validate')).resolves.toMatchObject({ errors: [] })
+    f.write('R__v.sql', 'CREATE OR REPLACE VIEW v AS SELECT 2 AS two;\n')
+    const outdated = await failed(f.run('validate'))
+    expect(outdated.message).toContain(
+      'Detected outdated resolved repeatable migration that should be re-applied to database: v',
+    )
+  })
+
+  test('an unknown placeholder, an unterminated statement or a mixed migration fail validate, and migrate before it applies anything', async () => {
+    const f = await fixture()
+    f.write('V1__ok.sql', 'CREATE TABLE ok (id int);\n')
+    f.write('V2__placeholder.sql', 'INSERT INTO ok VALUES (${nope});\n')
+    f.write('V3__unterminated.sql', 'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;\n')
+    f.write('V4__mixed.sql', 'CREATE TABLE m (id int);\nCREATE INDEX CONCURRENTLY m_i ON m (id);\n')
+    const v = await failed(f.run('validate', { ignoreMigrationPatterns: ['*:pending'] }))
+    expect(v.issues?.map((i) => i.message)).toEqual([
+      expect.stringContaining('no value provided for placeholder ${nope}'),
+      'V3__unterminated.sql: Incomplete statement at line 1: CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;',
+      expect.stringContaining(
+        'V4__mixed.sql: Detected both transactional and non-transactional statements within the same migration (even though mixed is false). Offending statement found at line 2',
+      ),
+    ])
+    await expect(f.run('migrate')).rejects.toThrow(/Validate failed/)
+    expect(await tableSchema(f, 'ok')).toEqual([])
+  })
+
+  test('info labels as Flyway prints them: Ignored (Baseline), Below Baseline, Future, Missing', async () => {
+    const f = await fixture()
+    f.write('V1__a.sql', 'SELECT 1;\n')
+    f.write('V2__b.sql', 'SELECT 2;\n')
+    f.write('V3__c.sql', 'SELECT 3;\n')
+    await f.run('baseline', { baselineVersion: { text: '2', parts: [2n] } })
+    const info = await f.run('info')
+    expect(info.infoBefore.map((i) => [i.version, i.state])).toEqual([
+      ['2', 'Baseline'],
+      ['1', 'Below Baseline'],
+      ['2', 'Ignored (Baseline)'],
+      ['3', 'Pending'],
+    ])
+    await f.run('migrate')
+    f.remove('V3__c.sql')
+    f.write('V2_5__between.sql', 'SELECT 25;\n')
+    const later = await f.run('info')
+    expect(later.infoBefore.filter((i) => i.version === '3').map((i) => i.state)).toEqual(['Future'])
+  })
+})
+
+test('hotfix policy: V2.1.1 shipped after V2.2 was applied is named by validate with the input that allows it; out-of-order applies it', async () => {
+  const f = await fixture()
+  f.write('V2_1__release.sql', 'CREATE TABLE r21 (id int);\n')
+  f.write('V2_2__release.sql', 'CREATE TABLE r22 (id int);\n')
+  await f.run('migrate')
+  f.write('V2_1_1__hotfix.sql', 'CREATE TABLE hotfix (id int);\n')
+  const v = await failed(f.run('validate'))
+  expect(v.message).toContain('Detected resolved migration not applied to database: 2.1.1 (')
+  expect(v.message).toContain('is older than the current version 2.2; set out-of-order: true to apply it')
+  await expect(f.run('migrate')).rejects.toThrow(/out-of-order: true/)
+  const r = await f.run('migrate', { outOfOrder: true })
+  expect(r.applied.map((a) => a.version)).toEqual(['2.1.1'])
+  expect(r.infoAfter.find((i) => i.version === '2.1.1')?.state).toBe('Out of Order')
+  await expect(f.run('validate')).resolves.toMatchObject({ errors: [] })
 })

@@ -124,7 +124,7 @@ describe('buildPlan', () => {
     expect(p.info.map((r) => r.state)).toEqual(['Pending', 'Pending', 'Above Target'])
   })
 
-  test('baseline: older files are Below Baseline, newer pending', () => {
+  test('baseline: older files are Below Baseline, the baseline version Ignored (Baseline), newer pending', () => {
     const m = files(['V1__a.sql'], ['V2__b.sql'], ['V3__c.sql'])
     const p = buildPlan(
       m,
@@ -142,7 +142,7 @@ describe('buildPlan', () => {
     expect(p.info.map((r) => [r.version, r.state])).toEqual([
       ['2', 'Baseline'],
       ['1', 'Below Baseline'],
-      ['2', 'Below Baseline'],
+      ['2', 'Ignored (Baseline)'],
       ['3', 'Pending'],
     ])
     expect(p.pending.map((x) => x.version?.text)).toEqual(['3'])
@@ -201,4 +201,18 @@ describe('buildPlan', () => {
     expect(p.errors).toEqual([])
     expect(p.info.map((r) => r.state)).toEqual(['Success', 'Deleted'])
   })
+})
+
+test("validate's pending and outdated issues, silenced by *:pending as Flyway's ValidatePattern", () => {
+  const m = files(['V1__a.sql'], ['V2__b.sql'])
+  const applied = [row({ version: '1', description: 'a', script: 'V1__a.sql', checksum: m[0]!.checksum })]
+  const p = buildPlan(m, applied, opts)
+  expect(p.errors).toEqual([])
+  expect(p.pendingIssues.map((i) => i.message)).toEqual([
+    "Detected resolved migration not applied to database: 2 (db/migration/V2__b.sql). To fix this error, either run migrate, or set ignore-migration-patterns: '*:pending'",
+  ])
+  expect(buildPlan(m, applied, { ...opts, ignoreMigrationPatterns: ['*:pending'] }).pendingIssues).toEqual([])
+  expect(
+    buildPlan(m, applied, { ...opts, ignoreMigrationPatterns: ['repeatable:pending'] }).pendingIssues,
+  ).toHaveLength(1)
 })

@@ -28,7 +28,15 @@ import { abbreviateDescription, abbreviateScript } from './names.ts'
 import { builtinPlaceholders, type PlaceholderSyntax, replacePlaceholders } from './placeholders.ts'
 import { type AppliedRow, buildPlan, type InfoRow, type Plan, type ValidationIssue } from './plan.ts'
 import type { ResolvedMigration } from './scan.ts'
-import { lineAt, mixedProblem, offsetOfPosition, type Statement, splitStatements, transactionMode } from './sql.ts'
+import {
+  lineAt,
+  mayBeIncomplete,
+  mixedProblem,
+  offsetOfPosition,
+  type Statement,
+  splitStatements,
+  transactionMode,
+} from './sql.ts'
 import type { ConnectionSettings } from './url.ts'
 import type { Version } from './version.ts'
 
@@ -638,6 +646,16 @@ export class Engine {
         issues.push({ message: (error as Error).message, file: m.file })
         continue
       }
+      // Parser.parse: a string, dollar quote or comment that never ends.
+      const incomplete = mayBeIncomplete(sql) ? splitStatements(sql).find((st) => st.incomplete) : undefined
+      if (incomplete) {
+        const text = incomplete.text.trim()
+        issues.push({
+          message: `${m.script}: Incomplete statement at line ${incomplete.line}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`,
+          file: m.file,
+        })
+        continue
+      }
       if (this.options.mixed) continue
       const mixed = mixedProblem(sql, this.session!.serverVersionNum)
       if (mixed) issues.push({ message: `${m.script}: ${mixed.message}; set mixed: true to allow it`, file: m.file })
@@ -647,7 +665,8 @@ export class Engine {
 
   async validate(): Promise<void> {
     const plan = await this.info()
-    plan.errors.push(...this.preflight(plan.pending))
+    // Flyway's validate: pending and outdated migrations too (unless *:pending), and what parsing them finds.
+    plan.errors.push(...plan.pendingIssues, ...this.preflight(plan.pending))
     this.report.errors = plan.errors
     if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing changed')
   }

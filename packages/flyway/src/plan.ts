@@ -30,6 +30,7 @@ export type State =
   | 'Outdated'
   | 'Superseded'
   | 'Ignored'
+  | 'Ignored (Baseline)'
   | 'Baseline'
   | 'Below Baseline'
   | 'Above Target'
@@ -97,6 +98,11 @@ export interface Plan {
   /** Migrations `migrate` would apply, in order: versioned by version, then repeatables. */
   pending: ResolvedMigration[]
   errors: ValidationIssue[]
+  /**
+   * What only the `validate` command raises (migrate's own validation ignores pending, as Flyway's
+   * does): pending and outdated migrations, unless an ignoreMigrationPatterns entry covers `pending`.
+   */
+  pendingIssues: ValidationIssue[]
   /** Applied versioned rows whose file's checksum/description differ (what repair realigns). */
   mismatched: Array<{ row: AppliedRow; resolved: ResolvedMigration }>
   /** Applied rows with no file (what repair marks deleted). */
@@ -261,12 +267,15 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
   }
 
   const pending: ResolvedMigration[] = []
+  const pendingIssues: ValidationIssue[] = []
   for (const m of resolved) {
     if (m.kind !== 'versioned') continue
     const v = m.version!
     if (appliedVersions.has(key(v))) continue
     const row = unappliedRow(m)
-    if (baseline && compareVersions(v, baseline) <= 0) row.state = 'Below Baseline'
+    // MigrationState BASELINE_IGNORED at the baseline's own version, BELOW_BASELINE under it.
+    if (baseline && compareVersions(v, baseline) === 0) row.state = 'Ignored (Baseline)'
+    else if (baseline && compareVersions(v, baseline) < 0) row.state = 'Below Baseline'
     else if (options.target && compareVersions(v, options.target) > 0) row.state = 'Above Target'
     else if (current && compareVersions(v, current) < 0 && !options.outOfOrder) {
       row.state = 'Ignored'
@@ -275,7 +284,14 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
         file: m.file,
         kind: { type: 'versioned', state: 'ignored' },
       })
-    } else pending.push(m)
+    } else {
+      pending.push(m)
+      pendingIssues.push({
+        message: `Detected resolved migration not applied to database: ${v.text} (${m.file}). To fix this error, either run migrate, or set ignore-migration-patterns: '*:pending'`,
+        file: m.file,
+        kind: { type: 'versioned', state: 'pending' },
+      })
+    }
     info.push(row)
   }
   for (const m of [...resolvedRepeatable.values()].sort(compareRepeatables)) {
@@ -283,10 +299,24 @@ export function buildPlan(resolved: ResolvedMigration[], applied: AppliedRow[], 
     if (last?.success && checksumMatches(m, last.checksum)) continue
     pending.push(m)
     info.push(unappliedRow(m))
+    pendingIssues.push({
+      message: last
+        ? `Detected outdated resolved repeatable migration that should be re-applied to database: ${m.description} (${m.file}). Run migrate to execute this migration`
+        : `Detected resolved repeatable migration not applied to database: ${m.description} (${m.file}). To fix this error, either run migrate, or set ignore-migration-patterns: '*:pending'`,
+      file: m.file,
+      kind: { type: 'repeatable', state: 'pending' },
+    })
   }
 
   const patterns = options.ignoreMigrationPatterns ?? []
-  const plan: Plan = { info, pending, errors: errors.filter((e) => !ignored(e, patterns)), mismatched, missing }
+  const plan: Plan = {
+    info,
+    pending,
+    errors: errors.filter((e) => !ignored(e, patterns)),
+    pendingIssues: pendingIssues.filter((e) => !ignored(e, patterns)),
+    mismatched,
+    missing,
+  }
   if (current) plan.currentVersion = current.text
   if (baseline) plan.baselineVersion = baseline.text
   return plan

@@ -20,6 +20,8 @@ export interface Statement {
    * with its line end, as PostgreSQLParser reads a copy statement.
    */
   copyData?: string
+  /** A string, quoted identifier, dollar quote or block comment that never ends (Flyway: "Incomplete statement"). */
+  incomplete?: true
 }
 
 const IDENT = /[A-Za-z0-9_$\u0080-\uffff]/
@@ -32,6 +34,7 @@ export function splitStatements(script: string): Statement[] {
   let words: string[] = []
   let atomicDepth = 0
   let prevWord = ''
+  let incomplete = false
   const finish = (end: number) => {
     if (first >= 0) {
       out.push({
@@ -40,6 +43,7 @@ export function splitStatements(script: string): Statement[] {
         offset: first,
         line: lineAt(script, first),
         simplified: words.join(' '),
+        ...(incomplete ? { incomplete: true as const } : {}),
       })
     }
     start = end + 1
@@ -58,6 +62,7 @@ export function splitStatements(script: string): Statement[] {
     }
     if (c === '/' && next === '*') {
       let depth = 1
+      const commentStart = i
       i += 2
       while (i < n && depth > 0) {
         if (script[i] === '/' && script[i + 1] === '*') {
@@ -67,6 +72,10 @@ export function splitStatements(script: string): Statement[] {
           depth--
           i += 2
         } else i++
+      }
+      if (depth > 0) {
+        incomplete = true
+        if (first < 0) first = commentStart
       }
       continue
     }
@@ -106,11 +115,13 @@ export function splitStatements(script: string): Statement[] {
     if (c === "'") {
       const escapes = i > 0 && /[eE]/.test(script[i - 1]!) && (i < 2 || !IDENT.test(script[i - 2]!))
       i = skipQuoted(script, i, "'", escapes)
+      if (i >= n && script[n - 1] !== "'") incomplete = true
       words.length < 8 && words.push('?')
       continue
     }
     if (c === '"') {
       i = skipQuoted(script, i, '"', false)
+      if (i >= n && script[n - 1] !== '"') incomplete = true
       words.length < 8 && words.push('?')
       continue
     }
@@ -119,6 +130,7 @@ export function splitStatements(script: string): Statement[] {
       if (m) {
         const tag = m[0]
         const close = script.indexOf(tag, i + tag.length)
+        if (close < 0) incomplete = true
         i = close < 0 ? n : close + tag.length
         words.length < 8 && words.push('?')
         continue
@@ -212,6 +224,12 @@ const ALTER_TYPE_ADD_VALUE = /^ALTER TYPE( .*)? ADD VALUE\b/
 export function mustRunOutsideTransaction(simplified: string, serverVersionNum = 150000): boolean {
   if (NON_TRANSACTIONAL.some((r) => r.test(simplified))) return true
   return serverVersionNum < 120000 && ALTER_TYPE_ADD_VALUE.test(simplified)
+}
+
+/** Cheap pre-check for an unterminated quote or comment: an odd count of a quote character, or any opener. */
+export function mayBeIncomplete(script: string): boolean {
+  const count = (ch: string) => script.split(ch).length - 1
+  return count("'") % 2 === 1 || count('"') % 2 === 1 || script.includes('$') || script.includes('/*')
 }
 
 /** Cheap pre-check so that ordinary migrations are never split. */
