@@ -19,8 +19,10 @@ import {
   StartImageScanCommand,
 } from '@aws-sdk/client-ecr'
 import { awsErrorName, clientConfig } from '@deploy-actions/aws'
-import { DeployError, isTransientNetworkError, type Logger } from '@deploy-actions/kit'
-import { execCommand } from '@deploy-actions/kit/runtime'
+import { DeployError, isTransientNetworkError, type Logger, realClock } from '@deploy-actions/kit'
+import { coreLogger, execCommand, maskSecret, saveState, workflowContext } from '@deploy-actions/kit/runtime'
+import type { Inputs } from './inputs.ts'
+import type { Deps } from './main.ts'
 import { isTransientPushError, MANIFEST_MEDIA_TYPES, registryBaseUrl, type SeverityCounts } from './plan.ts'
 
 // ── what main.ts sees ─────────────────────────────────────────────────────────────────────
@@ -123,11 +125,18 @@ export interface Ports {
   registry: RegistryPort
 }
 
-export function realPorts(region: string, log: Logger, signal?: AbortSignal): Ports {
+/** Everything `run` needs on a runner: the adapters, the runner's logger and hooks, the workflow context. */
+export async function runnerDeps(inputs: Inputs, signal: AbortSignal): Promise<Deps> {
   return {
-    ecr: sdkEcr(region, undefined, signal),
-    docker: execDocker(log, signal),
+    ecr: sdkEcr(inputs.region, undefined, signal),
+    docker: execDocker(coreLogger, signal),
     registry: httpRegistry(fetch, signal),
+    log: coreLogger,
+    clock: realClock,
+    source: await workflowContext(),
+    mask: maskSecret,
+    saveState,
+    signal,
   }
 }
 
