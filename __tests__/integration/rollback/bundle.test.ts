@@ -109,7 +109,11 @@ test('a rollback whose target crash-loops fails with the pod reason and its Even
   expect(run.summary).toMatch(/### Failing pods/)
   expect(run.summary).toMatch(/\| crash-[a-z0-9]+-[a-z0-9]+ \| app \| (CrashLoopBackOff|Error) \| [1-9]\d* \|/)
   expect(run.summary).toMatch(/### Events[\s\S]*BackOff/)
-  expect(run.summary).toMatch(/Left: crash rolled back to app=crash:1-crashloop, rollout not complete \(Timeout\)/)
+  expect(run.summary).toMatch(/Left: crash rolled back to crash:1-crashloop, rollout not complete \(Timeout\)/)
+  expect(run.stdout).toMatch(
+    /::error::.*\(left: crash rolled back to crash:1-crashloop, rollout not complete \(Timeout\)\)/,
+  )
+  expect(run.summary).not.toMatch(/\*\*Failed\*\*:.*\(left:/)
 })
 
 test('cancelled while waiting: stops at once, outputs and summary say the undo is written', async () => {
@@ -122,7 +126,7 @@ test('cancelled while waiting: stops at once, outputs and summary say the undo i
   expect(run.signalsSent).toEqual(['SIGINT'])
   expect(run.code).toBe(1)
   expect(run.stdout).toMatch(
-    /::error::.*cancel.*\(left: cancel rolled back to app=cancel:1-crashloop \(written\), rollout not awaited\)/,
+    /::error::.*cancel.*\(left: cancel rolled back to cancel:1-crashloop \(written\), rollout not awaited\)/,
   )
   expect(run.outputs).toEqual({ revision: '3', image: 'cancel:1-crashloop', 'previous-image': 'cancel:2' })
   expect(run.summary).toMatch(/## rollback: default\/cancel cancelled/)

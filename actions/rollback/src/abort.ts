@@ -1,11 +1,11 @@
 // Aborting a running canary before rolling its stable back (abort-canary: true): the canary's own
 // router routes 100% to stable and removes its objects first, then the canary Deployment goes.
-import { DeployError, describeError } from '@deploy-actions/kit'
+import { DeployError } from '@deploy-actions/kit'
 import { createRouter } from '@deploy-actions/kube'
 import type { RunningCanary } from './canary.ts'
 import type { Inputs } from './inputs.ts'
 import type { Deps } from './ports.ts'
-import type { RollbackReport } from './report.ts'
+import { messageOf, type RollbackReport } from './report.ts'
 
 /** 100% to stable and the router's objects gone first, then the canary Deployment. */
 export async function abortCanary(canary: RunningCanary, inputs: Inputs, deps: Deps, report: RollbackReport) {
@@ -28,7 +28,7 @@ export async function abortCanary(canary: RunningCanary, inputs: Inputs, deps: D
     )
   } catch (error) {
     report.outcome = 'failed'
-    report.error = `aborting the canary: ${describeError(error)}`
+    report.error = `aborting the canary: ${messageOf(error)}`
     report.leftState = `${inputs.deployment} not rolled back; canary abort incomplete (${report.canaryAborted.join('; ') || 'nothing removed'})`
     throw new DeployError(report.error, { leftState: report.leftState, cause: error })
   }

@@ -7,7 +7,7 @@ import { abortCanary } from './abort.ts'
 import type { Inputs } from './inputs.ts'
 import type { Deps } from './ports.ts'
 import { preflight } from './preflight.ts'
-import type { RollbackReport } from './report.ts'
+import { formatImages, messageOf, type RollbackReport } from './report.ts'
 import { markerPatch } from './rerun.ts'
 
 export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): Promise<void> {
@@ -16,7 +16,7 @@ export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): P
     .group('Checks', () => preflight(inputs, deps, report))
     .catch((raw: unknown) => {
       const error = explained(raw, 'nothing changed')
-      Object.assign(report, { outcome: 'refused', error: describeError(error), leftState: 'nothing changed' })
+      Object.assign(report, { outcome: 'refused', error: messageOf(error), leftState: 'nothing changed' })
       throw error
     })
   const { canary, rerun } = plan
@@ -31,9 +31,7 @@ export async function run(inputs: Inputs, deps: Deps, report: RollbackReport): P
     if (inputs.wait)
       await log.group(`Waiting for the rollout of ${inputs.deployment}`, () => wait(inputs, deps, report))
   } catch (raw) {
-    const error = explained(raw, undefined)
-    failed(error, inputs, deps, report)
-    throw error
+    throw failed(explained(raw, undefined), inputs, deps, report)
   }
 }
 
@@ -98,15 +96,19 @@ async function wait(inputs: Inputs, deps: Deps, report: RollbackReport): Promise
   report.rolloutMs = rollout.elapsedMs
 }
 
-function failed(error: unknown, inputs: Inputs, deps: Deps, report: RollbackReport): void {
+/** Fills the report for a failed or cancelled run; returns the error to fail with (its left: ours). */
+function failed(error: unknown, inputs: Inputs, deps: Deps, report: RollbackReport): unknown {
   report.outcome = deps.signal?.aborted ? 'cancelled' : 'failed'
-  report.error = describeError(error)
-  const written = `${inputs.deployment} rolled back to ${report.images.join(', ')} (written)`
+  report.error = messageOf(error)
+  const written = `${inputs.deployment} rolled back to ${formatImages(report.images)}`
   if (deps.signal?.aborted) {
-    report.leftState = report.fromRevision === undefined ? 'nothing rolled back' : `${written}, rollout not awaited`
+    report.leftState =
+      report.fromRevision === undefined ? 'nothing rolled back' : `${written} (written), rollout not awaited`
   } else if (error instanceof RolloutFailedError) {
     report.problems = error.problems
     report.details = error.details
-    report.leftState = `${inputs.deployment} rolled back to ${report.images.join(', ')}, rollout not complete (${error.reason})`
+    report.leftState = `${written}, rollout not complete (${error.reason})`
+    return new DeployError(error.message, { leftState: report.leftState, cause: error })
   } else if (error instanceof DeployError) report.leftState = error.leftState
+  return error
 }

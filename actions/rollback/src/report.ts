@@ -76,11 +76,17 @@ export function outputsOf(report: RollbackReport): Record<string, string | undef
   }
 }
 
+/** An error's message on one line, without the `(left: …)` the summary shows on its own line. */
+export function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error)
+  return text.replace(/\s*\n\s*/g, ' ').trim()
+}
+
 /** Where things stand, for the `left:` line of a failed or cancelled run. */
 export function leftOf(r: RollbackReport): string | undefined {
   if (r.leftState) return r.leftState
   if (r.fromRevision === undefined) return r.canaryAborted.length ? `canary: ${r.canaryAborted.join('; ')}` : undefined
-  return `${r.deployment} rolled back to ${r.images.join(', ')} (written)`
+  return `${r.deployment} rolled back to ${formatImages(r.images)} (written)`
 }
 
 export function renderSummary(r: RollbackReport): string {
