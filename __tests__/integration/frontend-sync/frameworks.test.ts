@@ -3,7 +3,7 @@
 // npm versions, before and after a one-line change) against moto S3 and CloudFront, through a
 // recording proxy that sees every request in order.
 import { createHash } from 'node:crypto'
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import {
@@ -239,6 +239,27 @@ describe('Angular app with lazy routes and the service worker', () => {
     for (const key of gone) expect([key, await readable(B, key)]).toEqual([key, false])
     expect(later.summary).toContain(`(${gone.length} old assets past their grace period)`)
   }, 60_000)
+})
+
+describe('keep-old-assets as a count of releases', () => {
+  test('old chunks stay through the next release and go with the one after', async () => {
+    const B = 'angular-releases'
+    await s3.send(new CreateBucketCommand({ Bucket: B }))
+    const { gone } = changes(join(FIXTURES, 'angular/v1'), join(FIXTURES, 'angular/v2'))
+    let site = checkout('angular/v1', join(work, 'angular-releases'))
+    expect((await sync(site, B, { 'keep-old-assets': '1 release' })).code).toBe(0) // release 1
+    site = checkout('angular/v2', site)
+    const second = await sync(site, B, { 'keep-old-assets': '1 release' }) // release 2
+    expect(second.outputs.deleted).toBe('0')
+    expect(second.summary).toContain('with release 3')
+    for (const key of gone) expect([key, await readable(B, key)]).toEqual([key, true])
+
+    writeFileSync(join(site, 'robots.txt'), 'User-agent: *\n') // the next release
+    const third = await sync(site, B, { 'keep-old-assets': '1 release' }) // release 3
+    expect(third.code).toBe(0)
+    expect(third.outputs).toMatchObject({ uploaded: '1', deleted: String(gone.length), 'paths-invalidated': '0' })
+    for (const key of gone) expect([key, await readable(B, key)]).toEqual([key, false])
+  })
 })
 
 describe('Vite app with lazy modules', () => {
