@@ -552,7 +552,11 @@ test('Endpoints list the ready and not-ready pods a Service selects', async () =
     namespace: ns,
     body: {
       metadata: { name: 'backend-slow', labels: { app: 'backend' } },
-      spec: { containers: [{ name: 'app', image: 'backend:1-unready' }] },
+      spec: {
+        containers: [
+          { name: 'app', image: 'backend:1-unready', readinessProbe: { httpGet: { path: '/ready', port: 8080 } } },
+        ],
+      },
     },
   })
   await c.core.createNamespacedService({

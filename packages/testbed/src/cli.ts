@@ -22,7 +22,7 @@ const SERVICES: Record<string, Subcommand> = {
   kube: {
     summary:
       'Kubernetes API simulator (Deployments, ReplicaSets, Pods, Services, Events, Jobs, HPAs, Ingresses, HTTPRoutes, Gateways)',
-    usage: 'kube [--port PORT] [--kubeconfig FILE] [--pod-ready-delay MS] [--tick MS]',
+    usage: 'kube [--port PORT] [--kubeconfig FILE] [--pod-ready-delay MS] [--tick MS] [--time-scale X (default 1)]',
     async run(args) {
       const { values } = parseArgs({
         args,
@@ -31,6 +31,7 @@ const SERVICES: Record<string, Subcommand> = {
           kubeconfig: { type: 'string' },
           'pod-ready-delay': { type: 'string' },
           tick: { type: 'string' },
+          'time-scale': { type: 'string' },
         },
         strict: true,
       })
@@ -38,6 +39,8 @@ const SERVICES: Record<string, Subcommand> = {
         port: intOption(values.port, 'port'),
         podReadyDelayMs: intOption(values['pod-ready-delay'], 'pod-ready-delay'),
         controllerTickMs: intOption(values.tick, 'tick'),
+        // A real cluster's durations as they are, unless told to play them faster.
+        timeScale: values['time-scale'] === undefined ? 1 : Number(values['time-scale']),
       })
       const kubeconfigPath = values.kubeconfig ?? sim.kubeconfigPath
       if (values.kubeconfig) writeFileSync(values.kubeconfig, sim.kubeconfig, { mode: 0o600 })

@@ -37,6 +37,11 @@ const SERVICE_ACCOUNTS = resourceByKind('ServiceAccount')
 
 export class Api {
   readonly store = new Store()
+  /**
+   * Real milliseconds per millisecond of the cluster's clock for the durations objects declare
+   * (minReadySeconds, progressDeadlineSeconds): 1 unless the simulator was given a timeScale.
+   */
+  timeScale = 1
   /** The event each (object, field path, reason, message, source) was recorded as, so repeats count up. */
   readonly eventIndex = new Map<string, string>()
 

@@ -687,7 +687,7 @@ export class DeploymentController extends ObjectController {
     if (condition.reason === REASONS.NewRSAvailable) return false
     if (condition.reason === REASONS.TimedOut) return true
     const from = Date.parse(condition.lastUpdateTime)
-    return from + d.spec.progressDeadlineSeconds * 1000 < this.now()
+    return from + d.spec.progressDeadlineSeconds * 1000 * this.api.timeScale < this.now()
   }
 
   /** getReplicaFailures: the new ReplicaSet's ReplicaFailure condition, else an old one's. */

@@ -22,6 +22,14 @@ export interface KubeSimulatorOptions {
   port?: number
   podReadyDelayMs?: number /* default 200 */
   controllerTickMs?: number /* default 50 */
+  /**
+   * Real milliseconds per millisecond of the cluster's clock: 1 plays a real cluster's durations
+   * as they are (the CLI's default), 0.01 plays its 10 s back-off in 100 ms. Governs the kubelet
+   * (restart and image pull back-off, probe delays and periods, termination grace) and, when
+   * given, the durations objects declare (minReadySeconds, progressDeadlineSeconds). Unset, the
+   * kubelet runs at 0.01 and declared durations in wall seconds, as tests written before it expect.
+   */
+  timeScale?: number
 }
 
 export interface KubeSimulator {
@@ -33,6 +41,9 @@ export interface KubeSimulator {
 }
 
 export const SIMULATOR_TOKEN = 'testbed-token'
+
+/** The kubelet's clock when no timeScale is given: a 10 s back-off lasts 100 ms. */
+const DEFAULT_KUBELET_SCALE = 0.01
 
 export function simulatorKubeconfig(url: string): string {
   return [
@@ -63,7 +74,11 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const readyDelay = options.podReadyDelayMs ?? 200
   const tickMs = options.controllerTickMs ?? 50
   const api = new Api()
-  const kubelet = new Kubelet(api, readyDelay)
+  if (options.timeScale !== undefined) {
+    if (!(options.timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${options.timeScale}`)
+    api.timeScale = options.timeScale
+  }
+  const kubelet = new Kubelet(api, readyDelay, Date.now, options.timeScale ?? DEFAULT_KUBELET_SCALE)
   const controllers = [
     new DeploymentController(api),
     new ReplicaSetController(api),

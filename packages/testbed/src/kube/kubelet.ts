@@ -23,7 +23,21 @@ interface ContainerState {
   name: string
   image: string
   mode: Mode
-  phase: 'creating' | 'running' | 'terminated' | 'crash-backoff' | 'pull-error' | 'pull-backoff' | 'config-error'
+  phase:
+    | 'creating'
+    | 'running'
+    | 'exited'
+    | 'terminated'
+    | 'crash-backoff'
+    | 'pull-error'
+    | 'pull-backoff'
+    | 'config-error'
+  /** Running: when the process exits (crash-looping images, Job pods), when it turns Ready, when probes next run. */
+  exitAt?: number
+  readyAt?: number
+  nextReadinessProbe?: number
+  nextLivenessProbe?: number
+  livenessFailures: number
   /** Why the container's environment cannot be built (CreateContainerConfigError). */
   configError?: string
   /** When the current phase ends and the next step happens (ms). */
@@ -98,6 +112,8 @@ function hex(n: number): string {
 export class Kubelet {
   private readonly api: Api
   private readonly readyDelayMs: number
+  /** Real ms per ms of the kubelet's clock (back-off, probes, grace). */
+  private readonly scale: number
   private readonly now: () => number
   private readonly pods = new Map<string, PodState>()
   private readonly schedulingRetry = new Map<string, number>()
@@ -106,9 +122,10 @@ export class Kubelet {
   /** The scheduling queue's order: pods by the resourceVersion they were created at (first come, first bound). */
   private readonly queued = new Map<string, number>()
 
-  constructor(api: Api, readyDelayMs: number, now: () => number = Date.now) {
+  constructor(api: Api, readyDelayMs: number, now: () => number = Date.now, scale = 1) {
     this.api = api
     this.readyDelayMs = readyDelayMs
+    this.scale = scale
     this.now = now
     api.store.subscribe((e) => {
       if (e.resource === PODS && e.type === 'ADDED') this.queued.set(e.object.metadata.uid, e.rv)
@@ -157,10 +174,14 @@ export class Kubelet {
     return this.api.store.get(NODES, undefined, NODE_NAME)
   }
 
-  /** CrashLoopBackOff's back-off: doubles per restart (10s, 20s, ... in a real kubelet), scaled to the ready delay. */
+  /** The kubelet's back-off (pkg/kubelet: 10 s doubling per restart or failed pull, at most 5 min), in cluster ms. */
   private backoff(n: number): number {
-    const base = Math.max(this.readyDelayMs, 50)
-    return Math.min(base * 2 ** n, base * 16)
+    return Math.min(10_000 * 2 ** n, 300_000)
+  }
+
+  /** Cluster ms (or seconds declared in a spec) on the real clock. */
+  private real(clusterMs: number): number {
+    return clusterMs * this.scale
   }
 
   private event(
@@ -318,6 +339,7 @@ export class Kubelet {
         nextAt: now + this.readyDelayMs,
         restarts: 0,
         pullFailures: 0,
+        livenessFailures: 0,
         containerId: `containerd://${hex(64)}`,
       })),
     }
@@ -377,48 +399,25 @@ export class Kubelet {
           this.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, c.name)
           this.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', c.name)
           c.phase = 'pull-backoff'
-          c.nextAt = now + this.backoff(c.pullFailures)
+          c.nextAt = now + this.real(this.backoff(c.pullFailures))
           break
-        case 'running': {
-          if (c.mode === 'unready') {
-            this.event(
-              pod,
-              'Warning',
-              'Unhealthy',
-              `Readiness probe failed: ${probeFailure(specOf(pod, c.name)?.readinessProbe, state.podIP)}`,
-              c.name,
-            )
-            c.nextAt = now + this.readyDelayMs
-            break
-          }
-          const failed = c.mode === 'crashloop' || c.mode === 'oom'
-          c.terminated = {
-            exitCode: c.mode === 'oom' ? 137 : failed ? 1 : 0,
-            reason: c.mode === 'oom' ? 'OOMKilled' : failed ? 'Error' : 'Completed',
-            startedAt: c.startedAt,
-            finishedAt: isoNow(now),
-            containerID: c.containerId,
-          }
-          c.readySince = undefined
-          const restart = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && failed)
-          if (restart) {
-            c.lastTerminated = c.terminated
-            c.terminated = undefined
-            c.phase = 'crash-backoff'
-            c.nextAt = now + this.backoff(c.restarts)
-            this.event(
-              pod,
-              'Warning',
-              'BackOff',
-              `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
-              c.name,
-            )
-          } else {
-            c.phase = 'terminated'
-            c.nextAt = Number.POSITIVE_INFINITY
-          }
+        case 'running':
+          this.running(pod, state, c, now, restartPolicy)
           break
-        }
+        case 'exited':
+          // The next sync after the exit: back off before restarting (the STATUS column showed Error/OOMKilled/Completed until now).
+          c.lastTerminated = c.terminated
+          c.terminated = undefined
+          c.phase = 'crash-backoff'
+          c.nextAt = now + this.real(this.backoff(c.restarts))
+          this.event(
+            pod,
+            'Warning',
+            'BackOff',
+            `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+            c.name,
+          )
+          break
         case 'crash-backoff':
           c.restarts++
           c.containerId = `containerd://${hex(64)}`
@@ -461,18 +460,87 @@ export class Kubelet {
     this.start(pod, c, now)
   }
 
+  /**
+   * A started container: crash-looping images exit after the ready delay and are never Ready; Job
+   * pods complete after it. Readiness follows the prober (pkg/kubelet/prober): no readiness probe
+   * is Ready at once, a probe is first run after initialDelaySeconds. An `-unready` image fails
+   * the probes its container declares: readiness keeps it unready (Unhealthy every periodSeconds),
+   * liveness restarts it after failureThreshold failures; with no probes it is Ready.
+   */
   private start(pod: KObj, c: ContainerState, now: number): void {
     this.createdAndStarted(pod, c.name)
     c.phase = 'running'
     c.startedAt = isoNow(now)
+    c.readySince = undefined
+    c.livenessFailures = 0
+    const spec = specOf(pod, c.name) ?? {}
     const restartPolicy = pod.spec.restartPolicy ?? 'Always'
-    if (c.mode === 'crashloop' || c.mode === 'oom' || c.mode === 'unready') {
-      c.nextAt = now + this.readyDelayMs
-    } else if (restartPolicy !== 'Always') {
-      c.readySince = now
-      c.nextAt = now + this.readyDelayMs
+    const crashes = c.mode === 'crashloop' || c.mode === 'oom'
+    c.exitAt = crashes || restartPolicy !== 'Always' ? now + this.readyDelayMs : undefined
+    const readiness = spec.readinessProbe
+    const liveness = spec.livenessProbe
+    const delay = (probe: KObj | undefined) => this.real((probe?.initialDelaySeconds ?? 0) * 1000)
+    c.readyAt = crashes || (c.mode === 'unready' && readiness) ? undefined : now + (readiness ? delay(readiness) : 0)
+    c.nextReadinessProbe = c.mode === 'unready' && readiness ? now + delay(readiness) : undefined
+    c.nextLivenessProbe = c.mode === 'unready' && liveness ? now + delay(liveness) : undefined
+    if (c.readyAt !== undefined && c.readyAt <= now) c.readySince = now
+    c.nextAt = this.nextRunningEvent(c)
+  }
+
+  private nextRunningEvent(c: ContainerState): number {
+    const pending = c.readySince === undefined ? c.readyAt : undefined
+    return Math.min(
+      ...[c.exitAt, pending, c.nextReadinessProbe, c.nextLivenessProbe].map((t) => t ?? Number.POSITIVE_INFINITY),
+    )
+  }
+
+  private running(pod: KObj, state: PodState, c: ContainerState, now: number, restartPolicy: string): void {
+    const spec = specOf(pod, c.name) ?? {}
+    const period = (probe: KObj) => this.real((probe.periodSeconds ?? 10) * 1000)
+    if (c.exitAt !== undefined && now >= c.exitAt) {
+      const failed = c.mode === 'crashloop' || c.mode === 'oom'
+      this.exit(
+        c,
+        now,
+        c.mode === 'oom' ? 137 : failed ? 1 : 0,
+        c.mode === 'oom' ? 'OOMKilled' : failed ? 'Error' : 'Completed',
+        restartPolicy,
+      )
+      return
+    }
+    if (c.readySince === undefined && c.readyAt !== undefined && now >= c.readyAt) c.readySince = now
+    if (c.nextReadinessProbe !== undefined && now >= c.nextReadinessProbe) {
+      const probe = spec.readinessProbe ?? {}
+      this.event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${probeFailure(probe, state.podIP)}`, c.name)
+      c.nextReadinessProbe = now + period(probe)
+    }
+    if (c.nextLivenessProbe !== undefined && now >= c.nextLivenessProbe) {
+      const probe = spec.livenessProbe ?? {}
+      this.event(pod, 'Warning', 'Unhealthy', `Liveness probe failed: ${probeFailure(probe, state.podIP)}`, c.name)
+      c.livenessFailures++
+      c.nextLivenessProbe = now + period(probe)
+      if (c.livenessFailures >= (probe.failureThreshold ?? 3)) {
+        this.event(pod, 'Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`, c.name)
+        // Stopped with SIGTERM, then SIGKILL: containerd reports exit code 137 and reason Error.
+        this.exit(c, now, 137, 'Error', restartPolicy)
+        return
+      }
+    }
+    c.nextAt = this.nextRunningEvent(c)
+  }
+
+  /** The process ended: shown terminated until the next sync, then restarted (after a back-off) or left so. */
+  private exit(c: ContainerState, now: number, exitCode: number, reason: string, restartPolicy: string): void {
+    c.terminated = { exitCode, reason, startedAt: c.startedAt, finishedAt: isoNow(now), containerID: c.containerId }
+    c.readySince = undefined
+    c.exitAt = c.readyAt = c.nextReadinessProbe = c.nextLivenessProbe = undefined
+    const restart = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && exitCode !== 0)
+    if (restart) {
+      c.phase = 'exited'
+      // The pod worker's next sync after the container event (about a second on a real node).
+      c.nextAt = now + Math.max(this.real(1000), 1)
     } else {
-      c.readySince = now
+      c.phase = 'terminated'
       c.nextAt = Number.POSITIVE_INFINITY
     }
   }
@@ -489,7 +557,7 @@ export class Kubelet {
     const markedAt = Date.parse(pod.metadata.deletionTimestamp) - graceMs
     // Containers stop promptly on SIGTERM: the pod goes once half the ready delay (or the grace period) has passed.
     if (pod.metadata.finalizers?.length) return
-    if (now >= markedAt + Math.min(graceMs, this.readyDelayMs / 2) || !state) {
+    if (now >= markedAt + Math.min(this.real(graceMs), this.readyDelayMs / 2) || !state) {
       if (this.api.store.tryGet(PODS, pod.metadata.namespace, pod.metadata.name)) {
         this.api.store.delete(PODS, pod.metadata.namespace, pod.metadata.name)
       }
@@ -599,7 +667,7 @@ export class Kubelet {
     })
     const allTerminated = state.containers.every((c) => c.phase === 'terminated')
     const anyStarted = state.containers.some(
-      (c) => c.phase === 'running' || c.phase === 'crash-backoff' || c.phase === 'terminated',
+      (c) => c.phase === 'running' || c.phase === 'exited' || c.phase === 'crash-backoff' || c.phase === 'terminated',
     )
     let phase = 'Pending'
     if (allTerminated) phase = state.containers.every((c) => c.terminated?.exitCode === 0) ? 'Succeeded' : 'Failed'

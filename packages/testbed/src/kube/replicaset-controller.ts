@@ -133,7 +133,7 @@ export class ReplicaSetController extends ObjectController {
       replicas: active.length,
       fullyLabeledReplicas: active.filter((p) => matchesLabels(templateLabels, p.metadata.labels)).length,
       readyReplicas: active.filter(isPodReady).length,
-      availableReplicas: active.filter((p) => isPodAvailable(p, minReady, this.now())).length,
+      availableReplicas: active.filter((p) => isPodAvailable(p, minReady, this.now(), this.api.timeScale)).length,
       observedGeneration: rs.metadata.generation,
     }
     for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'])

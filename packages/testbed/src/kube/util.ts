@@ -31,12 +31,12 @@ export function isPodReady(pod: KObj): boolean {
 }
 
 /** podutil.IsPodAvailable: ready for at least minReadySeconds. */
-export function isPodAvailable(pod: KObj, minReadySeconds: number, now: number): boolean {
+export function isPodAvailable(pod: KObj, minReadySeconds: number, now: number, timeScale = 1): boolean {
   const ready = podCondition(pod, 'Ready')
   if (ready?.status !== 'True') return false
   if (!minReadySeconds) return true
   const since = Date.parse(ready.lastTransitionTime ?? '')
-  return Number.isFinite(since) && since + minReadySeconds * 1000 <= now
+  return Number.isFinite(since) && since + minReadySeconds * 1000 * timeScale <= now
 }
 
 export function isPodActive(pod: KObj): boolean {
