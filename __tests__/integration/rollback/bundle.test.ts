@@ -252,4 +252,37 @@ describe('a running canary', () => {
     ).toBeUndefined()
     expect(await objects.find({ apiVersion: 'v1', kind: 'Service', name: 'web-canary', namespace: NS })).toBeUndefined()
   })
+
+  test('with the replicas router (no routing objects), aborting deletes the canary Deployment', async () => {
+    await history(api, objects, 'rep', ['rep:1', 'rep:2'])
+    const state: CanaryState = {
+      v: 1,
+      stable: 'rep',
+      namespace: NS,
+      container: 'app',
+      image: 'rep:3',
+      previousImage: 'rep:2',
+      router: 'replicas',
+      canaryPodLabels: { app: 'rep', track: 'canary' },
+      steps: [10, 100],
+      weight: 10,
+      liveWeight: 25,
+      phase: 'paused',
+      started: new Date().toISOString(),
+      updated: new Date().toISOString(),
+      checks: [],
+    }
+    const canary = deploymentBody('rep-canary', 'rep:3', state.canaryPodLabels, 1)
+    canary.metadata!.annotations = encodeState(state)
+    await objects.create(canary)
+    const run = await rollback({ deployment: 'rep', 'abort-canary': 'true', wait: 'false' })
+    expect(run.code).toBe(0)
+    expect(run.summary).toMatch(/Canary: canary rep-canary \(image rep:3, 25%, paused, router replicas\)/)
+    expect(run.summary).toMatch(/- deleted Deployment rep-canary/)
+    expect(run.summary).not.toMatch(/router: 100% routed/)
+    expect(run.outputs).toEqual({ revision: '3', image: 'rep:1', 'previous-image': 'rep:2' })
+    expect(
+      await objects.find({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'rep-canary', namespace: NS }),
+    ).toBeUndefined()
+  })
 })
