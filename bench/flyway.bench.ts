@@ -1,15 +1,15 @@
-// 300 migrations of mixed DDL and DML: our migrate vs psql -f of the same files on the same
-// server (the physical floor: psql parses and sends, nothing else). Prints figures; never asserts.
-// node bench/flyway.bench.ts
+// 300 migrations of mixed DDL and DML on a fresh database: the whole flyway-migrate bundle run as
+// the runner runs it (process start to exit, history written) against one `psql -f` of the same
+// files, each wrapped in BEGIN/COMMIT, on another fresh database of the same server; five pairs
+// back to back, the median of the pair ratios. Prints figures; never asserts.
+// node bench/flyway.bench.ts  (needs dist/flyway-migrate: node scripts/bundle.ts dist flyway-migrate)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { engineOptions, newReport, parseDatabaseUrl, runCommand, scanLocations } from '@deploy-actions/flyway'
-import { consoleLogger, type Logger } from '@deploy-actions/kit'
-import { startPostgres, tempDir } from '@deploy-actions/testbed'
+import { runBundle, startPostgres, tempDir } from '@deploy-actions/testbed'
 
 const COUNT = 300
-const ROUNDS = 3
+const PAIRS = 5
 
 function migration(i: number): string {
   const t = `t${Math.floor(i / 6)}`
@@ -28,8 +28,6 @@ function migration(i: number): string {
       return `CREATE TABLE ${t}_audit (id bigint REFERENCES ${t}(id), at timestamptz DEFAULT now());\nINSERT INTO ${t}_audit (id) SELECT id FROM ${t} WHERE id <= 50;\n`
   }
 }
-
-const quiet: Logger = { ...consoleLogger, info: () => {}, group: async (_t, fn) => fn() }
 
 const server = await startPostgres()
 const dir = tempDir('flyway-bench')
@@ -74,47 +72,35 @@ async function time(fn: () => Promise<void> | void): Promise<number> {
   return performance.now() - t0
 }
 
-const results: Record<string, number[]> = { ours: [], psqlPerFile: [], psqlOneRun: [] }
+const pairs: Array<{ ours: number; psql: number }> = []
 try {
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let pair = 0; pair < PAIRS; pair++) {
     const a = await server.createDatabase()
-    results.ours!.push(
-      await time(async () => {
-        const report = newReport('migrate', false)
-        await runCommand(
-          'migrate',
-          engineOptions({ connection: parseDatabaseUrl(`${a.jdbcUrl}&sslmode=disable`), log: quiet }),
-          scanLocations([migDir]).migrations,
-          report,
-        )
-        if (report.applied.length !== COUNT) throw new Error(`applied ${report.applied.length}`)
-      }),
-    )
+    const ours = await time(async () => {
+      const r = await runBundle('flyway-migrate', { cwd: dir, inputs: { url: `${a.jdbcUrl}&sslmode=disable` } })
+      if (r.code !== 0 || r.outputs.applied !== String(COUNT)) throw new Error(`bundle failed: ${r.stdout}${r.stderr}`)
+    })
     const b = await server.createDatabase()
-    results.psqlPerFile!.push(
-      await time(() => {
-        for (const f of files) psqlRun(b.name, ['-1', '-f', f])
-      }),
-    )
-    const c = await server.createDatabase()
-    results.psqlOneRun!.push(await time(() => psqlRun(c.name, ['-f', all])))
+    const psqlMs = await time(() => psqlRun(b.name, ['-f', all]))
+    pairs.push({ ours, psql: psqlMs })
   }
 } finally {
   await server.stop()
   rmSync(dir, { recursive: true, force: true })
 }
 
-const best = (xs: number[]) => Math.min(...xs)
-const ours = best(results.ours!)
-const perFile = best(results.psqlPerFile!)
-const oneRun = best(results.psqlOneRun!)
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y)
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+const ratios = pairs.map((p) => p.ours / p.psql)
 console.log(
-  `flyway migrate bench: ${COUNT} migrations of mixed DDL and DML, best of ${ROUNDS}, PostgreSQL 15 on 127.0.0.1`,
+  `flyway-migrate bench: ${COUNT} migrations of mixed DDL and DML, ${PAIRS} pairs, PostgreSQL 15 on 127.0.0.1`,
 )
-console.log(`  ours (scan + checksum + lock + history + each in its own transaction): ${ours.toFixed(0)} ms`)
+for (const [i, p] of pairs.entries())
+  console.log(
+    `  pair ${i + 1}: bundle ${p.ours.toFixed(0)} ms, psql -f ${p.psql.toFixed(0)} ms → ${(p.ours / p.psql).toFixed(2)}x`,
+  )
 console.log(
-  `  psql -1 -f, one psql per file:                                     ${perFile.toFixed(0)} ms  → ratio ${(ours / perFile).toFixed(2)}x`,
-)
-console.log(
-  `  psql -f of one concatenated file (BEGIN/COMMIT per migration):     ${oneRun.toFixed(0)} ms  → ratio ${(ours / oneRun).toFixed(2)}x`,
+  `  median of the pair ratios: ${median(ratios).toFixed(2)}x (bundle run: process start to exit, history written)`,
 )
