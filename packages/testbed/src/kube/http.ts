@@ -7,6 +7,7 @@ import { decodeTyped, type FieldValidation, fieldValidationOf } from './decode.t
 import { accessReview, discovery } from './discovery.ts'
 import { openapiV2, openapiV3 } from './openapi.ts'
 import { patchTypeOf } from './patch.ts'
+import { evict, notSupported, podLog } from './pod-subresources.ts'
 import { decodeProtobuf, isProtobuf } from './protobuf.ts'
 import { apiVersionOf, findResource, RESOURCES, type ResourceDef } from './resources.ts'
 import { checkFieldLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts'
@@ -17,6 +18,7 @@ import type { KObj } from './types.ts'
 import { serveWatch, type WatchRegistry } from './watch.ts'
 
 const SCALE = { group: 'autoscaling', version: 'v1', kind: 'Scale' }
+const KNOWN_SUBRESOURCES = ['exec', 'attach', 'proxy', 'binding', 'ephemeralcontainers', 'resize', 'token', 'approval']
 
 export interface Route {
   resource: ResourceDef
@@ -261,11 +263,14 @@ async function serveResource(
       throw methodNotAllowed()
     }
     if (sub === 'log' && r.kind === 'Pod' && method === 'GET') {
-      const pod = api.get(r, ns, rt.name)
+      const text = podLog(api.get(r, ns, rt.name), q)
       res.writeHead(200, { 'Content-Type': 'text/plain' })
-      res.end(`${pod.metadata.name}: simulated container log\n`)
+      res.end(text)
       return
     }
+    if (sub === 'eviction' && r.kind === 'Pod' && method === 'POST') return send(res, 201, evict(api, ns!, rt.name))
+    // Subresources a real server has (exec, attach, proxy, binding, ephemeralcontainers, ...): refused, saying why.
+    if (KNOWN_SUBRESOURCES.includes(sub)) throw notSupported(r.plural, sub)
     throw pathNotFound()
   }
 

@@ -42,6 +42,24 @@ const SCHEMAS: Record<string, Schema> = {
   Time: { 1: ['seconds', 'i'], 2: ['nanos', 'i'] },
   Namespace: { 1: ['metadata', msg('ObjectMeta')], 2: ['spec', msg('NamespaceSpec')], 3: ['status', msg('Ignored')] },
   NamespaceSpec: { 1: ['finalizers', list('s')] },
+  // kubectl create ingress (k8s.io/api networking/v1 generated.proto). IngressRule's value is
+  // inline in JSON: decodeProtobuf lifts `ingressRuleValue.http` up to `http`.
+  Ingress: { 1: ['metadata', msg('ObjectMeta')], 2: ['spec', msg('IngressSpec')], 3: ['status', msg('Ignored')] },
+  IngressSpec: {
+    1: ['defaultBackend', msg('IngressBackend')],
+    2: ['tls', list(msg('IngressTLS'))],
+    3: ['rules', list(msg('IngressRule'))],
+    4: ['ingressClassName', 'ps'],
+  },
+  IngressBackend: { 3: ['resource', msg('TypedLocalObjectReference')], 4: ['service', msg('IngressServiceBackend')] },
+  TypedLocalObjectReference: { 1: ['apiGroup', 'ps'], 2: ['kind', 's'], 3: ['name', 's'] },
+  IngressServiceBackend: { 1: ['name', 's'], 2: ['port', msg('ServiceBackendPort')] },
+  ServiceBackendPort: { 1: ['name', 's'], 2: ['number', 'i'] },
+  IngressTLS: { 1: ['hosts', list('s')], 2: ['secretName', 's'] },
+  IngressRule: { 1: ['host', 's'], 2: ['ingressRuleValue', msg('IngressRuleValue')] },
+  IngressRuleValue: { 1: ['http', msg('HTTPIngressRuleValue')] },
+  HTTPIngressRuleValue: { 1: ['paths', list(msg('HTTPIngressPath'))] },
+  HTTPIngressPath: { 1: ['path', 's'], 2: ['backend', msg('IngressBackend')], 3: ['pathType', 'ps'] },
   // kubectl create serviceaccount
   ServiceAccount: {
     1: ['metadata', msg('ObjectMeta')],
@@ -306,5 +324,11 @@ export function decodeProtobuf(body: Buffer): KObj {
   if (kind === 'HorizontalPodAutoscaler' && tm.apiVersion !== 'autoscaling/v1') throw refuse(`${tm.apiVersion} ${kind}`)
   const obj = decodeMessage(kind, raw.value as Buffer) as KObj
   delete obj.status
+  if (kind === 'Ingress') {
+    for (const rule of obj.spec?.rules ?? []) {
+      Object.assign(rule, rule.ingressRuleValue ?? {})
+      delete rule.ingressRuleValue
+    }
+  }
   return { apiVersion: tm.apiVersion, kind, ...obj }
 }
