@@ -29,8 +29,8 @@ void runAction(
     const ports = flywayPorts()
     const reachDeps = { log: coreLogger, env: process.env, onSecret: maskSecret, saveState, signal }
     try {
-      await withDatabase(inputs, reachDeps, report, (connection) =>
-        run({ ...inputs, connection }, { ...ports, log: coreLogger, signal }, report),
+      await withDatabase(inputs, reachDeps, report, (reached) =>
+        run({ ...inputs, ...reached }, { ...ports, log: coreLogger, signal }, report),
       )
     } finally {
       report.reportFile = ports.writeReportFile(report)

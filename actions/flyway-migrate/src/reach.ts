@@ -15,7 +15,23 @@ import type { SecretsPort } from './secrets-port.ts'
 export interface ReachableInputs {
   connection: ConnectionSettings
   reach: ReachInputs
+  initSql?: string
 }
+
+/** What the command runs with: the connection that reaches the database, and the session's init SQL. */
+export interface Reached {
+  connection: ConnectionSettings
+  initSql?: string
+}
+
+/**
+ * Through a tunnel, a dropped connection must stop the migration on the server too: PostgreSQL
+ * notices a lost client only when it next reads or writes, so a migration sent whole would run
+ * on and commit. From PostgreSQL 14, `client_connection_check_interval` makes it check during a
+ * long statement and roll back within a second (older servers ignore this).
+ */
+export const TUNNEL_SESSION_SQL =
+  "DO $$ BEGIN IF current_setting('server_version_num')::int >= 140000 THEN PERFORM set_config('client_connection_check_interval', '1000', false); END IF; END $$"
 
 export const TUNNEL_POD_STATE = 'tunnel-pod'
 export const TUNNEL_REMOVED_STATE = 'tunnel-removed'
@@ -68,11 +84,12 @@ export async function withDatabase<T>(
   inputs: ReachableInputs,
   deps: ReachDeps,
   report: MigrateReport,
-  fn: (connection: ConnectionSettings) => Promise<T>,
+  fn: (reached: Reached) => Promise<T>,
 ): Promise<T> {
   const connection = await resolveCredentials(inputs, deps, report)
   const tunnelInputs = inputs.reach.tunnel
-  if (inputs.reach.via !== 'kubernetes' || !tunnelInputs) return fn(connection)
+  if (inputs.reach.via !== 'kubernetes' || !tunnelInputs)
+    return fn({ connection, ...(inputs.initSql ? { initSql: inputs.initSql } : {}) })
   if (connection.sslmode === 'verify-full')
     throw new ConfigurationError(
       'url',
@@ -122,7 +139,8 @@ export async function withDatabase<T>(
   }
   deps.signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    return await fn({ ...connection, host: tunnel.host, port: tunnel.port })
+    const initSql = inputs.initSql ? `${TUNNEL_SESSION_SQL};\n${inputs.initSql}` : TUNNEL_SESSION_SQL
+    return await fn({ connection: { ...connection, host: tunnel.host, port: tunnel.port }, initSql })
   } catch (error) {
     throw droppedTunnel(error, tunnel.forward.errors, via, report) ?? error
   } finally {
@@ -161,7 +179,7 @@ function droppedTunnel(
       cause: error,
     })
   return new DeployError(`the tunnel through ${via} dropped while ${script} was in flight: ${why}`, {
-    leftState: `${script} not applied (PostgreSQL rolled its transaction back when the connection dropped; history unchanged for it); ${before}; a re-run applies it`,
+    leftState: `${script} not applied (PostgreSQL rolls its transaction back when it loses the connection, unless its COMMIT had already run: the history says which); ${before}; a re-run applies it if the history lacks it`,
     cause: error,
   })
 }
