@@ -269,6 +269,6 @@ test('the next step names the endpoint and the source left untouched', () => {
       'webshop-prod',
     ),
   ).toBe(
-    'Next step (by hand): point the application at the new endpoint web-restored.x.rds.amazonaws.com:5432 (update the database host in its config map or secret, then restart it). The restored instance web-restored is separate from webshop-prod, which was left untouched.',
+    'Next step (by hand): point the application at the new endpoint web-restored.x.rds.amazonaws.com:5432 (update the database host in its config map or secret, then restart it); before that, check its migrations from the runner through the cluster: flyway-migrate with via: kubernetes, url: jdbc:postgresql://web-restored.x.rds.amazonaws.com:5432/<database>, command: validate. The restored instance web-restored is separate from webshop-prod, which was left untouched.',
   )
 })

@@ -320,7 +320,9 @@ export function nextStepAfterRestore(
   const where = port ? `${endpoint}:${port}` : endpoint
   return (
     `Next step (by hand): point the application at the new endpoint ${where} ` +
-    `(update the database host in its config map or secret, then restart it). ` +
+    `(update the database host in its config map or secret, then restart it); ` +
+    // A private RDS is out of a hosted runner's reach: the migration check goes through the cluster.
+    `before that, check its migrations from the runner through the cluster: flyway-migrate with via: kubernetes, url: jdbc:postgresql://${where}/<database>, command: validate. ` +
     `The restored ${target.kind === 'cluster' ? 'cluster' : 'instance'} ${target.id} is separate from ${sourceId}, which was left untouched.`
   )
 }
