@@ -432,6 +432,48 @@ describe('faults (through the proxy)', () => {
   })
 })
 
+describe('cancellation (the runner sends SIGINT, then SIGTERM 7.5 s later)', () => {
+  function cancelled(inputs: Record<string, string>, when: string): Promise<BundleRun> {
+    return runBundle('rds-snapshot', {
+      inputs,
+      env: { ...moto.env, ...RUNNER_ENV, AWS_ENDPOINT_URL: proxy.endpoint },
+      cancelWhen: (out) => out.includes(when),
+    })
+  }
+
+  test('while waiting for the DB: stops at SIGINT, creates nothing, says so', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.rewriteStatus('DescribeDBInstances', 'modifying')
+    const r = await cancelled({ 'db-instance-identifier': 'webshop-prod', timeout: '5m' }, 'waiting for DB instance')
+    expect(r.signalsSent).toEqual(['SIGINT'])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('received SIGINT')
+    expect(r.stdout).toContain('left: no snapshot was created')
+    expect(r.summary).toContain('rds-snapshot: create')
+    expect(proxy.count('CreateDBSnapshot')).toBe(0)
+    expect(await manualSnapshots('webshop-prod')).toEqual([])
+  })
+
+  test('while the snapshot is being created: says RDS completes it, and a re-run reuses it', async () => {
+    await seedInstance(moto, 'webshop-prod')
+    proxy.rewriteStatus('CreateDBSnapshot', 'creating', { percentProgress: 0 })
+    proxy.rewriteStatus('DescribeDBSnapshots', 'creating', { match: 'DBSnapshotIdentifier=', percentProgress: 30 })
+    const r = await cancelled({ 'db-instance-identifier': 'webshop-prod', timeout: '5m' }, 'waiting for snapshot')
+    expect(r.code).toBe(1)
+    expect(r.outputs['snapshot-identifier']).toBe('webshop-prod-pre-v2-1-0')
+    expect(r.outputs.status).toBe('creating')
+    expect(r.stdout).toContain(
+      'left: snapshot webshop-prod-pre-v2-1-0 is being created by RDS (creating) and completes on its own; a re-run with the same inputs reuses it and waits',
+    )
+    proxy.clear()
+    const again = await run({ 'db-instance-identifier': 'webshop-prod', timeout: '30s' })
+    expectSuccess(again)
+    expect(again.stdout).toContain('already exists')
+    expect(proxy.count('CreateDBSnapshot')).toBe(0)
+    expect(await manualSnapshots('webshop-prod')).toEqual(['webshop-prod-pre-v2-1-0'])
+  })
+})
+
 test('the proxy forwards what it does not fault unchanged', async () => {
   await seedInstance(moto, 'webshop-prod')
   const direct = await fetch(`${moto.endpoint}/moto-api/data.json`)

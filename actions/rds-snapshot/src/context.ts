@@ -11,6 +11,8 @@ export interface Deps {
   rds: RdsPort
   clock: Clock
   log: Logger
+  /** Aborted when the job is cancelled: waits end at once, no new create/delete/restore starts. */
+  signal?: AbortSignal
 }
 
 export interface Ctx {

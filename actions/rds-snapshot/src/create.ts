@@ -52,6 +52,7 @@ export async function create(ctx: Ctx): Promise<void> {
     await deps.log.group(`Waiting until ${db.id} is ready for a snapshot`, () => waitUntilReady(ctx, db))
     const tags = snapshotTags({ version: inputs.version, commit: inputs.commit, runUrl: inputs.runUrl }, inputs.tags)
     try {
+      deps.signal?.throwIfAborted() // a cancelled job starts no snapshot
       snapshot = await deps.rds.createSnapshot(db.kind, db.id, snapshotId, tags)
       outcome = 'created'
       deps.log.info(

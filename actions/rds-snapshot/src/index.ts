@@ -3,14 +3,15 @@
 import { realClock } from '@deploy-actions/kit'
 import { coreLogger, getInput, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
 import { parseInputs } from './inputs.ts'
-import { newReport, outputsOf, renderSummary } from './report.ts'
+import { leftOf, newReport, outputsOf, renderSummary } from './report.ts'
 
-void runAction(async () => {
+void runAction(async ({ signal, left }) => {
   const inputs = parseInputs(getInput, process.env)
   const report = newReport(inputs)
+  left(() => leftOf(report))
   try {
     const [{ rdsPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
-    await run(inputs, { rds: rdsPorts(inputs.region), clock: realClock, log: coreLogger }, report)
+    await run(inputs, { rds: rdsPorts(inputs.region), clock: realClock, log: coreLogger, signal }, report)
   } finally {
     setOutputs(outputsOf(report))
     await writeSummary(renderSummary(report))

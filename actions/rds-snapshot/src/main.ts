@@ -23,6 +23,7 @@ export async function run(inputs: Inputs, deps: Deps, report: Report): Promise<R
       progressEveryMs: inputs.progressEveryMs,
       log: (line: string) => deps.log.info(line),
       clock: deps.clock,
+      ...(deps.signal ? { signal: deps.signal } : {}),
     },
   }
   try {

@@ -39,6 +39,7 @@ export async function pruneDb(ctx: Ctx, db: DbInfo): Promise<void> {
         continue
       }
       const started = deps.clock.now()
+      deps.signal?.throwIfAborted() // a cancelled job deletes nothing more; a re-run continues
       const gone = await deps.rds.deleteSnapshot(db.kind, s.id).catch((error: unknown) => {
         throw new DeployError(`deleting ${noun} ${s.id} failed: ${describeError(error)}`, {
           leftState: report.deleted.length ? `already deleted: ${report.deleted.join(', ')}` : 'nothing was deleted',

@@ -27,6 +27,8 @@ export interface Report {
   status?: string
   endpoint?: string
   port?: number
+  /** restore: the new DB (its status is set once RDS accepted the restore). */
+  target?: DbRef
   copied: Array<[string, string]>
   deleted: string[]
   dryRun: boolean
@@ -49,6 +51,26 @@ export function outputsOf(report: Report): Record<string, string | undefined> {
     endpoint: report.endpoint,
     deleted: report.mode === 'prune' || report.deleted.length > 0 ? report.deleted.join(',') : undefined,
   }
+}
+
+/**
+ * Where a run leaves things, in words, for the `left:` line of a failed or cancelled run. RDS
+ * finishes what it accepted (a snapshot being created, a DB being restored) on its own; a re-run
+ * with the same inputs finds it and waits, so that is what the line says.
+ */
+export function leftOf(report: Report): string {
+  if (report.mode === 'create') {
+    if (!report.status) return 'no snapshot was created'
+    if (report.status === 'available') return `snapshot ${report.snapshotId} is available`
+    return `snapshot ${report.snapshotId} is being created by RDS (${report.status}) and completes on its own; a re-run with the same inputs reuses it and waits`
+  }
+  if (report.mode === 'prune') {
+    if (report.deleted.length === 0) return 'nothing was deleted'
+    return `deleted: ${report.deleted.join(', ')}; a re-run deletes what is still beyond retain`
+  }
+  if (!report.target || !report.status) return 'nothing was restored'
+  if (report.status === 'available') return `${report.target.id} is restored and available`
+  return `${report.target.id} is being restored from ${report.snapshotId} (${report.status}) and completes on its own; a re-run with the same inputs waits for it`
 }
 
 const GIB = 1024 ** 3

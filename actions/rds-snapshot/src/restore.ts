@@ -68,6 +68,7 @@ export async function restore(ctx: Ctx): Promise<void> {
   const kind = snapshot.kind
   report.snapshotArn = snapshot.arn
   const target: DbRef = { kind, id: targetId }
+  report.target = target
   const sourceId = snapshot.dbId || inputs.db?.id
   if (sourceId) report.db = { kind, id: sourceId }
 
@@ -140,6 +141,7 @@ async function restoreInstance(ctx: Ctx, { snapshot, targetId, source, tags, exi
   if (existing) return existing
   return deps.log.group(`Restoring ${snapshot.id} into new instance ${targetId}`, async () => {
     for (const [name, value] of describeCopiedSettings(params)) deps.log.info(`${name}: ${value} (from ${source?.id})`)
+    deps.signal?.throwIfAborted() // a cancelled job starts no restore
     return deps.rds.restoreInstance(params)
   })
 }
@@ -160,10 +162,12 @@ async function restoreCluster(
     existing ??
     (await deps.log.group(`Restoring ${snapshot.id} into new Aurora cluster ${targetId}`, async () => {
       for (const [name, value] of describeCopiedSettings(params)) deps.log.info(`${name}: ${value}`)
+      deps.signal?.throwIfAborted()
       return deps.rds.restoreCluster(params.cluster)
     }))
   const writerId = writerInstanceId(targetId)
   if (!(await deps.rds.describeDb({ kind: 'instance', id: writerId }))) {
+    deps.signal?.throwIfAborted()
     deps.log.info(`creating writer instance ${writerId} (${params.writer.DBInstanceClass}) in ${targetId}`)
     await deps.rds.createClusterInstance(params.writer)
   }

@@ -24,6 +24,7 @@ export interface WaitSettings {
   progressEveryMs: number
   log: (line: string) => void
   clock: Clock
+  signal?: AbortSignal
 }
 
 export const DEFAULT_POLL_MS = 15_000
@@ -63,6 +64,7 @@ export async function waitFor<T>(what: string, wait: WaitSettings, look: () => P
       progressEveryMs: wait.progressEveryMs,
       log: wait.log,
       clock: wait.clock,
+      ...(wait.signal ? { signal: wait.signal } : {}),
     },
   ).catch((error: unknown) => {
     // waitUntil knows only the time left of the run's deadline; the user set the whole timeout.
