@@ -243,6 +243,7 @@ test.each([
   ['pushed 3 layers', false, '    pushed 3 layers'],
   ['::error::boom', true, '::error::boom'],
   ['::group::Push', true, '  ▸ Push'],
+  ['::group::step 1/3: 10%25', false, '  ▸ step 1/3: 10%'],
 ])('step log line %j (passthrough %s)', (line, passthrough, expected) => {
   expect(translateLine(line, [], passthrough)).toBe(expected)
 })

@@ -80,7 +80,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.on('SIGTERM', onSignal)
   let session: ReturnType<typeof openSession> | undefined
   try {
-    session = openSession({ planFile: args.plan, version: args.version, env, signal: controller.signal })
+    // plan: stdout is the markdown alone (to pipe into a PR comment); the steps' logs go to stderr.
+    const sink = args.command === 'plan' ? (line: string) => console.error(line) : undefined
+    session = openSession({ planFile: args.plan, version: args.version, env, signal: controller.signal, sink })
     switch (args.command) {
       case 'validate':
         console.log(`${args.plan}: a valid release plan for ${session.version}`)

@@ -5,7 +5,7 @@
 // Why bundles and not the actions' `run()` imported: packages never import from actions/, each
 // step keeps its own process (its signal handling, its exit code, its masking) exactly as in a
 // workflow, and the root action's bundle stays small.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCommandFile } from '@deploy-actions/kit'
@@ -92,7 +92,7 @@ export function stepRunner(options: StepRunnerOptions): StepRunner {
           action,
           code,
           outputs: parseCommandFile(readFileSync(join(dir, 'output-main'), 'utf8')),
-          summary: readFileSync(join(dir, 'summary-main'), 'utf8') + readFileSync(join(dir, 'summary-post'), 'utf8'),
+          summary: ['main', 'post'].map((phase) => readIfThere(join(dir, `summary-${phase}`))).join(''),
           log,
           cancelled: main.cancelled,
         }
@@ -102,6 +102,8 @@ export function stepRunner(options: StepRunnerOptions): StepRunner {
     },
   }
 }
+
+const readIfThere = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '')
 
 async function runOnce(
   face: ActionFace,
@@ -118,7 +120,6 @@ async function runOnce(
   }
   for (const f of Object.values(files)) writeFileSync(f, '')
   const env = { ...baseEnv, GITHUB_OUTPUT: files.output, GITHUB_STEP_SUMMARY: files.summary, GITHUB_STATE: files.state }
-  if (phase === 'post') env.GITHUB_OUTPUT = join(dir, 'output-ignored')
   const { exec } = await import('@actions/exec')
   let cancelled = false
   let term: NodeJS.Timeout | undefined

@@ -17,7 +17,10 @@ export function translateLine(line: string, masks: string[], passthrough: boolea
     return passthrough ? line : undefined
   }
   const group = /^::group::(.*)$/.exec(line)
-  if (group) return `  ▸ ${passthrough ? escapeCommandText(group[1]!) : redact(group[1]!, masks)}`
+  if (group) {
+    const title = unescapeData(group[1]!)
+    return `  ▸ ${passthrough ? escapeCommandText(title) : redact(title, masks)}`
+  }
   if (line === '::endgroup::') return undefined
   if (passthrough) return line
   if (line.startsWith('::debug::') || /^::(save-state|set-output)\b/.test(line)) return undefined

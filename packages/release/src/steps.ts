@@ -26,6 +26,10 @@ export function kubeconfigOf(ctx: { dir: string; plan: Plan }): string | undefin
   return file ? readFileSync(inPlanDir(ctx, file), 'utf8') : undefined
 }
 
+/** Digests shortened for one-line details (12 hex digits, as docker shows image ids). */
+const shortDigest = (digest: string): string => digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1')
+const shortRef = (ref: string): string => ref.replace(/@(sha256:[0-9a-f]+)$/, (_m, d: string) => `@${shortDigest(d)}`)
+
 const snapshots = (db: DatabasePlan | undefined) => Boolean(db && (db.instance || db.cluster) && db.snapshot !== false)
 
 /** The database password for the migrations, handed over in the step's environment (never an input on a command line). */
@@ -76,7 +80,7 @@ export const image: ReleaseStep = {
     if (run.code !== 0) throw failureOf(run, 'ecr-push failed')
     const o = run.outputs
     ctx.state.image = { image: o.image, imageRef: o['image-ref'], digest: o.digest, tags: o.tags }
-    return `${o.image} ${o.digest ?? ''}`.trim()
+    return `${o.image}${o.digest ? ` ${shortDigest(o.digest)}` : ''}`
   },
 }
 
@@ -131,7 +135,7 @@ export const canary: ReleaseStep = {
       previousImage: o['previous-image'],
       revision: o.revision,
     })
-    if (run.code === 0 && o.result === 'promoted') return `promoted ${target} (revision ${o.revision ?? '?'})`
+    if (run.code === 0 && o.result === 'promoted') return `promoted ${shortRef(target)} (revision ${o.revision ?? '?'})`
     if (o.result === 'aborted') {
       throw new StepFailure(
         `canary aborted: ${o.reason ?? 'see the log'} (weight ${o.weight ?? 0}, stable untouched)`,

@@ -1,0 +1,71 @@
+// The preflight ports over the AWS SDK (STS, CloudWatch, ECR), client-node (through
+// packages/kube) and fetch. Loaded with dynamic import() only after the inputs were checked.
+import { awsErrorName, clientConfig } from '@deploy-actions/aws'
+import type { PreflightPorts } from './preflight.ts'
+
+export async function preflightPorts(
+  region: string,
+  kube: { kubeconfig?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { requestTimeoutMs?: number } = {},
+): Promise<PreflightPorts> {
+  const config = clientConfig(region, 3)
+  return {
+    async identity() {
+      const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+      const id = await new STSClient(config).send(new GetCallerIdentityCommand({}))
+      return { account: id.Account ?? '?', arn: id.Arn ?? '?' }
+    },
+    async alarmsInAlarm(names) {
+      const { CloudWatchClient, DescribeAlarmsCommand } = await import('@aws-sdk/client-cloudwatch')
+      const cw = new CloudWatchClient(config)
+      const firing: Array<{ name: string; reason: string }> = []
+      // DescribeAlarms takes at most 100 names a call.
+      for (let i = 0; i < names.length; i += 100) {
+        let token: string | undefined
+        do {
+          const page = await cw.send(
+            new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), StateValue: 'ALARM', NextToken: token }),
+          )
+          for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])])
+            firing.push({ name: a.AlarmName ?? '?', reason: a.StateReason ?? 'no reason given' })
+          token = page.NextToken
+        } while (token)
+      }
+      return firing
+    },
+    async deploymentImages(namespace, name) {
+      const { createKubeApi, isNotFound, loadKubeConfig } = await import('@deploy-actions/kube')
+      const { kubeConfig } = await loadKubeConfig({ kubeconfig: kube.kubeconfig ?? '', env: kube.env ?? process.env })
+      const api = await createKubeApi(kubeConfig)
+      try {
+        const d = await api.readDeployment(namespace, name)
+        return (d.spec?.template.spec?.containers ?? []).map((c) => c.image ?? '')
+      } catch (error) {
+        if (isNotFound(error)) return undefined
+        throw error
+      }
+    },
+    async tagDigest(repository, tag) {
+      const { ECRClient, DescribeImagesCommand } = await import('@aws-sdk/client-ecr')
+      try {
+        const res = await new ECRClient(config).send(
+          new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
+        )
+        return res.imageDetails?.[0]?.imageDigest
+      } catch (error) {
+        if (awsErrorName(error) === 'ImageNotFoundException') return undefined
+        if (awsErrorName(error) === 'RepositoryNotFoundException')
+          throw new Error(`ECR repository ${repository} does not exist`)
+        throw error
+      }
+    },
+    async httpStatus(url) {
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(options.requestTimeoutMs ?? 10_000),
+        redirect: 'manual',
+      })
+      await res.arrayBuffer()
+      return res.status
+    },
+  }
+}
