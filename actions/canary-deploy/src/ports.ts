@@ -1,7 +1,7 @@
 // What the canary's orchestration needs from the world, and the real adapters: client-node
 // through packages/kube (KubeApi for rollout/undo, ObjectsApi for any object, the weighted
 // routers), the metric providers, the clock. Loaded only after the inputs are validated.
-import type { Clock, Logger } from '@deploy-actions/kit'
+import { type Clock, errorCode, type Logger, retry } from '@deploy-actions/kit'
 import type { CanaryRouting, KubeApi, ObjectsApi, TrafficRouter, WeightedRouterKind } from '@deploy-actions/kube'
 import type { Inputs } from './inputs.ts'
 import type { Measurer } from './providers/index.ts'
@@ -45,4 +45,34 @@ export async function connectPorts(
     }),
     source: connection.source,
   }
+}
+
+/** A connection that broke with no HTTP answer (a keep-alive socket closed under a request). */
+const TRANSIENT = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+export function isTransient(error: unknown): boolean {
+  if (typeof (error as { code?: unknown })?.code === 'number') return false // the server answered
+  const code = errorCode(error)
+  return (code !== undefined && TRANSIENT.has(code)) || (error as Error)?.message === 'fetch failed'
+}
+
+/**
+ * Reads are retried (3 attempts, 200 ms apart) when the connection broke with no answer, as
+ * client-go retries idempotent requests: a reset socket must not abort a healthy canary.
+ * Writes are not retried here (conflict-safe writes have their own loop).
+ */
+export function retryingReads<T extends object>(api: T, reads: Array<keyof T & string>): T {
+  const wrapped = { ...api } as Record<string, unknown>
+  for (const name of reads) {
+    const fn = (api as Record<string, unknown>)[name] as (...args: unknown[]) => Promise<unknown>
+    wrapped[name] = (...args: unknown[]) =>
+      retry(() => fn.apply(api, args), { attempts: 3, baseDelayMs: 200, maxDelayMs: 400, retryable: isTransient })
+  }
+  return wrapped as T
 }
