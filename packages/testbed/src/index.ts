@@ -1,5 +1,6 @@
 export * from './docker.ts'
 export * from './fault-proxy.ts'
+export * from './github-api.ts'
 export * from './kube/index.ts'
 export * from './moto.ts'
 export * from './postgres.ts'

@@ -1,6 +1,6 @@
 // The guardrails as release steps, inserted around the runner's own (release.ts insertStep):
-//   preflight → checks (AWS identity, alarms, Deployment, tag not in production, staging)
-//             → schedule (window/freeze, break-glass) → announce (GitHub deployment queued →
+//   preflight → schedule (window/freeze, break-glass) → checks (AWS identity, alarms,
+//             Deployment, tag not in production, staging) → announce (GitHub deployment queued →
 //             in_progress, "start" notifications) → maintenance on → image … canary
 //             → maintenance off (always) → smoke → frontends → conclude (always: deployment
 //             status success/failure, lead time, notifications) → record
@@ -30,19 +30,29 @@ interface Memo {
 
 const memos = new WeakMap<ReleaseContext, Memo>()
 const memo = (ctx: ReleaseContext): Memo => {
-  let m = memos.get(ctx)
-  if (!m) memos.set(ctx, (m = {}))
+  const m = memos.get(ctx) ?? {}
+  memos.set(ctx, m)
   return m
 }
 
 /** The plan's guardrail sections with the checks the rest of the plan implies. */
 export function preflightSpec(plan: Plan): PreflightSpec {
   const extra = ((plan as { preflight?: Record<string, unknown> }).preflight ?? {}) as Record<string, unknown>
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/[\n,]/).map((s) => s.trim()).filter(Boolean) : [])
+  const list = (v: unknown) =>
+    Array.isArray(v)
+      ? v.map(String)
+      : typeof v === 'string'
+        ? v
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : []
   const tags = plan.image?.tags
   const tag = (Array.isArray(tags) ? tags[0] : tags) ?? plan.version
   return {
-    ...(typeof extra.account === 'string' || typeof extra.account === 'number' ? { account: String(extra.account) } : {}),
+    ...(typeof extra.account === 'string' || typeof extra.account === 'number'
+      ? { account: String(extra.account) }
+      : {}),
     alarms: list(extra.alarms),
     ...(plan.kubernetes
       ? { deployment: { namespace: plan.kubernetes.namespace ?? 'default', name: plan.kubernetes.deployment } }
@@ -72,7 +82,10 @@ export function guardrailSteps(deps: GuardrailDeps): {
       async run(ctx) {
         const { preflightFailures, runPreflight } = await import('./preflight.ts')
         const region = ctx.plan['aws-region'] ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION ?? 'us-east-1'
-        const results = await runPreflight(preflightSpec(ctx.plan), await deps.preflight(region, await kubeconfigOf(ctx)))
+        const results = await runPreflight(
+          preflightSpec(ctx.plan),
+          await deps.preflight(region, await kubeconfigOf(ctx)),
+        )
         for (const r of results) ctx.log(`  ${r.ok ? '✔' : '✘'} ${r.check}: ${r.detail}`)
         const failed = preflightFailures(results)
         if (failed) throw new StepFailure(`preflight: ${failed}`)
@@ -88,7 +101,8 @@ export function guardrailSteps(deps: GuardrailDeps): {
         const d = decide(parseSchedule(ctx.plan.window, ctx.plan.freeze), deps.now(), ctx.env.BREAK_GLASS ?? '')
         if (!d.allowed) throw new StepFailure(d.reason)
         // Logged as a warning so the override is visible in the run's annotations, with its reason.
-        if (d.override) deps.warn(`break-glass release of ${ctx.version}: ${d.override.blocked}; reason: ${d.override.reason}`)
+        if (d.override)
+          deps.warn(`break-glass release of ${ctx.version}: ${d.override.blocked}; reason: ${d.override.reason}`)
         return d.reason
       },
     },
@@ -223,9 +237,9 @@ async function tell(ctx: ReleaseContext, deps: GuardrailDeps, event: ReleaseEven
 /** The release's steps with the guardrails in place. */
 export function withGuardrails(steps: readonly ReleaseStep[], deps: GuardrailDeps): ReleaseStep[] {
   const g = guardrailSteps(deps)
-  let out = insertStep(steps, { after: 'preflight' }, g.checks)
-  out = insertStep(out, { after: 'checks' }, g.schedule)
-  out = insertStep(out, { after: 'schedule' }, g.announce)
+  let out = insertStep(steps, { after: 'preflight' }, g.schedule)
+  out = insertStep(out, { after: 'schedule' }, g.checks)
+  out = insertStep(out, { after: 'checks' }, g.announce)
   out = insertStep(out, { after: 'announce' }, g.maintenanceOn)
   out = insertStep(out, { after: 'canary' }, g.maintenanceOff)
   return insertStep(out, { before: 'record' }, g.conclude)
