@@ -133,7 +133,7 @@ describe('through client-node', () => {
   test('a subresource the simulator does not serve is a 405 that says so', async () => {
     const res = await fetch(`${sim.url}/api/v1/namespaces/default/pods/e2/attach?stdout=true`, { method: 'POST' })
     expect(res.status).toBe(405)
-    expect((await res.json()).message).toBe(
+    expect(((await res.json()) as { message: string }).message).toBe(
       'pods/attach is not supported by the testbed Kubernetes simulator: its containers are not processes',
     )
   })

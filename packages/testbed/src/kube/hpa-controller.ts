@@ -1,5 +1,12 @@
 // A HorizontalPodAutoscaler controller without a metrics server: the target's current
-// replicas are honoured (kept within minReplicas..maxReplicas) and reported in status.
+// replicas are honoured (kept within minReplicas..maxReplicas) and reported in status; every
+// sync (15 s of cluster time) the metrics it cannot read are reported as a real controller
+// reports them with no metrics API: FailedGetResourceMetric / FailedGetPodsMetric / ... and
+// FailedComputeMetricsReplicas Warning events, ScalingActive False. A ScalingLimited condition
+// set when clamping to min/max stays, as the failing metric path never revisits it.
+//
+// Upstream: pkg/controller/podautoscaler horizontal.go reconcileAutoscaler and
+// computeReplicasForMetrics, metrics/client.go (resource metrics API errors).
 import type { Api } from './api.ts'
 import { recordEvent } from './events.ts'
 import { RESOURCES, resourceByKind } from './resources.ts'
@@ -13,10 +20,79 @@ function cond(type: string, status: string, reason: string, message: string, old
   return { type, status, lastTransitionTime, reason, message }
 }
 
+const NO_RESOURCE_METRICS =
+  'unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)'
+
+/** Why the first metric of the HPA cannot be read, as reason and message (the event's and the condition's). */
+export function metricFailure(metric: KObj | undefined): { reason: string; error: string } {
+  const type = metric?.type ?? 'Resource'
+  if (type === 'Resource' || type === 'ContainerResource') {
+    const name = metric?.resource?.name ?? metric?.containerResource?.name ?? 'cpu'
+    const utilization = (metric?.resource ?? metric?.containerResource)?.target?.type !== 'AverageValue'
+    const what = utilization ? `failed to get ${name} utilization` : `failed to get ${name} usage`
+    return {
+      reason: type === 'Resource' ? 'FailedGetResourceMetric' : 'FailedGetContainerResourceMetric',
+      error: `failed to get ${name} resource metric value: ${what}: unable to get metrics for resource ${name}: ${NO_RESOURCE_METRICS}`,
+    }
+  }
+  const custom =
+    'unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered'
+  if (type === 'Pods') {
+    const name = metric?.pods?.metric?.name ?? ''
+    return {
+      reason: 'FailedGetPodsMetric',
+      error: `failed to get pods metric value: unable to get metric ${name}: ${custom}`,
+    }
+  }
+  if (type === 'Object') {
+    const name = metric?.object?.metric?.name ?? ''
+    return {
+      reason: 'FailedGetObjectMetric',
+      error: `failed to get object metric value: unable to get metric ${name}: ${custom}`,
+    }
+  }
+  const name = metric?.external?.metric?.name ?? ''
+  return {
+    reason: 'FailedGetExternalMetric',
+    error: `failed to get external metric value: unable to get external metric ${name}: unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered`,
+  }
+}
+
+/** The HPA controller's resync period (--horizontal-pod-autoscaler-sync-period), in cluster ms. */
+const SYNC_PERIOD_MS = 15_000
+
 export class HpaController {
   private readonly api: Api
-  constructor(api: Api) {
+  private readonly now: () => number
+  /** When each HPA (by uid) last reported its metrics failure. */
+  private readonly lastReport = new Map<string, number>()
+  constructor(api: Api, now: () => number = Date.now) {
     this.api = api
+    this.now = now
+  }
+
+  /** The failing metric path: Warning events once per sync period. */
+  private reportMetrics(hpa: KObj): void {
+    const last = this.lastReport.get(hpa.metadata.uid)
+    if (last !== undefined && this.now() < last + SYNC_PERIOD_MS * this.api.timeScale) return
+    this.lastReport.set(hpa.metadata.uid, this.now())
+    const metrics: KObj[] = hpa.spec.metrics ?? []
+    const { reason, error } = metricFailure(metrics[0])
+    const nested = error.replace(/^failed to get \w+ resource metric value: /, '')
+    recordEvent(this.api, {
+      involved: hpa,
+      type: 'Warning',
+      reason,
+      message: nested,
+      component: 'horizontal-pod-autoscaler',
+    })
+    recordEvent(this.api, {
+      involved: hpa,
+      type: 'Warning',
+      reason: 'FailedComputeMetricsReplicas',
+      message: `invalid metrics (${metrics.length} invalid out of ${metrics.length}), first error is: ${error}`,
+      component: 'horizontal-pod-autoscaler',
+    })
   }
 
   tick(): void {
@@ -92,6 +168,12 @@ export class HpaController {
       status.currentReplicas = target.status?.replicas ?? 0
       status.desiredReplicas = desired
       status.currentMetrics = null
+      const clamped = limited.status === 'True'
+      const keptLimit = (old ?? []).find((c: KObj) => c.type === 'ScalingLimited' && c.status === 'True')
+      if (!clamped && keptLimit) limited = keptLimit
+      const metricsRead = desired === current && !(current === 0 && min !== 0)
+      if (metricsRead) this.reportMetrics(hpa)
+      const failure = metricFailure((hpa.spec.metrics ?? [])[0])
       status.conditions =
         current === 0 && min !== 0
           ? [
@@ -115,8 +197,8 @@ export class HpaController {
               cond(
                 'ScalingActive',
                 'False',
-                'FailedGetResourceMetric',
-                'the HPA was unable to compute the replica count: no metrics server in the testbed; the current replica count is kept',
+                failure.reason,
+                `the HPA was unable to compute the replica count: ${failure.error}`,
                 old,
               ),
               limited,
