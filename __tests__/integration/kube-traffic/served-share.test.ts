@@ -1,6 +1,7 @@
 // What the data plane makes of each router's objects: the testbed's traffic emulator reads the
-// live routing (HTTPRoute weights, the ALB forward action, the nginx canary Ingress, Service
-// endpoints) as the controllers would, so the share it resolves after every setWeight must be
+// live routing (HTTPRoute weights and header matches, the ALB forward action and its
+// conditions.<service> header condition, the nginx canary Ingress, Service endpoints) as the
+// controllers would, so the share it resolves after every setWeight must be
 // the weight asked; a request with the pin header goes to the canary at any weight; after
 // remove() the stable serves everything.
 import {
@@ -80,12 +81,9 @@ test.each([
   async (kind, name) => {
     await stableAndCanary(objects, name)
     await objects.create(kind === 'gateway-api' ? httpRoute(name) : ingress(name, kind))
-    // The emulator does not read `alb.ingress.kubernetes.io/conditions.*` (yet): for alb it would send
-    // every request down the header path, so alb's pin is checked on the objects (ingress-routers).
-    const pin = kind !== 'alb'
     const routing = routingFor(name, {
       ...(kind === 'gateway-api' ? { httpRoute: name } : { ingress: name }),
-      ...(pin ? { header: { name: 'X-Canary', value: 'always' } } : {}),
+      header: { name: 'X-Canary', value: 'always' },
     })
     const router = createRouter(kind, routing, objects)
     await router.prepare()
@@ -103,7 +101,7 @@ test.each([
         via: expect.any(String),
         share: { canary: expect.closeTo(weight / 100, 6), stable: expect.closeTo(1 - weight / 100, 6), none: 0 },
       })
-      if (pin) expect({ weight, pinned: pinned.expectedShare().canary }).toEqual({ weight, pinned: 1 })
+      expect({ weight, pinned: pinned.expectedShare().canary }).toEqual({ weight, pinned: 1 })
     }
     await router.remove()
     await plain.refresh()

@@ -148,6 +148,165 @@ describe('Ingress', () => {
     })
   })
 
+  describe('alb: conditions.<service> and the controller path order', () => {
+    const forward = (groups: Array<[string, number]>) =>
+      JSON.stringify({
+        type: 'forward',
+        forwardConfig: {
+          targetGroups: groups.map(([serviceName, weight]) => ({ serviceName, servicePort: 80, weight })),
+        },
+      })
+    const viaAction = (service: string) => ({ service: { name: service, port: { name: 'use-annotation' } } })
+    // The alb router's shape: the pin path (web-canary, with its condition) before the plain path.
+    const albSnap = (conditions: unknown, paths?: unknown[], host?: string) => ({
+      ...base,
+      ingresses: [
+        {
+          metadata: {
+            name: 'web',
+            annotations: {
+              'alb.ingress.kubernetes.io/actions.web': forward([
+                ['web', 90],
+                ['web-canary', 10],
+              ]),
+              'alb.ingress.kubernetes.io/actions.web-canary': forward([['web-canary', 100]]),
+              'alb.ingress.kubernetes.io/conditions.web-canary':
+                typeof conditions === 'string' ? conditions : JSON.stringify(conditions),
+            },
+          },
+          spec: {
+            ingressClassName: 'alb',
+            rules: [
+              {
+                host,
+                http: {
+                  paths: paths ?? [
+                    { path: '/api', pathType: 'Prefix', backend: viaAction('web-canary') },
+                    { path: '/api', pathType: 'Prefix', backend: viaAction('web') },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      ],
+    })
+    const header = (name: string, values: string[]) => ({
+      field: 'http-header',
+      httpHeaderConfig: { httpHeaderName: name, values },
+    })
+    const api = { ...get, path: '/api/orders' }
+    const canaryShare = (snap: RoutingSnapshot, req: typeof get & Record<string, unknown>) =>
+      expectedShares(resolveRouting(snap, { ingress: 'web' }, req)).canary
+
+    test.each([
+      ['no header: the plain path, its weights', {}, 0.1],
+      ['the pinned value', { 'X-Canary': 'always' }, 1],
+      ['header name and value compare case-insensitively', { 'x-canary': 'ALWAYS' }, 1],
+      ['another value: the plain path', { 'X-Canary': 'never' }, 0.1],
+    ])('http-header: %s', (_, headers, share) => {
+      expect(canaryShare(albSnap([header('X-Canary', ['always'])]), { ...api, headers })).toBe(share)
+    })
+
+    test('the matched condition is named in the routing line', () => {
+      const r = resolveRouting(
+        albSnap([header('X-Canary', ['always'])]),
+        { ingress: 'web' },
+        {
+          ...api,
+          headers: { 'X-Canary': 'always' },
+        },
+      )
+      expect(r.via).toBe(
+        'ingress web alb.ingress.kubernetes.io/actions.web-canary (conditions.web-canary matched): web-canary=100',
+      )
+    })
+
+    test.each([
+      ['always', 1],
+      ['yes', 1],
+      ['yees', 0.1],
+    ])('http-header values: * and ? wildcards, any value matches (%s)', (value, share) => {
+      expect(
+        canaryShare(albSnap([header('X-Canary', ['alw*', 'y?s'])]), { ...api, headers: { 'X-Canary': value } }),
+      ).toBe(share)
+    })
+
+    test('separate conditions must all match: header and method', () => {
+      const snap = albSnap([
+        header('X-Canary', ['always']),
+        { field: 'http-request-method', httpRequestMethodConfig: { values: ['POST'] } },
+      ])
+      const headers = { 'X-Canary': 'always' }
+      expect(canaryShare(snap, { ...api, headers })).toBe(0.1)
+      expect(canaryShare(snap, { ...api, method: 'POST', headers })).toBe(1)
+    })
+
+    test('host-header values join the rule host, path-pattern values join the path (either matches)', () => {
+      const hosts = albSnap(
+        [{ field: 'host-header', hostHeaderConfig: { values: ['*.test'] } }],
+        undefined,
+        'shop.example.com',
+      )
+      expect(canaryShare(hosts, { ...api, host: 'a.test' })).toBe(1)
+      expect(canaryShare(hosts, { ...api, host: 'shop.example.com' })).toBe(1)
+      expect(canaryShare(hosts, { ...api, host: 'other.org' })).toBe(0)
+      const paths = albSnap(
+        [{ field: 'path-pattern', pathPatternConfig: { values: ['/v2/*'] } }],
+        [
+          { path: '/api', pathType: 'Prefix', backend: viaAction('web-canary') },
+          { path: '/', pathType: 'Prefix', backend: viaAction('web') },
+        ],
+      )
+      expect(canaryShare(paths, { ...get, path: '/v2/x' })).toBe(1)
+      expect(canaryShare(paths, { ...get, path: '/api' })).toBe(1)
+      expect(canaryShare(paths, { ...get, path: '/apix' })).toBe(0.1)
+    })
+
+    test('query-string (key optional) and source-ip (the emulator sends from 127.0.0.1)', () => {
+      const query = albSnap([
+        { field: 'query-string', queryStringConfig: { values: [{ key: 'canary', value: 'on' }] } },
+      ])
+      expect(canaryShare(query, { ...get, path: '/api/x?canary=ON' })).toBe(1)
+      expect(canaryShare(query, { ...get, path: '/api/x?canary=off' })).toBe(0.1)
+      const from = (cidr: string) => albSnap([{ field: 'source-ip', sourceIPConfig: { values: [cidr] } }])
+      expect(canaryShare(from('127.0.0.0/8'), api)).toBe(1)
+      expect(canaryShare(from('10.0.0.0/8'), api)).toBe(0.1)
+    })
+
+    test('path order as the controller sorts it: Exact, then longest Prefix, whatever the order written', () => {
+      const snap = albSnap(
+        [],
+        [
+          { path: '/', pathType: 'Prefix', backend: viaAction('web') },
+          { path: '/api', pathType: 'Prefix', backend: viaAction('web-canary') },
+        ],
+      )
+      expect(canaryShare(snap, api)).toBe(1)
+      const exact = albSnap(
+        [],
+        [
+          { path: '/api', pathType: 'Prefix', backend: viaAction('web-canary') },
+          { path: '/api', pathType: 'Exact', backend: viaAction('web') },
+        ],
+      )
+      expect(canaryShare(exact, { ...get, path: '/api' })).toBe(0.1)
+      expect(canaryShare(exact, api)).toBe(1)
+    })
+
+    test('a conditions annotation the controller would refuse: a 503 naming it', () => {
+      expect(resolveRouting(albSnap('{'), { ingress: 'web' }, api).outcomes).toEqual([
+        { kind: 'status', code: 503, reason: 'alb.ingress.kubernetes.io/conditions.web-canary is not JSON', p: 1 },
+      ])
+      expect(
+        resolveRouting(albSnap([{ field: 'http-header', httpHeaderConfig: {} }]), { ingress: 'web' }, api).outcomes[0],
+      ).toMatchObject({
+        code: 503,
+        reason: 'alb.ingress.kubernetes.io/conditions.web-canary: http-header needs httpHeaderConfig.values',
+      })
+    })
+  })
+
   test('nginx: canary-by-header-value, then canary-weight out of canary-weight-total', () => {
     const snap = {
       ...base,

@@ -10,12 +10,14 @@
 // - AWS LBC (ingress annotations docs): a path whose backend port is `use-annotation` takes the
 //   action `alb.ingress.kubernetes.io/actions.<service name>`: `forward` with
 //   `forwardConfig.targetGroups` (weight defaults to 1, as ELB's ForwardActionConfig does), or
-//   `fixed-response`.
+//   `fixed-response`. Which path takes the request, with `alb.ingress.kubernetes.io/conditions.<service>`
+//   (http-header and the rest) and the controller's path order, is alb-rules.ts.
 // - ingress-nginx (canary annotations): a canary Ingress for the same host and path takes the
 //   request by `canary-by-header` (`always`/`never`, or `canary-by-header-value`), then by
 //   `canary-weight` out of `canary-weight-total` (default 100); one canary per host/path.
 
 import type { KObj } from '../kube/types.ts'
+import { AlbConditionsError, albConditions, albOrder, albRuleMatches, isAlbIngress } from './alb-rules.ts'
 
 /** The API objects of one namespace the routing is read from. */
 export interface RoutingSnapshot {
@@ -195,15 +197,19 @@ interface IngressPath {
   pathType: string
   service: string
   portName?: string
+  /** The Ingress's defaultBackend (the ALB listener's default action: no conditions). */
+  isDefault?: boolean
 }
 
-function ingressPaths(ing: KObj): IngressPath[] {
+/** The Ingress's paths in the order its data plane tries them (an ALB's: per rule, alb-rules.ts albOrder). */
+function ingressPaths(ing: KObj, alb = false): IngressPath[] {
   const out: IngressPath[] = []
   for (const rule of ing.spec?.rules ?? []) {
+    const paths: IngressPath[] = []
     for (const p of rule.http?.paths ?? []) {
       const svc = p.backend?.service
       if (!svc?.name) continue
-      out.push({
+      paths.push({
         host: rule.host,
         path: p.path ?? '/',
         pathType: p.pathType ?? 'Prefix',
@@ -211,10 +217,11 @@ function ingressPaths(ing: KObj): IngressPath[] {
         portName: svc.port?.name,
       })
     }
+    out.push(...(alb ? albOrder(paths) : paths))
   }
   if (ing.spec?.defaultBackend?.service?.name) {
     const svc = ing.spec.defaultBackend.service
-    out.push({ path: '/', pathType: 'Prefix', service: svc.name, portName: svc.port?.name })
+    out.push({ path: '/', pathType: 'Prefix', service: svc.name, portName: svc.port?.name, isDefault: true })
   }
   return out
 }
@@ -228,11 +235,11 @@ function ingressPathMatches(p: IngressPath, req: EmulatedRequest): boolean {
 const ALB_ACTION = 'alb.ingress.kubernetes.io/actions.'
 const NGINX = 'nginx.ingress.kubernetes.io/'
 
-function albAction(ing: KObj, p: IngressPath, snap: RoutingSnapshot): Resolution | undefined {
+function albAction(ing: KObj, p: IngressPath, snap: RoutingSnapshot, conditioned: boolean): Resolution | undefined {
   if (p.portName !== 'use-annotation') return undefined
   const key = `${ALB_ACTION}${p.service}`
   const raw = ing.metadata?.annotations?.[key]
-  const via = `ingress ${ing.metadata.name} ${key}`
+  const via = `ingress ${ing.metadata.name} ${key}${conditioned ? ` (conditions.${p.service} matched)` : ''}`
   if (raw === undefined) return { outcomes: [{ kind: 'status', code: 503, reason: `${key} is missing`, p: 1 }], via }
   let action: KObj
   try {
@@ -317,14 +324,29 @@ function ingressOutcomes(snap: RoutingSnapshot, name: string, req: EmulatedReque
       outcomes: [{ kind: 'status', code: 404, reason: `ingress ${name} not found`, p: 1 }],
       via: `ingress ${name}`,
     }
-  const p = ingressPaths(ing).find((x) => ingressPathMatches(x, req))
+  const alb = isAlbIngress(ing)
+  let p: IngressPath | undefined
+  let conditioned = false
+  try {
+    for (const x of ingressPaths(ing, alb)) {
+      const conditions = alb && !x.isDefault ? albConditions(ing, x.service) : []
+      if (alb ? albRuleMatches(x, conditions, req) : ingressPathMatches(x, req)) {
+        p = x
+        conditioned = conditions.length > 0
+        break
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof AlbConditionsError)) throw e
+    return { outcomes: [{ kind: 'status', code: 503, reason: e.message, p: 1 }], via: `ingress ${name}` }
+  }
   if (!p)
     return {
       outcomes: [{ kind: 'status', code: 404, reason: `no path of ingress ${name} matches`, p: 1 }],
       via: `ingress ${name}`,
     }
   return (
-    albAction(ing, p, snap) ??
+    albAction(ing, p, snap, conditioned) ??
     nginxOutcomes(snap, ing, p, req) ?? {
       outcomes: serviceOutcomes(snap, p.service, 1),
       via: `ingress ${name}: ${p.service}`,
