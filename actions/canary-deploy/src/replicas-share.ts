@@ -2,7 +2,7 @@
 // so the share it serves is canary/(stable+canary) of the ready pods. Choose the canary replica
 // count whose share is closest to the asked weight, with the stable's *live* size (an HPA's
 // current replicas when one targets it), and refuse a weight that cannot come within 5 points.
-// Azure/k8s-deploy instead sizes a canary and a baseline copy by ceil(replicas * weight / 100),
+// Azure/k8s-deploy instead sizes a canary and a baseline copy by max(1, round(replicas * weight / 100)),
 // so 1 replica at 10% serves far more than 10% (see bench/canary-share.bench.ts). Pure.
 
 export const SHARE_TOLERANCE = 5
