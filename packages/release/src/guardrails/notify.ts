@@ -156,8 +156,9 @@ export async function notify(
         if (!res.ok)
           warning = `notification to ${t.name} (${news.event}) answered ${res.status} ${res.statusText}${body ? `: ${body}` : ''}`
       } catch (error) {
-        const why =
-          error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)
+        // fetch's own message is "fetch failed"; the cause says why (ECONNREFUSED, a timeout).
+        const e = error as { message?: string; cause?: { message?: string } } | undefined
+        const why = e?.cause?.message ?? e?.message ?? String(error)
         warning = `notification to ${t.name} (${news.event}) failed: ${why.split(url).join('<webhook>')}`
       }
     }
