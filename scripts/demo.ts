@@ -103,8 +103,10 @@ async function release(p: Production, i: number): Promise<ReleaseOutcome & { ver
   const code = await cli(p, ['release', '--plan', 'release.yaml', '--version', r.version, '--record', record])
   const outcome = JSON.parse(readFileSync(record, 'utf8')) as ReleaseOutcome & { version: string }
   for (const e of outcome.result.timeline.filter((e) => e.outcome !== 'skipped')) {
+    const mark = e.outcome === 'success' ? '✔' : '✘'
+    const took = formatDuration(e.endedAt - e.startedAt)
     timeline.push(
-      `${`+${formatDuration(e.startedAt - t0)}`.padStart(8)}  ${r.version}: ${e.outcome === 'success' ? '✔' : '✘'} ${e.step} — ${e.detail}`,
+      `${`+${formatDuration(e.startedAt - t0)}`.padStart(8)}  ${r.version}: ${mark} ${e.step} (${took}) — ${e.detail}`,
     )
   }
   event(`${r.version}: ${code === 0 ? 'released' : `stopped at ${outcome.result.failure?.step}`}`)
