@@ -26,8 +26,11 @@ export async function preflightPorts(
           const page = await cw.send(
             new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), StateValue: 'ALARM', NextToken: token }),
           )
+          // Filtered again here: a server that applies only one of AlarmNames and StateValue
+          // (moto) would otherwise report OK alarms as firing.
           for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])])
-            firing.push({ name: a.AlarmName ?? '?', reason: a.StateReason ?? 'no reason given' })
+            if (a.StateValue === 'ALARM')
+              firing.push({ name: a.AlarmName ?? '?', reason: a.StateReason ?? 'no reason given' })
           token = page.NextToken
         } while (token)
       }
