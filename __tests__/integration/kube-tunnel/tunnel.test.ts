@@ -1,7 +1,9 @@
 // The database tunnel of @deploy-actions/kube against the Kubernetes simulator and a real
 // PostgreSQL: a proxy pod started, waited for and forwarded to through the API server's
-// port-forward (client-node's WebSocket protocol), and removed in every outcome.
+// port-forward (client-node's WebSocket protocol), and removed in every outcome; and kubectl's own
+// port-forward (SPDY, through a WebSocket or plain) against the same simulator.
 
+import { spawn } from 'node:child_process'
 import { recordingLogger } from '@deploy-actions/kit'
 import {
   createObjectsApi,
@@ -14,7 +16,7 @@ import {
   TUNNEL_OWNER_LABEL,
   TunnelError,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, type Postgres, startKubeSimulator, startPostgres } from '@deploy-actions/testbed'
+import { freePort, type KubeSimulator, type Postgres, startKubeSimulator, startPostgres } from '@deploy-actions/testbed'
 import type { KubeConfig } from '@kubernetes/client-node'
 import pg from 'pg'
 import { PORT_FORWARD_ANNOTATION } from '../../../packages/testbed/src/kube/port-forward.ts'
@@ -203,4 +205,92 @@ describe('port-forward (simulator endpoint, client-node client)', () => {
     await forward.close()
     expect(errors.join('\n')).toMatch(/refused: .*404/)
   })
+})
+
+describe('kubectl port-forward against the simulator (SPDY/3.1, tunnelled through a WebSocket or plain)', () => {
+  /** Runs `kubectl port-forward pod/<pod> <local>:<remote>`, then `use(localPort)`, then stops it. */
+  async function withKubectl<T>(
+    pod: string,
+    remote: number,
+    env: Record<string, string>,
+    use: (port: number) => Promise<T>,
+  ): Promise<{ result: T; output: string }> {
+    const local = await freePort()
+    const child = spawn(
+      'kubectl',
+      ['--kubeconfig', sim.kubeconfigPath, 'port-forward', `pod/${pod}`, `${local}:${remote}`],
+      {
+        env: { ...process.env, ...env },
+      },
+    )
+    let output = ''
+    child.stdout.on('data', (d) => {
+      output += d
+    })
+    child.stderr.on('data', (d) => {
+      output += d
+    })
+    try {
+      const deadline = Date.now() + 20_000
+      while (!output.includes('Forwarding from') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50))
+      if (!output.includes('Forwarding from')) throw new Error(`kubectl port-forward did not start:\n${output}`)
+      const result = await use(local)
+      return { result, output }
+    } finally {
+      // kubectl 1.32 may have exited on its own after a forwarding error.
+      const closed = new Promise((r) => child.once('close', r))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))])
+    }
+  }
+
+  beforeAll(async () => {
+    await objects.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'socat-proxy', namespace: 'default' },
+      spec: {
+        containers: [
+          {
+            name: 'proxy',
+            image: 'alpine/socat:1.8.0.0',
+            args: ['TCP-LISTEN:5432,fork,reuseaddr', `TCP:${server.host}:${server.port}`],
+          },
+        ],
+      },
+    })
+    const deadline = Date.now() + 10_000
+    while (Date.now() < deadline) {
+      const pod = await objects.get({ apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'socat-proxy' })
+      if ((pod.status as { phase?: string } | undefined)?.phase === 'Running') break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  })
+
+  test.each([
+    ['WebSocket tunnel (kubectl 1.31+ default)', {}],
+    ['plain SPDY (the fallback)', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
+  ])(
+    '%s: a socat pod reaches PostgreSQL, two connections in turn',
+    async (_name, env) => {
+      const { result, output } = await withKubectl('socat-proxy', 5432, env, async (port) => [
+        await query(port, 'SELECT 1 AS one'),
+        await query(port, "SELECT current_setting('server_version_num')::int >= 150000 AS pg15"),
+      ])
+      expect(result).toEqual([[{ one: 1 }], [{ pg15: true }]])
+      expect(output.match(/Handling connection for/g)?.length).toBe(2)
+    },
+    60_000,
+  )
+
+  test('a port nothing listens on: kubectl reports the kubelet error and the connection fails', async () => {
+    const { output } = await withKubectl('socat-proxy', 6543, {}, async (port) => {
+      await expect(query(port, 'SELECT 1')).rejects.toThrow()
+      await new Promise((r) => setTimeout(r, 200))
+    })
+    expect(output).toMatch(
+      /an error occurred forwarding \d+ -> 6543: error forwarding port 6543 to pod .*connection refused/,
+    )
+  }, 60_000)
 })

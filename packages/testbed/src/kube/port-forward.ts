@@ -132,7 +132,7 @@ export function handleUpgrade(api: Api, req: IncomingMessage, socket: Duplex, he
         `upgrade requests are served only for pods/portforward, not ${url.pathname}`,
       )
     const pod = runningPod(api, decodeURIComponent(m[1]!), decodeURIComponent(m[2]!))
-    const ports = portsOf(url)
+    // SPDY names each stream's port in its headers; the channel protocol takes them from the query.
     if (isWebSocketUpgrade(req)) {
       const offered = offeredProtocols(req)
       if (offered.includes(SPDY_TUNNEL_PROTOCOL)) {
@@ -147,6 +147,7 @@ export function handleUpgrade(api: Api, req: IncomingMessage, socket: Duplex, he
           'BadRequest',
           `none of the offered subprotocols ${offered.join(', ')} is served (${[SPDY_TUNNEL_PROTOCOL, ...CHANNEL_PROTOCOLS].join(', ')})`,
         )
+      const ports = portsOf(url)
       serveChannels(acceptWebSocket(req, socket, head, protocol), pod, ports)
       return
     }
