@@ -1,9 +1,15 @@
 // Shared by the router tests: a stable Deployment and Service, a canary Deployment whose pods
-// only the canary Service selects, kubectl as a second reader, and the routing they share.
-import { spawn } from 'node:child_process'
+// only the canary Service selects, the simulator with kubectl as a second reader, and the
+// routing they share.
 import { waitUntil } from '@deploy-actions/kit'
-import type { CanaryRouting, KubeObject, ObjectsApi } from '@deploy-actions/kube'
-import type { KubeSimulator } from '@deploy-actions/testbed'
+import {
+  type CanaryRouting,
+  createObjectsApi,
+  type KubeObject,
+  loadKubeConfig,
+  type ObjectsApi,
+} from '@deploy-actions/kube'
+import { type KubeSimulator, kubectlRunner, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
 
 export const NS = 'default'
 
@@ -64,30 +70,32 @@ export async function readyEndpoints(objects: ObjectsApi, service: string, ready
   )
 }
 
-/** kubectl against the simulator, asynchronously (the simulator runs in this process). */
-export function kubectl(
-  bin: string,
-  sim: KubeSimulator,
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['--kubeconfig', sim.kubeconfigPath, ...args], { timeout: 60_000 })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }))
+/**
+ * A simulator, a client-node objects port on it and kubectl as a second reader, for one test
+ * file: started before its tests, stopped after them. `kubectlGet` is an object as kubectl reads
+ * it (`kubectl get <kind> <name> -o json`).
+ */
+export function routerSimulator() {
+  let sim: KubeSimulator | undefined
+  let objects: ObjectsApi | undefined
+  let kubectlBin = ''
+  beforeAll(async () => {
+    kubectlBin = requireBinary('kubectl', 'apt-get install kubectl')
+    sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
+    objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
   })
-}
-
-/** An object as kubectl reads it (`kubectl get <kind> <name> -o json`). */
-export async function kubectlGet(bin: string, sim: KubeSimulator, kind: string, name: string): Promise<KubeObject> {
-  const out = await kubectl(bin, sim, 'get', kind, name, '-n', NS, '-o', 'json')
-  if (out.code !== 0) throw new Error(`kubectl get ${kind} ${name}: ${out.stderr}`)
-  return JSON.parse(out.stdout) as KubeObject
+  afterAll(async () => {
+    await sim?.stop()
+  })
+  return {
+    get objects(): ObjectsApi {
+      if (!objects) throw new Error('routerSimulator: used before its beforeAll')
+      return objects
+    },
+    async kubectlGet(kind: string, name: string): Promise<KubeObject> {
+      if (!sim) throw new Error('routerSimulator: used before its beforeAll')
+      const out = await kubectlRunner(kubectlBin, sim.kubeconfigPath).ok(['get', kind, name, '-n', NS, '-o', 'json'])
+      return JSON.parse(out) as KubeObject
+    },
+  }
 }

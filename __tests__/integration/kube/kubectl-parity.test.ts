@@ -1,6 +1,5 @@
 // The same questions asked of kubectl and of packages/kube on one simulator must get the same
 // answers: rollout history, rollout status's last line, undo results and undo errors.
-import { spawn } from 'node:child_process'
 import { recordingLogger } from '@deploy-actions/kit'
 import {
   createKubeApi,
@@ -13,7 +12,7 @@ import {
   updateDeployment,
   waitForRollout,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
+import { type KubeSimulator, kubectlRunner, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
 
 let sim: KubeSimulator
 let api: KubeApi
@@ -28,22 +27,7 @@ afterAll(async () => {
   await sim?.stop()
 })
 
-// Asynchronous on purpose: the simulator runs in this process and must keep answering.
-function kubectl(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectlBin, ['--kubeconfig', sim.kubeconfigPath, ...args], { timeout: 60_000 })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() }))
-  })
-}
+const kubectl = (...args: string[]) => kubectlRunner(kubectlBin, sim.kubeconfigPath).run(args)
 
 const quiet = () => {}
 async function deployWithHistory(name: string) {
