@@ -14,6 +14,7 @@ import {
 import { simulatorKubeconfig } from '@deploy-actions/testbed'
 import { fillConnection, parseSecretValue, secretMaskParts } from '../../../actions/flyway-migrate/src/credentials.ts'
 import { parseInputs } from '../../../actions/flyway-migrate/src/inputs.ts'
+import { explainTunnelFailure } from '../../../actions/flyway-migrate/src/reach.ts'
 import { parseReachInputs } from '../../../actions/flyway-migrate/src/reach-inputs.ts'
 
 const get = (values: Record<string, string>) => (name: string) => values[name] ?? ''
@@ -265,5 +266,41 @@ describe('proxy pod', () => {
     [' default/bastion-0.x:6432 ', { namespace: 'default', pod: 'bastion-0.x', port: 6432 }],
   ])('tunnel-pod %s', (text, pod) => {
     expect(parseTunnelPod(text)).toEqual(pod)
+  })
+})
+
+describe('explainTunnelFailure', () => {
+  const via = 'pod db-access/flyway-migrate-tunnel-abc123:5432'
+  const applied = [
+    {
+      version: '3',
+      description: 'x',
+      script: 'V3__x.sql',
+      file: 'db/migration/V3__x.sql',
+      executionTimeMs: 1,
+      transactional: true,
+    },
+  ]
+  test('never connected: names the target and what to check', () => {
+    const e = explainTunnelFailure(new Error('Connection terminated unexpectedly'), [], via, 'db.internal:5432', {
+      applied: [],
+    })
+    expect(e?.message).toMatch(/^could not reach db\.internal:5432 through pod db-access\/.*NetworkPolicies/)
+    expect(e?.leftState).toBe('nothing changed (never connected)')
+  })
+  test('dropped with a migration in flight: names it, says a re-run applies it', () => {
+    const e = explainTunnelFailure(new Error('Connection terminated unexpectedly'), [], via, 'db:5432', {
+      applied,
+      database: 'app on 127.0.0.1:4000',
+      failure: { file: 'db/migration/V4__slow.sql', message: 'Connection terminated unexpectedly' },
+    })
+    expect(e?.message).toMatch(/dropped while V4__slow\.sql was in flight/)
+    expect(e?.leftState).toMatch(
+      /^V4__slow\.sql not applied .*1 migration\(s\) applied before it \(up to V3__x\.sql\); a re-run applies it/,
+    )
+  })
+  test("a SQL error is not the tunnel's", () => {
+    const sqlError = Object.assign(new Error('relation "nowhere" does not exist'), { sqlState: '42P01' })
+    expect(explainTunnelFailure(sqlError, [], via, 'db:5432', { applied, database: 'app' })).toBeUndefined()
   })
 })

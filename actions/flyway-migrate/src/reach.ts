@@ -142,7 +142,7 @@ export async function withDatabase<T>(
     const initSql = inputs.initSql ? `${TUNNEL_SESSION_SQL};\n${inputs.initSql}` : TUNNEL_SESSION_SQL
     return await fn({ connection: { ...connection, host: tunnel.host, port: tunnel.port }, initSql })
   } catch (error) {
-    throw droppedTunnel(error, tunnel.forward.errors, via, report) ?? error
+    throw explainTunnelFailure(error, tunnel.forward.errors, via, `${target.host}:${target.port}`, report) ?? error
   } finally {
     deps.signal?.removeEventListener('abort', onAbort)
     if (cut) clearTimeout(cut)
@@ -151,12 +151,16 @@ export async function withDatabase<T>(
   }
 }
 
-/** A migration that failed because its connection broke, said so (undefined for any other failure). */
-function droppedTunnel(
+/**
+ * A failure the tunnel caused, said so (undefined for any other failure): the database never
+ * reached through it, or the connection broken while a migration was in flight.
+ */
+export function explainTunnelFailure(
   error: unknown,
   tunnelErrors: string[],
   via: string,
-  report: MigrateReport,
+  target: string,
+  report: Pick<MigrateReport, 'failure' | 'applied' | 'database'>,
 ): DeployError | undefined {
   const e = error as { message?: string; sqlState?: string; cause?: { code?: string } } | undefined
   const message = e?.message ?? String(error)
@@ -173,6 +177,11 @@ function droppedTunnel(
     ? `${applied} migration(s) applied before it (up to ${report.applied[applied - 1]!.script})`
     : 'none applied before it'
   const why = tunnelErrors.length ? tunnelErrors[tunnelErrors.length - 1]! : message
+  if (!report.database)
+    return new DeployError(
+      `could not reach ${target} through ${via}: ${why} (can the pod reach it? check the url's host and port, the namespace's NetworkPolicies and the database's security group)`,
+      { leftState: 'nothing changed (never connected)', cause: error },
+    )
   if (!script)
     return new DeployError(`the tunnel through ${via} dropped: ${why}`, {
       leftState: `${before}; nothing was in flight; a re-run continues`,
