@@ -145,3 +145,16 @@ test('the local API refuses a request without a token, as GitHub does (401)', as
   expect(res.status).toBe(401)
   await res.arrayBuffer()
 })
+
+test('a deployment GitHub made for a job environment (no payload) gets its lead time from the commit', async () => {
+  api.commits.set('2b2b2b', '2026-11-06T08:00:00Z')
+  const { data } = await gh.rest.repos.createDeployment({ ...repo, ref: '2b2b2b', environment: 'staging' })
+  const id = (data as { id: number }).id
+  await setStatus(gh, repo, id, 'success')
+  const [record] = await fetchDeployments(gh, repo, 'staging')
+  expect(record).toMatchObject({
+    version: '2b2b2b',
+    outcome: 'success',
+    commitTime: Date.parse('2026-11-06T08:00:00Z'),
+  })
+})

@@ -4,7 +4,7 @@
 // successful one). The outcome is a deployment's last *final* status: a later success makes the
 // earlier ones `inactive` (auto_inactive), which is not an outcome and is skipped.
 import { formatDuration } from '@deploy-actions/kit'
-import type { Octokit, Repo } from './deployments.ts'
+import { commitTime, type Octokit, type Repo } from './deployments.ts'
 
 export interface DeploymentRecord {
   id: number
@@ -92,6 +92,7 @@ export async function fetchDeployments(
   limit = 300,
 ): Promise<DeploymentRecord[]> {
   const out: DeploymentRecord[] = []
+  const times = new Map<string, string | undefined>()
   for (let page = 1; out.length < limit; page++) {
     const { data } = await gh.rest.repos.listDeployments({ ...r, environment, per_page: 100, page })
     for (const d of data) {
@@ -103,7 +104,10 @@ export async function fetchDeployments(
       })
       // Newest first: the first success/failure/error is the outcome.
       const final = statuses.find((s) => s.state === 'success' || s.state === 'failure' || s.state === 'error')
-      const commit = typeof payload?.commit_time === 'string' ? Date.parse(payload.commit_time) : Number.NaN
+      // Deployments GitHub made for a job's environment have no payload: the commit's time then.
+      const time =
+        typeof payload?.commit_time === 'string' ? payload.commit_time : await commitTimeOf(gh, r, d.sha, times)
+      const commit = time ? Date.parse(time) : Number.NaN
       out.push({
         id: d.id,
         version: typeof payload?.version === 'string' ? payload.version : d.ref,
@@ -117,6 +121,11 @@ export async function fetchDeployments(
     if (data.length < 100) break
   }
   return out.slice(0, limit)
+}
+
+async function commitTimeOf(gh: Octokit, r: Repo, sha: string, cache: Map<string, string | undefined>) {
+  if (!cache.has(sha)) cache.set(sha, await commitTime(gh, r, sha).catch(() => undefined))
+  return cache.get(sha)
 }
 
 function safeJson(text: string): unknown {
