@@ -5,13 +5,13 @@
 import { createHash } from 'node:crypto'
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
+import { type CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import {
   CreateBucketCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3'
 import {
   type FaultProxy,
@@ -20,15 +20,14 @@ import {
   removeDir,
   runBundle,
   s3UploadedKeys,
-  startFaultProxy,
-  startMoto,
   tempDir,
   touchAll,
 } from '@deploy-actions/testbed'
 import { goLiveRank } from '../../../actions/frontend-sync/src/files.ts'
-import { createDistribution } from './distribution.ts'
+import { createDistribution, type FrontendAws, startFrontendAws } from './distribution.ts'
 
 const FIXTURES = join(REPO_ROOT, '__tests__/fixtures/sites')
+let aws: FrontendAws
 let moto: Moto
 let proxy: FaultProxy
 let s3: S3Client
@@ -37,25 +36,15 @@ let distributionId: string
 let work: string
 
 beforeAll(async () => {
-  moto = await startMoto()
-  proxy = await startFaultProxy(moto.endpoint)
-  const config = {
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  }
-  s3 = new S3Client({ ...config, forcePathStyle: true })
-  cloudfront = new CloudFrontClient(config)
+  aws = await startFrontendAws()
+  ;({ moto, proxy, s3, cloudfront } = aws)
   for (const Bucket of ['next-site', 'angular-site']) await s3.send(new CreateBucketCommand({ Bucket }))
   distributionId = await createDistribution(cloudfront, 'next-site', 'frontend-sync-frameworks')
   work = tempDir('frontend-sync-frameworks')
 })
 
 afterAll(async () => {
-  s3?.destroy()
-  cloudfront?.destroy()
-  await proxy?.stop()
-  await moto?.stop()
+  await aws?.stop()
   if (work) removeDir(work)
 })
 

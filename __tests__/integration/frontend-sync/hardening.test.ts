@@ -4,8 +4,8 @@
 // by the next run.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
-import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { type CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
+import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3'
 import {
   type FaultProxy,
   generateSite,
@@ -13,12 +13,11 @@ import {
   removeDir,
   runBundle,
   s3UploadedKeys,
-  startFaultProxy,
-  startMoto,
   tempDir,
 } from '@deploy-actions/testbed'
-import { createDistribution } from './distribution.ts'
+import { createDistribution, type FrontendAws, startFrontendAws } from './distribution.ts'
 
+let aws: FrontendAws
 let moto: Moto
 let proxy: FaultProxy
 let s3: S3Client
@@ -28,24 +27,14 @@ let work: string
 let bucketCount = 0
 
 beforeAll(async () => {
-  moto = await startMoto()
-  proxy = await startFaultProxy(moto.endpoint)
-  const config = {
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  }
-  s3 = new S3Client({ ...config, forcePathStyle: true })
-  cloudfront = new CloudFrontClient(config)
+  aws = await startFrontendAws()
+  ;({ moto, proxy, s3, cloudfront } = aws)
   distributionId = await createDistribution(cloudfront, 'site', 'frontend-sync-hardening')
   work = tempDir('frontend-sync-hardening')
 })
 
 afterAll(async () => {
-  s3?.destroy()
-  cloudfront?.destroy()
-  await proxy?.stop()
-  await moto?.stop()
+  await aws?.stop()
   if (work) removeDir(work)
 })
 

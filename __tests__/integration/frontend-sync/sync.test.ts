@@ -3,13 +3,13 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
+import { type CloudFrontClient, GetInvalidationCommand } from '@aws-sdk/client-cloudfront'
 import {
   CreateBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3'
 import {
   type FaultProxy,
@@ -18,14 +18,13 @@ import {
   removeDir,
   runBundle,
   s3UploadedKeys,
-  startFaultProxy,
-  startMoto,
   tempDir,
   touchAll,
 } from '@deploy-actions/testbed'
 import { isEntryPoint } from '../../../actions/frontend-sync/src/rules.ts'
-import { createDistribution } from './distribution.ts'
+import { createDistribution, type FrontendAws, startFrontendAws } from './distribution.ts'
 
+let aws: FrontendAws
 let moto: Moto
 let proxy: FaultProxy
 let s3: S3Client
@@ -37,15 +36,8 @@ let paths: string[]
 const BUCKET = 'www-example'
 
 beforeAll(async () => {
-  moto = await startMoto()
-  proxy = await startFaultProxy(moto.endpoint)
-  const config = {
-    region: 'us-east-1',
-    endpoint: moto.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  }
-  s3 = new S3Client({ ...config, forcePathStyle: true })
-  cloudfront = new CloudFrontClient(config)
+  aws = await startFrontendAws()
+  ;({ moto, proxy, s3, cloudfront } = aws)
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }))
   distributionId = await createDistribution(cloudfront, BUCKET, 'frontend-sync-test')
   work = tempDir('frontend-sync')
@@ -54,10 +46,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  s3?.destroy()
-  cloudfront?.destroy()
-  await proxy?.stop()
-  await moto?.stop()
+  await aws?.stop()
   if (work) removeDir(work)
 })
 
