@@ -10,7 +10,6 @@ export class PlanError extends ConfigurationError {
   readonly problems: string[]
   constructor(file: string, problems: string[]) {
     super('plan', `${file} is not a valid release plan:\n  ${problems.join('\n  ')}`)
-    this.message = `${file} is not a valid release plan:\n  ${problems.join('\n  ')}`
     this.problems = problems
   }
 }
