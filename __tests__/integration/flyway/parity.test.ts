@@ -298,3 +298,33 @@ test('hotfix policy: V2.1.1 shipped after V2.2 was applied is named by validate 
   expect(r.infoAfter.find((i) => i.version === '2.1.1')?.state).toBe('Out of Order')
   await expect(f.run('validate')).resolves.toMatchObject({ errors: [] })
 })
+
+test('cancelling a non-transactional migration: the running statement is cancelled, a failed row says where it stopped', async () => {
+  const f = await fixture()
+  f.write('V1__t.sql', 'CREATE TABLE t (id int);\n')
+  f.write(
+    'V2__slow.sql',
+    'CREATE INDEX CONCURRENTLY t_id ON t (id);\nSELECT pg_sleep(60);\nCREATE TABLE never (id int);\n',
+  )
+  f.write('V3__later.sql', 'CREATE TABLE later (id int);\n')
+  const controller = new AbortController()
+  const started = Date.now()
+  const run = f.run('migrate', { mixed: true, signal: controller.signal })
+  for (let i = 0; i < 100; i++) {
+    const busy = await f.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'")
+    if (busy.length > 0) break
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  controller.abort(new Error('cancelled (SIGINT)'))
+  const error = await failed(run)
+  expect(Date.now() - started).toBeLessThan(30_000)
+  expect((error as { leftState?: string }).leftState).toMatch(
+    /^V2__slow\.sql ran outside a transaction and stopped midway/,
+  )
+  expect((await f.history()).map((h) => [h.version, h.success])).toEqual([
+    ['1', true],
+    ['2', false],
+  ])
+  expect(await tableSchema(f, 'never')).toEqual([])
+  expect(await tableSchema(f, 'later')).toEqual([])
+})
