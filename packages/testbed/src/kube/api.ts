@@ -235,10 +235,7 @@ export class Api {
         })
       }
       // The namespace controller's work (delete everything inside, then the namespace) done at once.
-      this.terminateNamespace(stored)
-      stored.metadata.deletionTimestamp = isoNow()
-      stored.status = { phase: 'Terminating' }
-      return stored
+      return this.terminateNamespace(stored)
     }
     if (stored.metadata.finalizers?.length) {
       // Finalizers hold the object, marked for deletion, until whoever owns them removes them.
@@ -263,13 +260,44 @@ export class Api {
     return r.kind === 'Service' ? stored : successStatus(r, name, stored.metadata.uid)
   }
 
-  private terminateNamespace(ns: KObj): void {
+  /**
+   * The namespace controller's work (pkg/controller/namespace deleter.go): the namespace turns
+   * Terminating (no new content), its content is deleted, pods gracefully so their containers
+   * stop within the grace period, and the namespace goes once nothing is left (finishNamespaces).
+   */
+  private terminateNamespace(ns: KObj): KObj {
     const name = ns.metadata.name
+    if (!ns.metadata.deletionTimestamp) {
+      this.store.markDeleting(NAMESPACES, undefined, name, 0)
+      const marked = this.store.get(NAMESPACES, undefined, name)
+      marked.status = { phase: 'Terminating' }
+      this.store.update(NAMESPACES, marked, { statusOnly: true })
+    }
+    this.emptyNamespace(name)
+    this.finishNamespaces()
+    return this.store.tryGet(NAMESPACES, undefined, name) ?? { ...ns, status: { phase: 'Terminating' } }
+  }
+
+  private emptyNamespace(name: string): void {
     for (const r of storedResources()) {
       if (!r.namespaced) continue
-      for (const obj of this.store.list(r, { namespace: name })) this.store.delete(r, name, obj.metadata.name)
+      for (const obj of this.store.list(r, { namespace: name })) {
+        if (r === PODS) {
+          if (!obj.metadata.deletionTimestamp) this.delete(PODS, name, obj.metadata.name)
+        } else this.store.delete(r, name, obj.metadata.name)
+      }
     }
-    this.store.delete(NAMESPACES, undefined, name)
+  }
+
+  /** Terminating namespaces whose pods are all gone are removed; what controllers wrote meanwhile goes too. */
+  finishNamespaces(): void {
+    for (const ns of this.store.list(NAMESPACES)) {
+      if (!ns.metadata.deletionTimestamp) continue
+      const name = ns.metadata.name
+      if (this.store.list(PODS, { namespace: name }).length > 0) continue
+      this.emptyNamespace(name)
+      this.store.delete(NAMESPACES, undefined, name)
+    }
   }
 
   /** Objects whose ownerReferences name this uid. */

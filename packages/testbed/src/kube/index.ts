@@ -115,6 +115,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     try {
       for (const c of controllers) c.tick()
       collectGarbage(api)
+      api.finishNamespaces()
     } catch (error) {
       process.stderr.write(`kube simulator: controller error: ${(error as Error)?.stack ?? String(error)}\n`)
     } finally {
