@@ -191,6 +191,7 @@ const CASES: Record<string, ActionCase> = {
         ...snapshot,
         status: 'available',
         endpoint: 'webshop-restored.abc.eu-west-1.rds.amazonaws.com',
+        port: 5432,
       }
       const prune = { ...rdsReport.newReport(rdsCase(2)), deleted: ['webshop-aurora-pre-v1-0-0'] }
       return {

@@ -49,6 +49,7 @@ export function outputsOf(report: Report): Record<string, string | undefined> {
     'snapshot-arn': report.snapshotArn,
     status: report.status,
     endpoint: report.endpoint,
+    port: report.port === undefined ? undefined : String(report.port),
     deleted: report.mode === 'prune' || report.deleted.length > 0 ? report.deleted.join(',') : undefined,
   }
 }
