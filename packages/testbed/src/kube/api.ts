@@ -11,7 +11,7 @@ import { type ResourceDef, resourceByKind, storageOf, storedResources } from './
 import { formatSelector, fromLabelSelector } from './selectors.ts'
 import { ApiError, badRequest, notFound, successStatus } from './status.ts'
 import { type ListFilter, Store } from './store.ts'
-import { isoNow, type KObj, pruneNulls, randomSuffix, uid } from './types.ts'
+import { type KObj, pruneNulls, randomSuffix, uid } from './types.ts'
 import { validate } from './validate.ts'
 
 export interface WriteOptions {
