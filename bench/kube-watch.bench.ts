@@ -16,7 +16,7 @@ import {
   updateDeployment,
   waitForRollout,
 } from '@deploy-actions/kube'
-import { freePort, httpOk, REPO_ROOT, removeDir, startService, tempDir } from '@deploy-actions/testbed'
+import { startSimulatorProcess } from './simulator-process.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20)
 const REFERENCE_POLL_MS = 5
@@ -24,22 +24,7 @@ const KUBECTL_POLL_MS = 1000
 const NS = 'default'
 const NAME = 'bench'
 
-const dir = tempDir('kube-watch-bench')
-const port = await freePort()
-const kubeconfigPath = join(dir, 'kubeconfig')
-const sim = await startService({
-  name: 'kube simulator',
-  command: process.execPath,
-  args: [
-    join(REPO_ROOT, 'packages/testbed/src/cli.ts'),
-    'kube',
-    '--port',
-    String(port),
-    '--kubeconfig',
-    kubeconfigPath,
-  ],
-  ready: () => httpOk(`http://127.0.0.1:${port}/version`, (s) => s < 500),
-})
+const { dir, kubeconfigPath, stop } = await startSimulatorProcess('kube-watch-bench')
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const done = (d: Deployment) => deploymentRolloutState(d).done
@@ -135,6 +120,5 @@ try {
   console.log(lines.join('\n'))
   writeFileSync(join(dir, 'result.txt'), lines.join('\n'))
 } finally {
-  await sim.stop()
-  removeDir(dir)
+  await stop()
 }

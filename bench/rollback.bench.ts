@@ -8,27 +8,13 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { formatDuration } from '@deploy-actions/kit'
 import { createKubeApi, loadKubeConfig, updateDeployment, waitForRollout } from '@deploy-actions/kube'
-import { freePort, httpOk, REPO_ROOT, removeDir, requireBinary, startService, tempDir } from '@deploy-actions/testbed'
+import { REPO_ROOT, requireBinary } from '@deploy-actions/testbed'
+import { startSimulatorProcess } from './simulator-process.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 8)
 const NS = 'default'
 const kubectl = requireBinary('kubectl', 'apt-get install kubectl')
-const dir = tempDir('rollback-bench')
-const port = await freePort()
-const kubeconfigPath = join(dir, 'kubeconfig')
-const sim = await startService({
-  name: 'kube simulator',
-  command: process.execPath,
-  args: [
-    join(REPO_ROOT, 'packages/testbed/src/cli.ts'),
-    'kube',
-    '--port',
-    String(port),
-    '--kubeconfig',
-    kubeconfigPath,
-  ],
-  ready: () => httpOk(`http://127.0.0.1:${port}/version`, (s) => s < 500),
-})
+const { dir, kubeconfigPath, stop } = await startSimulatorProcess('rollback-bench')
 
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,6 +83,5 @@ try {
   console.log(row('rollback bundle (node dist/rollback/index.js)', ours))
   console.log(row('kubectl rollout undo && kubectl rollout status', theirs))
 } finally {
-  await sim.stop()
-  removeDir(dir)
+  await stop()
 }
