@@ -1,8 +1,8 @@
+import { editDistance } from '@deploy-actions/kit'
 import {
   buildArguments,
   decodeAuthorizationToken,
   defaultLabels,
-  editDistance,
   formatCounts,
   isRepositoryName,
   isTag,
@@ -182,7 +182,7 @@ describe('scan gate', () => {
 })
 
 describe('nearby tags', () => {
-  test('edit distance', () => {
+  test('edit distance (kit, which nearbyTags uses)', () => {
     expect(editDistance('v2.1.0', 'v2.1.1')).toBe(1)
     expect(editDistance('', 'abc')).toBe(3)
     expect(editDistance('kitten', 'sitting')).toBe(3)

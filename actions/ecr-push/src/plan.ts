@@ -1,6 +1,6 @@
 // Pure rules of ecr-push: names, tags, labels, docker arguments and the scan gate.
 // No @actions/*, no SDK: everything here is table-tested.
-import { DeployError } from '@deploy-actions/kit'
+import { DeployError, editDistance } from '@deploy-actions/kit'
 
 /** The state key the main step leaves for the post step's logout. */
 export const REGISTRY_STATE = 'registry'
@@ -184,21 +184,6 @@ export function formatCounts(counts: SeverityCounts): string {
     .filter(([k]) => !(SEVERITIES as readonly string[]).includes(k))
     .map(([k, v]) => `${k} ${v ?? 0}`)
   return [...known, ...other].join(', ')
-}
-
-/** Edit distance, for "did you mean" lists of tags. */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]!
 }
 
 /** The existing tags closest to `wanted` (shared prefix first, then edit distance), at most `limit`. */
