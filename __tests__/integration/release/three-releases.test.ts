@@ -103,7 +103,11 @@ async function routeWeights(): Promise<string> {
 }
 async function bucket(): Promise<string[]> {
   const r = await new S3Client({ ...aws(), forcePathStyle: true }).send(new ListObjectsV2Command({ Bucket: BUCKET }))
-  return (r.Contents ?? []).map((o) => o.Key!).sort()
+  // The site's objects (frontend-sync keeps its own state object beside them).
+  return (r.Contents ?? [])
+    .map((o) => o.Key!)
+    .filter((k) => !k.startsWith('.frontend-sync/'))
+    .sort()
 }
 async function page(): Promise<string> {
   const r = await new S3Client({ ...aws(), forcePathStyle: true }).send(

@@ -128,8 +128,8 @@ export const FRONTEND: FieldSpec = {
 }
 
 /**
- * The whole plan. `window`, `freeze`, `notifications` and `maintenance` are read by the release
- * guardrails; until a guardrail step reads one, it is kept as written and only its shape is checked.
+ * The whole plan. `window`, `freeze`, `notifications`, `maintenance` and `preflight` are read by the
+ * release guardrails (guardrails/), which check them; here they are kept as written.
  */
 export const PLAN: FieldSpec = {
   kind: 'object',
@@ -147,5 +147,6 @@ export const PLAN: FieldSpec = {
     freeze: { kind: 'any', form: 'freeze dates' },
     notifications: { kind: 'any', form: 'notification targets' },
     maintenance: { kind: 'any', form: 'a maintenance-mode switch' },
+    preflight: { kind: 'any', form: 'preflight checks' },
   },
 }

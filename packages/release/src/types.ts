@@ -102,4 +102,5 @@ export interface Plan {
   freeze?: unknown
   notifications?: unknown
   maintenance?: unknown
+  preflight?: unknown
 }
