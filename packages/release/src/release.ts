@@ -3,7 +3,7 @@
 // maintenance page) run after a failure too. Other parts of the release (preflight checks,
 // windows and freezes, notifications, GitHub Deployments) join by adding steps to the list:
 // `insertStep(RELEASE_STEPS, { after: 'preflight' }, step)`.
-import { formatDuration } from '@deploy-actions/kit'
+import { escapeCommandText, formatDuration } from '@deploy-actions/kit'
 import type { StepRun, StepRunner } from './run-step.ts'
 import type { Plan } from './types.ts'
 
@@ -41,6 +41,8 @@ export interface ReleaseContext {
   steps: StepRunner
   state: ReleaseState
   log(line: string): void
+  /** On a runner: each step's log in a collapsible group (the steps' own groups are flattened into it). */
+  groups?: boolean
   signal: AbortSignal
   /** The timeline so far (a record step reads it). */
   timeline: TimelineEntry[]
@@ -109,16 +111,19 @@ export async function runRelease(ctx: ReleaseContext, steps: readonly ReleaseSte
       )
       continue
     }
-    ctx.log(`\n━━ ${step.title}`)
+    ctx.log(ctx.groups ? `::group::${escapeCommandText(step.title)}` : `\n━━ ${step.title}`)
+    const end = () => ctx.groups && ctx.log('::endgroup::')
     try {
       const detail = await step.run(ctx)
       ctx.timeline.push(entry('success', detail))
-      ctx.log(`  ✔ ${step.title}: ${detail} (${formatDuration(Date.now() - startedAt)})`)
+      end()
+      ctx.log(escapeCommandText(`  ✔ ${step.title}: ${detail} (${formatDuration(Date.now() - startedAt)})`))
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const cancelled = ctx.signal.aborted
       ctx.timeline.push(entry(cancelled ? 'cancelled' : 'failure', reason))
-      ctx.log(`  ✘ ${step.title}: ${reason}`)
+      end()
+      ctx.log(escapeCommandText(`  ✘ ${step.title}: ${reason}`))
       ctx.failure ??= { step: step.id, reason }
     }
   }

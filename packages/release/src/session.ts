@@ -36,6 +36,8 @@ export interface Session {
   version: string
   env: Record<string, string>
   log: LineSink
+  /** On a runner: workflow commands pass through, steps are log groups. */
+  passthrough: boolean
   signal: AbortSignal
   run: ReturnType<typeof stepRunner>
   close(): void
@@ -81,6 +83,7 @@ export function openSession(options: SessionOptions): Session {
     version: plan.version,
     env: stepEnv,
     log,
+    passthrough: options.passthrough ?? false,
     signal,
     run,
     close: () => {
@@ -109,6 +112,7 @@ export async function releaseFromPlan(
       steps: s.run,
       state: { frontends: [] },
       log: s.log,
+      groups: s.passthrough,
       signal: s.signal,
       timeline: [],
     },
