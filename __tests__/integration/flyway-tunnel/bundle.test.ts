@@ -28,6 +28,7 @@ import {
   tempDir,
 } from '@deploy-actions/testbed'
 import pg from 'pg'
+import { PORT_FORWARD_ANNOTATION } from '../../../packages/testbed/src/kube/port-forward.ts'
 
 let sim: KubeSimulator
 let server: Postgres
@@ -127,6 +128,32 @@ describe('via kubernetes', () => {
     const again = await tunnelRun(cwd, { url: tunnelled.jdbcUrl })
     ok(again)
     expect(again.outputs).toMatchObject({ applied: '0', pending: '0' })
+  }, 120_000)
+
+  test('tunnel-pod: through a pod the team already runs, which is left in place', async () => {
+    await objects.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'pg-bastion',
+        namespace: 'default',
+        annotations: { [PORT_FORWARD_ANNOTATION]: `6432=${server.host}:${server.port}` },
+      },
+      spec: { containers: [{ name: 'bastion', image: 'busybox:1.36' }] },
+    })
+    const db = await server.createDatabase()
+    const r = await tunnelRun(project(BASE), {
+      url: `jdbc:postgresql://db.internal:5432/${db.name}`,
+      'tunnel-pod': 'default/pg-bastion:6432',
+    })
+    ok(r)
+    expect(r.outputs).toMatchObject({ applied: '4' })
+    expect(r.stdout).toMatch(/tunnel: 127\.0\.0\.1:\d+ → pod default\/pg-bastion:6432/)
+    expect(r.state['tunnel-pod']).toBeUndefined()
+    expect(
+      await objects.find({ apiVersion: 'v1', kind: 'Pod', namespace: 'default', name: 'pg-bastion' }),
+    ).toBeDefined()
+    expect((await history(db.url)).length).toBe(4)
   }, 120_000)
 
   test('a failing migration: the pod is removed all the same', async () => {
