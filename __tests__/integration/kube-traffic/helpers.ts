@@ -2,14 +2,10 @@
 // only the canary Service selects, the simulator with kubectl as a second reader, and the
 // routing they share.
 import { waitUntil } from '@deploy-actions/kit'
-import {
-  type CanaryRouting,
-  createObjectsApi,
-  type KubeObject,
-  loadKubeConfig,
-  type ObjectsApi,
-} from '@deploy-actions/kube'
-import { type KubeSimulator, kubectlRunner, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
+import type { CanaryRouting, KubeObject, ObjectsApi } from '@deploy-actions/kube'
+import { type KubeSimulator, kubectlRunner, requireBinary } from '@deploy-actions/testbed'
+import { startSimulatorClients } from '../kube/simulator-clients.ts'
+import { deploymentBody } from '../rollback/helpers.ts'
 
 export const NS = 'default'
 
@@ -24,24 +20,10 @@ export function routingFor(name: string, extra: Partial<CanaryRouting> = {}): Ca
   }
 }
 
-const deployment = (name: string, labels: Record<string, string>, image: string, replicas: number): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: NS },
-  spec: {
-    replicas,
-    selector: { matchLabels: labels },
-    template: {
-      metadata: { labels },
-      spec: { containers: [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }] },
-    },
-  },
-})
-
 /** Stable Deployment (3 pods, track=stable) and its Service, plus a 1-pod canary Deployment. */
 export async function stableAndCanary(objects: ObjectsApi, name: string): Promise<void> {
-  await objects.create(deployment(name, { app: name, track: 'stable' }, `${name}:1`, 3))
-  await objects.create(deployment(`${name}-canary`, { app: name, track: 'canary' }, `${name}:2`, 1))
+  await objects.create(deploymentBody(name, `${name}:1`, { app: name, track: 'stable' }, 3))
+  await objects.create(deploymentBody(`${name}-canary`, `${name}:2`, { app: name, track: 'canary' }, 1))
   await objects.create({
     apiVersion: 'v1',
     kind: 'Service',
@@ -81,8 +63,7 @@ export function routerSimulator() {
   let kubectlBin = ''
   beforeAll(async () => {
     kubectlBin = requireBinary('kubectl', 'apt-get install kubectl')
-    sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
-    objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
+    ;({ sim, objects } = await startSimulatorClients())
   })
   afterAll(async () => {
     await sim?.stop()

@@ -2,10 +2,8 @@
 // create, replace with resourceVersion (409 on a stale one), merge patch, server-side apply,
 // delete with propagation, list by label selector, and the server's errors as our own types.
 import {
-  createObjectsApi,
   isConflict,
   type KubeObject,
-  loadKubeConfig,
   ObjectConflictError,
   ObjectInvalidError,
   ObjectNotFoundError,
@@ -13,16 +11,15 @@ import {
   UnknownKindError,
   updateObject,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, startKubeSimulator } from '@deploy-actions/testbed'
+import type { KubeSimulator } from '@deploy-actions/testbed'
+import { startSimulatorClients } from '../kube/simulator-clients.ts'
 
 let sim: KubeSimulator
 let objects: ObjectsApi
 const NS = 'default'
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
-  const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
-  objects = await createObjectsApi(kubeConfig)
+  ;({ sim, objects } = await startSimulatorClients())
 })
 afterAll(async () => {
   await sim?.stop()

@@ -4,21 +4,14 @@
 // controllers would, so the share it resolves after every setWeight must be
 // the weight asked; a request with the pin header goes to the canary at any weight; after
 // remove() the stable serves everything.
-import {
-  createObjectsApi,
-  createRouter,
-  type KubeObject,
-  loadKubeConfig,
-  type ObjectsApi,
-  type WeightedRouterKind,
-} from '@deploy-actions/kube'
+import { createRouter, type KubeObject, type ObjectsApi, type WeightedRouterKind } from '@deploy-actions/kube'
 import {
   type KubeSimulator,
   SIMULATOR_TOKEN,
-  startKubeSimulator,
   startTrafficEmulator,
   type TrafficEmulator,
 } from '@deploy-actions/testbed'
+import { startSimulatorClients } from '../kube/simulator-clients.ts'
 import { NS, readyEndpoints, routingFor, stableAndCanary } from './helpers.ts'
 
 let sim: KubeSimulator
@@ -26,8 +19,7 @@ let objects: ObjectsApi
 const emulators: TrafficEmulator[] = []
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
-  objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
+  ;({ sim, objects } = await startSimulatorClients())
 })
 afterAll(async () => {
   for (const e of emulators) await e.stop()

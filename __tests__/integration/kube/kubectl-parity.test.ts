@@ -2,7 +2,6 @@
 // answers: rollout history, rollout status's last line, undo results and undo errors.
 import { recordingLogger } from '@deploy-actions/kit'
 import {
-  createKubeApi,
   type Deployment,
   formatHistory,
   getRolloutHistory,
@@ -12,7 +11,8 @@ import {
   updateDeployment,
   waitForRollout,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, kubectlRunner, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
+import { type KubeSimulator, kubectlRunner, requireBinary } from '@deploy-actions/testbed'
+import { startSimulatorClients } from './simulator-clients.ts'
 
 let sim: KubeSimulator
 let api: KubeApi
@@ -20,8 +20,7 @@ let kubectlBin: string
 
 beforeAll(async () => {
   kubectlBin = requireBinary('kubectl', 'apt-get install kubectl')
-  sim = await startKubeSimulator({ podReadyDelayMs: 100, controllerTickMs: 20 })
-  api = await createKubeApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
+  ;({ sim, api } = await startSimulatorClients({ podReadyDelayMs: 100, controllerTickMs: 20 }))
 })
 afterAll(async () => {
   await sim?.stop()

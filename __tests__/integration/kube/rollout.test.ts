@@ -3,7 +3,6 @@
 // and undo through ReplicaSet revisions, and conflict-safe updates on a real 409.
 import { recordingLogger } from '@deploy-actions/kit'
 import {
-  createKubeApi,
   type Deployment,
   formatHistory,
   getRolloutHistory,
@@ -14,17 +13,16 @@ import {
   updateDeployment,
   waitForRollout,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, startKubeSimulator } from '@deploy-actions/testbed'
+import type { KubeSimulator } from '@deploy-actions/testbed'
 import type { V1Deployment } from '@kubernetes/client-node'
+import { startSimulatorClients } from './simulator-clients.ts'
 
 let sim: KubeSimulator
 let api: KubeApi
 const NS = 'default'
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ podReadyDelayMs: 100, controllerTickMs: 20 })
-  const loaded = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
-  api = await createKubeApi(loaded.kubeConfig)
+  ;({ sim, api } = await startSimulatorClients({ podReadyDelayMs: 100, controllerTickMs: 20 }))
 })
 afterAll(async () => {
   await sim?.stop()

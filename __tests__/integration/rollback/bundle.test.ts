@@ -4,18 +4,16 @@
 // through the canary's own router); bad input fails before any write.
 import { recordingLogger } from '@deploy-actions/kit'
 import {
-  createKubeApi,
-  createObjectsApi,
   createRouter,
   type Deployment,
   type KubeApi,
   type KubeObject,
-  loadKubeConfig,
   type ObjectsApi,
   revisionOf,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, runBundle, startKubeSimulator } from '@deploy-actions/testbed'
+import { type KubeSimulator, runBundle } from '@deploy-actions/testbed'
 import { type CanaryState, encodeState } from '../../../actions/canary-deploy/src/state.ts'
+import { startSimulatorClients } from '../kube/simulator-clients.ts'
 import { deploymentBody, withHistory as history, NS } from './helpers.ts'
 
 let sim: KubeSimulator
@@ -23,10 +21,7 @@ let api: KubeApi
 let objects: ObjectsApi
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
-  const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
-  api = await createKubeApi(kubeConfig)
-  objects = await createObjectsApi(kubeConfig)
+  ;({ sim, api, objects } = await startSimulatorClients())
 })
 afterAll(async () => {
   await sim?.stop()

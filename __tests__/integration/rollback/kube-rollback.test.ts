@@ -4,16 +4,14 @@
 import { recordingLogger } from '@deploy-actions/kit'
 import {
   checkRollbackTarget,
-  createKubeApi,
-  createObjectsApi,
   type KubeApi,
-  loadKubeConfig,
   type ObjectsApi,
   RollbackError,
   RolloutFailedError,
   rollbackDeployment,
 } from '@deploy-actions/kube'
-import { type KubeSimulator, startKubeSimulator } from '@deploy-actions/testbed'
+import type { KubeSimulator } from '@deploy-actions/testbed'
+import { startSimulatorClients } from '../kube/simulator-clients.ts'
 import { withHistory as history, NS } from './helpers.ts'
 
 let sim: KubeSimulator
@@ -21,10 +19,7 @@ let api: KubeApi
 let objects: ObjectsApi
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ podReadyDelayMs: 50, controllerTickMs: 20 })
-  const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
-  api = await createKubeApi(kubeConfig)
-  objects = await createObjectsApi(kubeConfig)
+  ;({ sim, api, objects } = await startSimulatorClients())
 })
 afterAll(async () => {
   await sim?.stop()
