@@ -6,6 +6,7 @@
 //             status success/failure, lead time, notifications) → record
 // Everything that talks to the world comes through GuardrailDeps, so tests run the steps against
 // local servers and the runner's defaults load the SDK and Octokit only when a step needs them.
+import { ConfigurationError } from '@deploy-actions/kit'
 import { insertStep, type ReleaseContext, type ReleaseStep, StepFailure } from '../release.ts'
 import type { Plan } from '../types.ts'
 import type { Octokit, Repo } from './deployments.ts'
@@ -35,30 +36,40 @@ const memo = (ctx: ReleaseContext): Memo => {
   return m
 }
 
-/** The plan's guardrail sections with the checks the rest of the plan implies. */
+const PREFLIGHT_FORM = '{ account?: <AWS account id>, alarms?: [CloudWatch alarm names], staging-urls?: [URLs] }'
+
+/** The plan's `preflight` section with the checks the rest of the plan implies (the Deployment, the image tag). */
 export function preflightSpec(plan: Plan): PreflightSpec {
-  const extra = ((plan as { preflight?: Record<string, unknown> }).preflight ?? {}) as Record<string, unknown>
-  const list = (v: unknown) =>
-    Array.isArray(v)
-      ? v.map(String)
-      : typeof v === 'string'
-        ? v
-            .split(/[\n,]/)
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : []
+  const raw = plan.preflight ?? {}
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigurationError('preflight', PREFLIGHT_FORM, JSON.stringify(raw))
+  const extra = raw as Record<string, unknown>
+  const unknown = Object.keys(extra).filter((k) => !['account', 'alarms', 'staging-urls'].includes(k))
+  if (unknown.length)
+    throw new ConfigurationError(`preflight.${unknown[0]}`, PREFLIGHT_FORM, String(extra[unknown[0]!]))
+  const list = (field: string, v: unknown): string[] => {
+    if (v === undefined) return []
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v
+    if (typeof v === 'string')
+      return v
+        .split(/[\n,]/)
+        .map((x) => x.trim())
+        .filter(Boolean)
+    throw new ConfigurationError(`preflight.${field}`, 'a list of strings', JSON.stringify(v))
+  }
+  const account = extra.account === undefined ? undefined : String(extra.account)
+  if (account !== undefined && !/^\d{12}$/.test(account))
+    throw new ConfigurationError('preflight.account', 'a 12-digit AWS account id', account)
   const tags = plan.image?.tags
   const tag = (Array.isArray(tags) ? tags[0] : tags) ?? plan.version
   return {
-    ...(typeof extra.account === 'string' || typeof extra.account === 'number'
-      ? { account: String(extra.account) }
-      : {}),
-    alarms: list(extra.alarms),
+    ...(account ? { account } : {}),
+    alarms: list('alarms', extra.alarms),
     ...(plan.kubernetes
       ? { deployment: { namespace: plan.kubernetes.namespace ?? 'default', name: plan.kubernetes.deployment } }
       : {}),
     ...(plan.image ? { image: { repository: plan.image.repository, tag } } : {}),
-    stagingUrls: list(extra['staging-urls']),
+    stagingUrls: list('staging-urls', extra['staging-urls']),
   }
 }
 
