@@ -13,6 +13,7 @@ import {
   runPreflight,
 } from '../../../packages/release/src/guardrails/preflight.ts'
 import { preflightPorts } from '../../../packages/release/src/guardrails/preflight-ports.ts'
+import { shopDeployment } from './shop-deployment.ts'
 
 let moto: Moto
 let sim: KubeSimulator
@@ -75,16 +76,7 @@ async function world(opts: { running: string; alarm: 'OK' | 'ALARM' }) {
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'shop' }))
   await ecr.send(new PutImageCommand({ repositoryName: 'shop', imageTag: 'v1.0.0', imageManifest: manifest }))
   await objects.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop', namespace: 'default' })
-  await objects.create({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: 'shop' } },
-      template: { metadata: { labels: { app: 'shop' } }, spec: { containers: [{ name: 'app', image: opts.running }] } },
-    },
-  })
+  await objects.create(shopDeployment(opts.running))
 }
 
 const spec = (tag: string, deployment = 'shop'): PreflightSpec => ({

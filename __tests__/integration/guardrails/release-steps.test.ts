@@ -21,6 +21,7 @@ import { parsePlan } from '../../../packages/release/src/plan-file.ts'
 import { type ReleaseContext, runRelease } from '../../../packages/release/src/release.ts'
 import type { StepRunner } from '../../../packages/release/src/run-step.ts'
 import { RELEASE_STEPS } from '../../../packages/release/src/steps.ts'
+import { shopDeployment } from './shop-deployment.ts'
 import { startWebhook, type WebhookServer } from './webhook-server.ts'
 
 let moto: Moto
@@ -42,19 +43,7 @@ beforeAll(async () => {
   objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
   dir = mkdtempSync(join(tmpdir(), 'guardrails-'))
   writeFileSync(join(dir, 'kubeconfig.yaml'), sim.kubeconfig)
-  await objects.create({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'shop', namespace: 'default' },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: 'shop' } },
-      template: {
-        metadata: { labels: { app: 'shop' } },
-        spec: { containers: [{ name: 'app', image: 'shop:v1.0.0' }] },
-      },
-    },
-  })
+  await objects.create(shopDeployment('shop:v1.0.0'))
   await objects.create({
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -99,12 +88,14 @@ function release(
   canary: { code: number; outputs: Record<string, string> },
   now: number,
   env: Record<string, string> = {},
+  controller = new AbortController(),
 ) {
   const seenDuringCanary: string[][] = []
   const runner: StepRunner = {
     async run(action) {
       // The route as the canary step sees it: the maintenance page must be serving.
       seenDuringCanary.push((await route()).spec.rules.flatMap((r) => r.backendRefs.map((b) => b.name)))
+      if (canary.code === 130) controller.abort(new Error('SIGINT'))
       return { action, code: canary.code, outputs: canary.outputs, summary: '', log: [], cancelled: false }
     },
   }
@@ -129,7 +120,7 @@ function release(
     steps: runner,
     state: { frontends: [] },
     log: (l) => log.push(l),
-    signal: new AbortController().signal,
+    signal: controller.signal,
     timeline: [],
   }
   const deps = { ...defaultGuardrailDeps((w) => warnings.push(w)), now: () => now }
@@ -239,4 +230,21 @@ test('Slack answering 500 is a warning naming it; the release still succeeds', a
   } finally {
     slack.answer = { status: 200, body: 'ok' }
   }
+})
+
+test('a release cancelled during the rollout still switches maintenance off and marks the deployment failed', async () => {
+  const before = (await route()).spec
+  const r = release({ code: 130, outputs: {} }, SUNDAY_0230_BERLIN)
+  const result = await r.run
+  expect(result.cancelled).toBe(true)
+  expect(r.seenDuringCanary[0]).toEqual(['maintenance-page'])
+  const outcome = Object.fromEntries(result.timeline.map((e) => [e.step, e.outcome]))
+  expect([outcome.canary, outcome['maintenance-off'], outcome.smoke, outcome.conclude]).toEqual([
+    'cancelled',
+    'success',
+    'skipped',
+    'success',
+  ])
+  expect((await route()).spec).toEqual(before)
+  expect(github.deployments.at(-1)!.statuses.map((s) => s.state)).toEqual(['queued', 'in_progress', 'failure'])
 })
