@@ -14,6 +14,7 @@ import {
   type BundleRun,
   type Dockerd,
   type FaultProxy,
+  fakeImageManifest,
   importBusyboxImage,
   type Moto,
   motoEcrPassword,
@@ -318,23 +319,7 @@ describe('ecr-push promotion by manifest copy', () => {
 
   test('an immutable repository holding a different image at the tag is a clear error', async () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'shop/locked', imageTagMutability: 'IMMUTABLE' }))
-    const manifest = (layer: string) =>
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-        config: {
-          mediaType: 'application/vnd.docker.container.image.v1+json',
-          size: 10,
-          digest: `sha256:${'c'.repeat(64)}`,
-        },
-        layers: [
-          {
-            mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-            size: 20,
-            digest: `sha256:${layer.repeat(64)}`,
-          },
-        ],
-      })
+    const manifest = fakeImageManifest
     await ecr.send(
       new PutImageCommand({ repositoryName: 'shop/locked', imageTag: 'v3.0.0', imageManifest: manifest('a') }),
     )

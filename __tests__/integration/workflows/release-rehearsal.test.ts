@@ -11,6 +11,7 @@ import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/cl
 import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds'
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import {
+  fakeImageManifest,
   type JobRehearsal,
   type Moto,
   type Postgres,
@@ -138,22 +139,7 @@ describe('release.yml, job by job', () => {
       credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
     })
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ecommerce-backend' }))
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
-      config: {
-        mediaType: 'application/vnd.docker.container.image.v1+json',
-        size: 10,
-        digest: `sha256:${'c'.repeat(64)}`,
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-          size: 20,
-          digest: `sha256:${'a'.repeat(64)}`,
-        },
-      ],
-    })
+    const manifest = fakeImageManifest('a')
     await ecr.send(
       new PutImageCommand({ repositoryName: 'ecommerce-backend', imageTag: 'v1.0.0', imageManifest: manifest }),
     )

@@ -77,3 +77,27 @@ export async function startMoto(): Promise<Moto> {
     },
   }
 }
+
+/**
+ * An image manifest (Docker schema 2, one layer) for PutImage on moto's ECR, which checks the
+ * shape but not the blobs: `layer` (one hex character) fills the layer digest, so 'a' and 'b'
+ * are two different images.
+ */
+export function fakeImageManifest(layer: string): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: {
+      mediaType: 'application/vnd.docker.container.image.v1+json',
+      size: 10,
+      digest: `sha256:${'c'.repeat(64)}`,
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+        size: 20,
+        digest: `sha256:${layer.repeat(64)}`,
+      },
+    ],
+  })
+}
