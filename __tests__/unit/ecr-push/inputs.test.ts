@@ -1,4 +1,5 @@
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
+import { thrownBy } from '@deploy-actions/testbed'
 import { type FileSystemView, parseInputs } from '../../../actions/ecr-push/src/inputs.ts'
 
 const fs: FileSystemView = {
@@ -116,12 +117,7 @@ describe('ecr-push inputs', () => {
     ['bad region', { repository: 'shop/api', 'aws-region': 'Europe' }, 'aws-region', /./],
   ]
   test.each(bad)('%s → names %s', (_n, inputs, input, message) => {
-    let error: unknown
-    try {
-      parse(inputs)
-    } catch (e) {
-      error = e
-    }
+    const error = thrownBy(() => parse(inputs))
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as ConfigurationError).input).toBe(input)
     expect((error as Error).message.startsWith(`${input}: `)).toBe(true)

@@ -1,4 +1,5 @@
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
+import { thrownBy } from '@deploy-actions/testbed'
 import { parseInputs, splitGlobs } from '../../../actions/frontend-sync/src/inputs.ts'
 
 const env = { AWS_REGION: 'eu-west-1', GITHUB_WORKSPACE: '/ws' }
@@ -104,12 +105,7 @@ describe('parseInputs', () => {
     [{ ...base, 'follow-symlinks': 'some' }, 'follow-symlinks'],
     [{ ...base, 'allow-source-outside-workspace': 'sure' }, 'allow-source-outside-workspace'],
   ])('%j is rejected naming %s', (record, input) => {
-    let error: unknown
-    try {
-      parse(record as Record<string, string>)
-    } catch (e) {
-      error = e
-    }
+    const error = thrownBy(() => parse(record as Record<string, string>))
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as ConfigurationError).input).toBe(input)
     expect((error as Error).message).toMatch(new RegExp(`^${input}: `))

@@ -1,4 +1,5 @@
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
+import { thrownBy } from '@deploy-actions/testbed'
 import { parseInputs } from '../../../actions/rds-snapshot/src/inputs.ts'
 
 const env = { AWS_REGION: 'eu-west-1', GITHUB_REF: 'refs/tags/v2.1.0', GITHUB_SHA: 'abc1234def' }
@@ -99,12 +100,7 @@ test.each([
   [{ 'db-cluster-identifier': '9shop' }, 'db-cluster-identifier', 'RDS identifier'],
   [{ 'db-instance-identifier': 'a', 'aws-region': 'mars' }, 'aws-region', 'region'],
 ])('%j is rejected naming %s', (inputs, input, text) => {
-  let error: unknown
-  try {
-    parse(inputs)
-  } catch (e) {
-    error = e
-  }
+  const error = thrownBy(() => parse(inputs))
   expect(error).toBeInstanceOf(ConfigurationError)
   expect((error as ConfigurationError).input).toBe(input)
   expect((error as Error).message).toContain(text)

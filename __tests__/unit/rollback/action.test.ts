@@ -1,6 +1,8 @@
 // rollback's pure parts by table: parseInputs (good and bad inputs), the canary state reader, the
 // outputs and the summary.
+
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
+import { thrownBy } from '@deploy-actions/testbed'
 import { describeCanary, runningCanary } from '../../../actions/rollback/src/canary.ts'
 import { parseInputs } from '../../../actions/rollback/src/inputs.ts'
 import { newReport, outputsOf, renderSummary } from '../../../actions/rollback/src/report.ts'
@@ -46,12 +48,7 @@ describe('parseInputs', () => {
     [{ deployment: 'web', 'eks-cluster': 'prod' }, 'eks-cluster'], // no AWS_REGION
     [{ deployment: 'web', 'eks-cluster': 'prod', kubeconfig: 'apiVersion: v1' }, 'eks-cluster'],
   ])('%j is refused, naming %s', (inputs, input) => {
-    let error: unknown
-    try {
-      parse(inputs)
-    } catch (e) {
-      error = e
-    }
+    const error = thrownBy(() => parse(inputs))
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as ConfigurationError).input).toBe(input)
   })

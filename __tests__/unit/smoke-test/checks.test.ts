@@ -1,4 +1,5 @@
 import { ConfigurationError, parseStatusSet, REDACTED } from '@deploy-actions/kit'
+import { thrownBy } from '@deploy-actions/testbed'
 import {
   type CheckDefaults,
   checksFromUrls,
@@ -158,12 +159,7 @@ test.each([
   ],
   ['the second check bad', '- url: https://a/\n- url: https://b/\n  foo: 1', 'checks: check 2: unknown key "foo"'],
 ])('YAML with %s is rejected', (_, yaml, message) => {
-  let error: unknown
-  try {
-    checksFromYaml(yaml, defaults)
-  } catch (e) {
-    error = e
-  }
+  const error = thrownBy(() => checksFromYaml(yaml, defaults))
   expect(error).toBeInstanceOf(ConfigurationError)
   expect((error as Error).message).toContain(message)
   expect((error as Error).message.startsWith('checks')).toBe(true)

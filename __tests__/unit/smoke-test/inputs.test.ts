@@ -1,4 +1,5 @@
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
+import { thrownBy } from '@deploy-actions/testbed'
 import { type InputIo, looksLikeInlineYaml, parseInputs } from '../../../actions/smoke-test/src/inputs.ts'
 
 const files: Record<string, string> = {
@@ -118,12 +119,7 @@ test.each([
   [{ checks: '- name: no url here' }, 'checks: check 1 ("no url here"): url is required'],
   [{ checks: '- url: https://a/\n  retries: 3' }, 'checks: check 1: unknown key "retries"'],
 ])('%j is rejected: %s', (raw, message) => {
-  let error: unknown
-  try {
-    parse(raw as Record<string, string>)
-  } catch (e) {
-    error = e
-  }
+  const error = thrownBy(() => parse(raw as Record<string, string>))
   expect(error).toBeInstanceOf(ConfigurationError)
   expect((error as Error).message).toContain(message)
 })
