@@ -5,7 +5,6 @@
 // HTTPRoute, and is promoted; v1.2.0 is a failing image: the canary aborts on the analysis and
 // v1.1.0 keeps serving; finally v1.1.0's pre-release snapshot is restored into a new instance.
 // Everything it starts listens on 127.0.0.1 and is stopped at the end.
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr'
@@ -13,8 +12,8 @@ import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } fro
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { formatDuration } from '@deploy-actions/kit'
 import type { KubeObject } from '@deploy-actions/kube'
-import { REPO_ROOT } from '@deploy-actions/testbed'
 import pg from 'pg'
+import { main as deployActions } from '../packages/release/src/cli.ts'
 import type { ReleaseOutcome } from '../packages/release/src/session.ts'
 import {
   APP,
@@ -27,7 +26,6 @@ import {
 } from './demo/sample-service.ts'
 import { AWS, type Production, startProduction, tagOf } from './demo/stage.ts'
 
-const CLI = join(REPO_ROOT, 'packages/release/src/cli.ts')
 const t0 = Date.now()
 const timeline: string[] = []
 const at = () => `+${formatDuration(Date.now() - t0)}`.padStart(8)
@@ -36,18 +34,13 @@ const event = (line: string) => {
 }
 const heading = (text: string) => console.log(`\n\x1b[1m━━━━ ${text}\x1b[0m`)
 
-/** Runs the product's CLI in the service's folder, its output shown as it comes. */
+/**
+ * Runs the product's CLI (its main(), the code `npx deploy-actions` runs) on the service's
+ * folder; in this process, so each command does not pay for another Node start.
+ */
 function cli(p: Production, args: string[]): Promise<number> {
   console.log(`\x1b[2m$ npx deploy-actions ${args.join(' ')}\x1b[0m`)
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: p.workspace,
-      env: { ...process.env, ...p.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve(code ?? 1))
-  })
+  return deployActions(args, { ...process.env, ...p.env, GITHUB_WORKSPACE: p.workspace })
 }
 
 /** What production looks like now, in one line per part. */
@@ -76,7 +69,10 @@ async function state(p: Production): Promise<string[]> {
   const objects = await new S3Client({ ...aws, forcePathStyle: true }).send(
     new ListObjectsV2Command({ Bucket: BUCKET }),
   )
-  const served = p.traffic.servedShare(3000)
+  // What serves now: the routing re-read, then one second of traffic.
+  await p.traffic.refresh()
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  const served = p.traffic.servedShare(1000)
   const byTag = Object.entries(served.byTag)
     .map(([t, n]) => `${t} ${Math.round((100 * n) / Math.max(1, served.total))}%`)
     .join(', ')
@@ -89,7 +85,7 @@ async function state(p: Production): Promise<string[]> {
         .join(', ') || 'none'
     }`,
     `Deployment ${NAMESPACE}/${APP}: ${tagOf(d.spec.template.spec.containers[0]?.image)} (revision ${d.metadata?.annotations?.['deployment.kubernetes.io/revision']})`,
-    `traffic (last 3 s, ${served.total} requests): ${byTag}; 5xx ${served.errors}`,
+    `traffic (last second, ${served.total} requests): ${byTag}; 5xx ${served.errors}`,
     `s3://${BUCKET}: ${(objects.Contents ?? []).map((o) => o.Key).join(' ')}`,
   ]
 }

@@ -153,7 +153,7 @@ export async function startProduction(log: (line: string) => void = () => {}): P
       kube: { url: sim.url },
       namespace: NAMESPACE,
       httpRoute: APP,
-      rps: 60,
+      rps: 40,
       refreshMs: 200,
     })
     stops.push(() => traffic.stop())
