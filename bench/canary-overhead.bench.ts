@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { createObjectsApi, type KubeObject, loadKubeConfig } from '@deploy-actions/kube'
+import { createObjectsApi, type KubeObject, loadKubeConfig, type ObjectsApi } from '@deploy-actions/kube'
 import {
   freePort,
   httpOk,
@@ -28,27 +28,34 @@ import {
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 const kubectl = requireBinary('kubectl', 'apt-get install kubectl')
 const dir = tempDir('canary-bench')
-const port = await freePort()
 const kubeconfigPath = join(dir, 'kubeconfig')
-const sim = await startService({
-  name: 'kube simulator',
-  command: process.execPath,
-  args: [
-    join(REPO_ROOT, 'packages/testbed/src/cli.ts'),
-    'kube',
-    '--port',
-    String(port),
-    '--kubeconfig',
-    kubeconfigPath,
-    '--pod-ready-delay',
-    '150',
-    '--tick',
-    '25',
-  ],
-  ready: () => httpOk(`http://127.0.0.1:${port}/version`, (s) => s < 500),
-})
-const kubeconfig = readFileSync(kubeconfigPath, 'utf8')
-const objects = await createObjectsApi((await loadKubeConfig({ kubeconfig })).kubeConfig)
+let sim = undefined as unknown as Awaited<ReturnType<typeof startService>>
+let kubeconfig = ''
+let objects: ObjectsApi
+/** A fresh simulator process per part, so one part's load does not linger into the next. */
+async function startSim(): Promise<void> {
+  const port = await freePort()
+  sim = await startService({
+    name: 'kube simulator',
+    command: process.execPath,
+    args: [
+      join(REPO_ROOT, 'packages/testbed/src/cli.ts'),
+      'kube',
+      '--port',
+      String(port),
+      '--kubeconfig',
+      kubeconfigPath,
+      '--pod-ready-delay',
+      '150',
+      '--tick',
+      '25',
+    ],
+    ready: () => httpOk(`http://127.0.0.1:${port}/version`, (s) => s < 500),
+  })
+  kubeconfig = readFileSync(kubeconfigPath, 'utf8')
+  objects = await createObjectsApi((await loadKubeConfig({ kubeconfig })).kubeConfig)
+}
+await startSim()
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const fmt = (ms: number) => `${Math.round(ms)} ms`
@@ -167,6 +174,9 @@ if (PART !== 'fail') {
     `  by hand, kubectl patch + get route + get endpoints per step: median ${fmt(median(byHand))} (no readiness wait, no analysis, no state)`,
   )
 }
+
+await sim.stop()
+await startSim()
 
 // 2. failing check → weight 0
 let failing = false
