@@ -107,6 +107,37 @@ describe('through kubectl (fieldValidation=Strict, its default)', () => {
   })
 })
 
+describe('server-side apply (typed conversion of the applied configuration)', () => {
+  test('kubectl apply --server-side: an undeclared field fails as a bare 500, as a real server answers', async () => {
+    const r = await kubectl.run(['apply', '--server-side', '-f', deployment('ssa', '  replicas: 1\n  replica: 2\n')])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toBe(
+      'Error from server: failed to create typed patch object (default/ssa; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema\n',
+    )
+    expect(await kubectl.ok(['apply', '--server-side', '-f', deployment('ssa', '  replicas: 1\n')])).toBe(
+      'deployment.apps/ssa serverside-applied\n',
+    )
+  })
+
+  test('client-node: a wrong type in a container is named by the list key', async () => {
+    const ssa = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply)
+    const body = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ssa' },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'app:1', ports: [{ containerPort: '80' }] }] } } },
+    }
+    const error = await c.apps
+      .patchNamespacedDeployment({ name: 'ssa', namespace: 'default', body, fieldManager: 'test' }, ssa)
+      .catch((e) => e)
+    expect(statusOf(error).code).toBe(500)
+    expect(statusOf(error).body.reason).toBeUndefined()
+    expect(statusOf(error).body.message).toBe(
+      'failed to create typed patch object (default/ssa; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="app"].ports[0].containerPort: expected numeric (int or float), got string',
+    )
+  })
+})
+
 describe('through client-node', () => {
   test('a string replicas is a 400 BadRequest', async () => {
     const body = deploymentBody('cn-typed', 'app:1', 1) as unknown as { spec: { replicas: unknown } }

@@ -251,3 +251,82 @@ export function decodeTyped(
   const warnings = mode === 'Warn' ? w.unknown.map((u) => `unknown field ${JSON.stringify(u)}`) : []
   return { obj, warnings }
 }
+
+/** A list item as structured-merge-diff names it: by its name key when it has one, else by index. */
+function smdItem(item: unknown, i: number): string {
+  return isObject(item) && typeof item.name === 'string' ? `[name=${JSON.stringify(item.name)}]` : `[${i}]`
+}
+
+function smdKind(value: unknown): string {
+  if (Array.isArray(value)) return 'list'
+  if (isObject(value)) return 'map'
+  if (typeof value === 'number') return 'numeric (int or float)'
+  return typeof value === 'boolean' ? 'boolean' : 'string'
+}
+
+/** The first schema violation of an applied configuration, worded as structured-merge-diff's typed conversion. */
+function smdViolation(value: unknown, type: string, path: string): string | undefined {
+  if (value === null || value === undefined || type === 'any' || type === 'object') return undefined
+  const expect = (want: string, ok: boolean) => (ok ? undefined : `${path}: expected ${want}, got ${smdKind(value)}`)
+  switch (type) {
+    case 'string':
+    case 'Date':
+      return expect('string', typeof value === 'string')
+    case 'boolean':
+      return expect('boolean', typeof value === 'boolean')
+    case 'number':
+      return expect('numeric (int or float)', typeof value === 'number')
+    case 'IntOrString':
+      return expect('string or numeric', typeof value === 'string' || typeof value === 'number')
+  }
+  const list = /^Array<(.+)>$/.exec(type)
+  if (list) {
+    if (!Array.isArray(value)) return `${path}: expected list, got ${smdKind(value)}`
+    for (const [i, v] of value.entries()) {
+      const why = smdViolation(v, list[1]!, `${path}${smdItem(v, i)}`)
+      if (why) return why
+    }
+    return undefined
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type)
+  if (map) {
+    if (!isObject(value)) return `${path}: expected map, got ${smdKind(value)}`
+    for (const [k, v] of Object.entries(value)) {
+      const why = smdViolation(v, map[1]!, `${path}.${k}`)
+      if (why) return why
+    }
+    return undefined
+  }
+  if (!isObject(value)) return `${path}: expected map, got ${smdKind(value)}`
+  const fields = new Map((fieldsOf(type) ?? []).map((f) => [f.baseName, f]))
+  for (const [k, v] of Object.entries(value)) {
+    const f = fields.get(k)
+    if (!f) return `${path}.${k}: field not declared in schema`
+    const why = smdViolation(v, f.type, `${path}.${k}`)
+    if (why) return why
+  }
+  return undefined
+}
+
+/**
+ * Server-side apply converts the applied configuration to a typed value before merging
+ * (managedfields structuredmerge.go Apply): an undeclared field or a value of the wrong type
+ * fails there, whatever fieldValidation says, as a plain error the API server turns into a 500
+ * without a reason (kubernetes/kubernetes#122480, #139253).
+ */
+export function applyConfigurationError(
+  r: Pick<ResourceDef, 'group' | 'version' | 'kind'>,
+  applied: KObj,
+  namespace: string | undefined,
+  name: string,
+): ApiError | undefined {
+  const model = modelOf(r)
+  if (!model || !isObject(applied)) return undefined
+  const { apiVersion: _a, kind: _k, ...rest } = applied
+  const why = smdViolation(rest, model, '')
+  if (!why) return undefined
+  const gv = r.group ? `${r.group}/${r.version}` : `/${r.version}`
+  const nn = namespace ? `${namespace}/${name}` : `/${name}`
+  const e = new ApiError(500, '', `failed to create typed patch object (${nn}; ${gv}, Kind=${r.kind}): ${why}`)
+  return e
+}

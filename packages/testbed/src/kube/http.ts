@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { parse as parseYaml } from 'yaml'
 import type { Api, DeleteOptions } from './api.ts'
-import { decodeTyped, type FieldValidation, fieldValidationOf } from './decode.ts'
+import { applyConfigurationError, decodeTyped, type FieldValidation, fieldValidationOf } from './decode.ts'
 import { accessReview, discovery } from './discovery.ts'
 import { openapiV2, openapiV3 } from './openapi.ts'
 import { patchTypeOf } from './patch.ts'
@@ -315,6 +315,8 @@ async function serveResource(
     }
     if (type === 'apply') {
       const body = parseYaml(bodyText) as KObj
+      const violation = applyConfigurationError(r, body, ns, rt.name)
+      if (violation) throw violation
       const existing = api.store.tryGet(r, ns, rt.name)
       if (!existing)
         return send(

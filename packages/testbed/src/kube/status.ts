@@ -24,8 +24,9 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
     }
+    // Errors that are not API errors reach clients as a bare 500 with no reason.
+    if (this.reason) status.reason = this.reason
     if (this.details) status.details = this.details
     status.code = this.code
     return status
