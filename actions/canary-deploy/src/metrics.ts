@@ -90,7 +90,8 @@ const STAT = /^(SampleCount|Average|Sum|Minimum|Maximum|p\d{1,2}(\.\d+)?|tm\d{1,
 class Fail extends Error {}
 
 /** Parses the `metrics` input text; `source` names where it came from in messages. */
-export function parseMetrics(text: string, source = 'metrics'): MetricCheck[] {
+export function parseMetrics(text: string, source = ''): MetricCheck[] {
+  const at = (line: number) => `${source ? `${source} ` : ''}line ${line}`
   if (!text.trim()) return []
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
@@ -98,14 +99,14 @@ export function parseMetrics(text: string, source = 'metrics'): MetricCheck[] {
   if (first) {
     const line = first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line
     const why = first.message.split('\n')[0]
-    throw new ConfigurationError('metrics', `${FORM}; ${source} line ${line}: not valid YAML (${why})`)
+    throw new ConfigurationError('metrics', `${FORM}; ${at(line)}: not valid YAML (${why})`)
   }
-  if (!isSeq(doc.contents)) throw new ConfigurationError('metrics', `${FORM}; ${source} is not a list`)
+  if (!isSeq(doc.contents)) throw new ConfigurationError('metrics', `${FORM}; ${source || 'the YAML'} is not a list`)
   const checks: MetricCheck[] = []
   const names = new Set<string>()
   for (const node of doc.contents.items) {
     const line = lineCounter.linePos((node as unknown as { range?: [number] }).range?.[0] ?? 0).line
-    const where = `${source} line ${line}`
+    const where = at(line)
     if (!isMap(node)) throw new ConfigurationError('metrics', `${FORM}; ${where}: expected a mapping`)
     let check: MetricCheck
     try {
