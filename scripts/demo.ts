@@ -117,6 +117,8 @@ async function main(): Promise<void> {
   )
   const p = await startProduction((line) => console.log(`  ${line}`))
   try {
+    // The canary's analysis needs Prometheus to have scraped the traffic at least once.
+    await p.prometheus.waitForTargets()
     event('production up: shop v0.9.0 serving through its HTTPRoute, Prometheus scraping the traffic')
     const first = await release(p, 0)
     if (!first.result.ok) throw new Error('v1.0.0 did not release')
