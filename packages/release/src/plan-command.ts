@@ -56,8 +56,8 @@ async function imageSection(ctx: PlanContext): Promise<{ lines: string[]; image?
       `- tag ${code(tag)}: ${digest ? `already in ECR at ${code(digest)} (an identical push is a no-op, a different one is refused on an immutable repository)` : 'new'}`,
     )
   }
-  const registry = image.registry ?? (known.size ? undefined : undefined)
-  const ref = `${registry ? `${registry}/` : ''}${image.repository}:${tags[0]}`
+  // The reference the canary would roll out (by tag here: the digest is known once pushed).
+  const ref = `${image.registry ? `${image.registry}/` : ''}${image.repository}:${tags[0]}`
   return { lines, image: ref }
 }
 
