@@ -40,7 +40,9 @@ const heading = (text: string) => console.log(`\n\x1b[1m━━━━ ${text}\x1b
  */
 function cli(p: Production, args: string[]): Promise<number> {
   console.log(`\x1b[2m$ npx deploy-actions ${args.join(' ')}\x1b[0m`)
-  return deployActions(args, { ...process.env, ...p.env, GITHUB_WORKSPACE: p.workspace })
+  // The environment a shell would have for `npx deploy-actions` (AWS endpoint and credentials, docker host).
+  Object.assign(process.env, p.env, { GITHUB_WORKSPACE: p.workspace })
+  return deployActions(args, process.env)
 }
 
 /** What production looks like now, in one line per part. */

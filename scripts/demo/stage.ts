@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront'
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { createObjectsApi, type KubeObject, loadKubeConfig, type ObjectsApi } from '@deploy-actions/kube'
@@ -31,7 +32,7 @@ import {
   type TrafficEmulator,
   tempDir,
 } from '@deploy-actions/testbed'
-import { APP, BUCKET, DB_INSTANCE, kubernetesObjects, NAMESPACE, type Stage } from './sample-service.ts'
+import { APP, BUCKET, DB_INSTANCE, ECR_REPOSITORY, kubernetesObjects, NAMESPACE, type Stage } from './sample-service.ts'
 
 export const AWS = {
   region: 'us-east-1',
@@ -111,8 +112,9 @@ export async function startProduction(log: (line: string) => void = () => {}): P
     )
     const [, db] = await Promise.all([importBusyboxImage(dockerd), postgres.createDatabase('shop')])
 
-    // What production holds before the first release through a plan: the database instance, the
-    // bucket and its distribution, and the service running v0.9.0 behind its HTTPRoute.
+    // What production holds before the first release through a plan: the ECR repository, the
+    // database instance, the bucket and its distribution, and the service running v0.9.0 behind
+    // its HTTPRoute.
     const aws = { ...AWS, endpoint: motoUp.endpoint }
     await new RDSClient(aws).send(
       new CreateDBInstanceCommand({
@@ -124,6 +126,7 @@ export async function startProduction(log: (line: string) => void = () => {}): P
         MasterUserPassword: 'not-a-real-password',
       }),
     )
+    await new ECRClient(aws).send(new CreateRepositoryCommand({ repositoryName: ECR_REPOSITORY }))
     await new S3Client({ ...aws, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: BUCKET }))
     const distribution = await new CloudFrontClient(aws).send(
       new CreateDistributionCommand({

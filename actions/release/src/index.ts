@@ -1,7 +1,7 @@
 // The root action (uses: org/deploy-actions@v1): the only import-time side effect. The plan's
 // input is checked before anything runs; outputs and the summary are written however it ends.
 import { describeError } from '@deploy-actions/kit'
-import { getInput, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
+import { coreLogger, getInput, runAction, setOutputs, writeSummary } from '@deploy-actions/kit/runtime'
 import { parseInputs } from './inputs.ts'
 import { outputsOf, type Report, renderSummary } from './report.ts'
 
@@ -10,7 +10,11 @@ void runAction(async ({ signal }) => {
   const { run } = await import('./main.ts')
   const report: Report = {}
   try {
-    await run(inputs, { log: (line) => console.log(line), signal, env: process.env }, report)
+    await run(
+      inputs,
+      { log: (line) => console.log(line), warn: (line) => coreLogger.warning(line), signal, env: process.env },
+      report,
+    )
   } catch (error) {
     report.error ??= describeError(error)
     throw error

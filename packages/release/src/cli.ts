@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { ConfigurationError, describeError } from '@deploy-actions/kit'
 import { openSession, planFromPlan, releaseFromPlan, restoreFromPlan, rollbackFromPlan } from './session.ts'
+import { RELEASE_STEPS } from './steps.ts'
 
 const USAGE = `usage: deploy-actions <command> [--plan release.yaml] [options]
 
@@ -98,7 +99,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'rollback':
         return (await rollbackFromPlan(session)).code === 0 ? 0 : 1
       default: {
-        const outcome = await releaseFromPlan(session)
+        // The release with its guardrails (window and freezes, preflight checks, GitHub deployment,
+        // maintenance mode, notifications), each applying when the plan asks for it.
+        const { defaultGuardrailDeps, withGuardrails } = await import('./guardrails/steps.ts')
+        const steps = withGuardrails(
+          RELEASE_STEPS,
+          defaultGuardrailDeps((line) => console.log(`warning: ${line}`)),
+        )
+        const outcome = await releaseFromPlan(session, steps)
         if (args.record)
           writeFileSync(args.record, `${JSON.stringify({ version: session.version, ...outcome }, null, 2)}\n`)
         return outcome.result.ok ? 0 : 1
