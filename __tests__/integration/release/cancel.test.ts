@@ -4,17 +4,19 @@
 import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { REPO_ROOT, removeDir, tempDir } from '@deploy-actions/testbed'
+import { type Moto, REPO_ROOT, removeDir, startMoto, tempDir } from '@deploy-actions/testbed'
 import { type Cluster, deploymentRef, imageOf, stableApp, startCluster } from '../canary-deploy/helpers.ts'
 
 let c: Cluster
+let moto: Moto
 let workspace: string
 beforeAll(async () => {
-  c = await startCluster()
+  // moto answers the release's preflight (the AWS identity) as AWS would.
+  ;[c, moto] = await Promise.all([startCluster(), startMoto()])
   workspace = tempDir('release-cancel')
 })
 afterAll(async () => {
-  await c?.sim.stop()
+  await Promise.all([c?.sim.stop(), moto?.stop()])
   if (workspace) removeDir(workspace)
 })
 
@@ -42,7 +44,7 @@ test('SIGINT during the canary: the canary aborted, stable untouched, later step
     [join(REPO_ROOT, 'packages/release/src/cli.ts'), 'release', '--version', 'v2'],
     {
       cwd: workspace,
-      env,
+      env: { ...env, ...moto.env },
     },
   )
   let out = ''
