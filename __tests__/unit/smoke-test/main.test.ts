@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Probe } from '@deploy-actions/http-check'
 import { limiter, recordInputGetter, recordingLogger } from '@deploy-actions/kit'
 import { parseInputs } from '../../../actions/smoke-test/src/inputs.ts'
 import { run } from '../../../actions/smoke-test/src/main.ts'
 import { writeReportFile } from '../../../actions/smoke-test/src/ports.ts'
 import { newReport, outputsOf, renderSummary } from '../../../actions/smoke-test/src/report.ts'
-import type { Probe } from '../../../actions/smoke-test/src/schedule.ts'
 import { virtualClock } from './virtual-clock.ts'
 
 const TOKEN = 'Bearer tok-0123456789'

@@ -1,6 +1,7 @@
+import type { Attempt, Check, Probe } from '@deploy-actions/http-check'
 import { parseStatusSet } from '@deploy-actions/kit'
-import { type Check, checksFromUrls } from '../../../actions/smoke-test/src/checks.ts'
-import { type Attempt, type Probe, runChecks, type ScheduleOptions } from '../../../actions/smoke-test/src/schedule.ts'
+import { checksFromUrls } from '../../../actions/smoke-test/src/checks.ts'
+import { runChecks, type ScheduleOptions } from '../../../actions/smoke-test/src/schedule.ts'
 import { virtualClock } from './virtual-clock.ts'
 
 const defaults = { status: parseStatusSet('x', ''), headers: {} }

@@ -3,6 +3,15 @@
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import {
+  type Check,
+  type CheckDefaults,
+  checksFromYaml,
+  DEFAULT_REDIRECTS,
+  HEADER_NAME,
+  parseRegex,
+  type RedirectPolicy,
+} from '@deploy-actions/http-check'
+import {
   ConfigurationError,
   type InputGetter,
   parseDuration,
@@ -12,18 +21,7 @@ import {
   parseList,
   parseStatusSet,
 } from '@deploy-actions/kit'
-import {
-  type Check,
-  type CheckDefaults,
-  checksFromUrls,
-  checksFromYaml,
-  DEFAULT_REDIRECTS,
-  HEADER_NAME,
-  parseRegex,
-  type RedirectPolicy,
-  secretsOf,
-  uniqueNames,
-} from './checks.ts'
+import { checksFromUrls, secretsOf, uniqueNames } from './checks.ts'
 
 export interface Inputs {
   checks: Check[]

@@ -1,11 +1,13 @@
 // smoke-test orchestration: run every check with the injected probe and clock, fill in the
 // report, write the JSON report file, fail the step when a check failed. Every text that
 // leaves here is redacted first.
+
+import type { Probe } from '@deploy-actions/http-check'
 import { type Clock, DeployError, formatDuration, type Logger, realClock, redact } from '@deploy-actions/kit'
 import { printableHeaders } from './checks.ts'
 import type { Inputs } from './inputs.ts'
 import { failureMessage, passedCount, reportJson, type SmokeReport } from './report.ts'
-import { type Probe, runChecks } from './schedule.ts'
+import { runChecks } from './schedule.ts'
 
 export interface Deps {
   log: Logger

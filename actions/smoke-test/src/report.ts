@@ -1,8 +1,10 @@
 // The report of one smoke-test run and what it turns into: the step's outputs, the job summary
 // and the JSON report file. Pure; every text that leaves here has the secrets redacted (the
 // runner masks its log, but not files we write).
+
+import type { Check } from '@deploy-actions/http-check'
 import { formatDuration, formatStatusSet, markdownTable, REDACTED, redact } from '@deploy-actions/kit'
-import { type Check, printableHeaders } from './checks.ts'
+import { printableHeaders } from './checks.ts'
 import type { Inputs } from './inputs.ts'
 import type { CheckOutcome } from './schedule.ts'
 

@@ -2,18 +2,9 @@
 // the overall deadline passes. Failures back off exponentially with jitter; at most
 // `concurrency` requests are in flight (a check that is backing off holds no slot).
 // No I/O of its own: the probe (one request) and the clock are injected.
+
+import type { Attempt, Check, FailureKind, Probe } from '@deploy-actions/http-check'
 import { backoffDelay, type Clock, formatDuration, limiter, progressReporter } from '@deploy-actions/kit'
-import type { Check } from './checks.ts'
-
-export type FailureKind = 'network' | 'timeout' | 'status' | 'json' | 'body' | 'latency' | 'redirect' | 'cancelled'
-
-/** The result of one request. */
-export type Attempt =
-  | { ok: true; status: number; latencyMs: number }
-  | { ok: false; kind: FailureKind; reason: string; status?: number; latencyMs?: number }
-
-/** Makes one request for `check`, giving up after `timeoutMs` or when `signal` aborts. Never throws. */
-export type Probe = (check: Check, timeoutMs: number, signal?: AbortSignal) => Promise<Attempt>
 
 export interface CheckOutcome {
   check: Check

@@ -1,8 +1,7 @@
-// HTTP checks run on smoke-test's engine: its check model (name, url, method, headers, body,
-// expect) and one probe of it, with the canary header added when the check pins the canary.
-// TODO(lead): checks.ts/http.ts of smoke-test belong in a package once two actions use them.
-import { checksFromYaml } from '../../../smoke-test/src/checks.ts'
-import { httpProbe } from '../../../smoke-test/src/http.ts'
+// HTTP checks run on the engine smoke-test uses too (@deploy-actions/http-check): its check model
+// (name, url, method, headers, body, expect) and one probe of it, with the canary header added
+// when the check pins the canary.
+import { checksFromYaml, httpProbe } from '@deploy-actions/http-check'
 import type { Measurement } from '../analysis.ts'
 import type { HttpCheck } from '../metrics.ts'
 
@@ -11,15 +10,15 @@ export async function httpMeasure(
   header: { name: string; value: string } | undefined,
   timeoutMs: number,
 ): Promise<Measurement> {
-  const [smoke] = checksFromYaml(
+  const [request] = checksFromYaml(
     JSON.stringify([check.request]),
     { status: [[200, 299]], headers: {} },
     `metrics check ${check.name}`,
   )
-  if (!smoke) return { error: 'no request' }
-  if (header && check.pinCanary) smoke.headers[header.name] = header.value
-  const attempt = await httpProbe()(smoke, timeoutMs)
-  const query = `${smoke.method} ${smoke.displayUrl}${header && check.pinCanary ? ` (${header.name}: ${header.value})` : ''}`
+  if (!request) return { error: 'no request' }
+  if (header && check.pinCanary) request.headers[header.name] = header.value
+  const attempt = await httpProbe()(request, timeoutMs)
+  const query = `${request.method} ${request.displayUrl}${header && check.pinCanary ? ` (${header.name}: ${header.value})` : ''}`
   if (attempt.ok)
     return {
       query,

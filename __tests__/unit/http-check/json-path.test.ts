@@ -1,4 +1,4 @@
-import { formatJsonPath, parseJsonPath, readJsonPath } from '../../../actions/smoke-test/src/json-path.ts'
+import { formatJsonPath, parseJsonPath, readJsonPath } from '@deploy-actions/http-check'
 
 test.each([
   ['$', []],

@@ -1,10 +1,19 @@
-// One smoke request with native fetch: per-request timeout, body read (bounded), verdict.
+// One check request with native fetch: per-request timeout, body read (bounded), verdict.
 // Redirects are followed here, not by fetch, so that no header the user set reaches another
 // origin unless marked safe (fetch itself only drops Authorization and Cookie, so X-Api-Key or
 // X-Vault-Token would follow): the credential rule of browsers and curl, for every header.
 import { errorCode, formatDuration } from '@deploy-actions/kit'
 import { type Check, DEFAULT_REDIRECTS, evaluate, expectsRedirect, type RedirectPolicy } from './checks.ts'
-import type { Attempt, Probe } from './schedule.ts'
+
+export type FailureKind = 'network' | 'timeout' | 'status' | 'json' | 'body' | 'latency' | 'redirect' | 'cancelled'
+
+/** The result of one request. */
+export type Attempt =
+  | { ok: true; status: number; latencyMs: number }
+  | { ok: false; kind: FailureKind; reason: string; status?: number; latencyMs?: number }
+
+/** Makes one request for `check`, giving up after `timeoutMs` or when `signal` aborts. Never throws. */
+export type Probe = (check: Check, timeoutMs: number, signal?: AbortSignal) => Promise<Attempt>
 
 /** Bodies are read up to this size for the expectations; the rest is discarded. */
 export const MAX_BODY_BYTES = 1024 * 1024
