@@ -466,7 +466,7 @@ describe.each(files.map((f) => [f.slice(REPO_ROOT.length + 1), f]))('(d) %s', (_
 // actions/release/src (bundled to dist/release/index.js), its README packages/release/README.md.
 describe('the root action.yml', () => {
   const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as ActionYml
-  const inputSets = [{}, { plan: 'deploy/release.yaml', command: 'plan', version: 'v2.1.0' }]
+  const inputSets: Record<string, string>[] = [{}, { plan: 'deploy/release.yaml', command: 'plan', version: 'v2.1.0' }]
   const defaults = Object.fromEntries(
     Object.entries(action.inputs ?? {})
       .filter(([, spec]) => spec.default !== undefined)
