@@ -6,16 +6,21 @@ import { convertFrom, convertTo } from './conversion.ts'
 import { decodeTyped, type FieldValidation } from './decode.ts'
 import { applyDefaults, defaultJobSelector } from './defaults.ts'
 import { createKubernetesService, populateNamespace } from './kinds.ts'
+import { apply as applyConfiguration, type ManagerOptions, updateManagedFields } from './managed-fields.ts'
 import { applyPatch, type PatchType } from './patch.ts'
-import { type ResourceDef, resourceByKind, storageOf, storedResources } from './resources.ts'
+import { apiVersionOf, type ResourceDef, resourceByKind, storageOf, storedResources } from './resources.ts'
 import { formatSelector, fromLabelSelector } from './selectors.ts'
 import { ApiError, badRequest, notFound, successStatus } from './status.ts'
 import { type ListFilter, Store } from './store.ts'
-import { type KObj, pruneNulls, randomSuffix, uid } from './types.ts'
+import { isObject, type KObj, pruneNulls, randomSuffix, uid } from './types.ts'
 import { validate } from './validate.ts'
 
 export interface WriteOptions {
   dryRun?: boolean
+  /** The field manager of a request (managed-fields.ts); internal writes name none and leave managedFields as they are. */
+  manager?: ManagerOptions
+  /** metadata.managedFields already worked out (a server-side apply). */
+  managedFields?: KObj[]
 }
 
 /** A patch's object is decoded like a body (decode.ts) when the request says how to treat unknown fields. */
@@ -120,6 +125,11 @@ export class Api {
     meta.uid = uid()
     if (r.kind === 'Job') defaultJobSelector(obj)
     applyDefaults(r, obj, true)
+    // The create handler records its manager after decoding (and so defaulting): create.go, UpdateNoErrors.
+    if (options.managedFields) meta.managedFields = options.managedFields
+    else if (options.manager)
+      meta.managedFields = updateManagedFields(r, undefined, obj, options.manager, apiVersionOf(r))
+    if (!meta.managedFields?.length) delete meta.managedFields
     if (
       r.subresources.includes('status') &&
       r.kind !== 'Pod' &&
@@ -169,10 +179,20 @@ export class Api {
     const rv = obj.metadata.resourceVersion
     applyDefaults(r, obj, false)
     if (!options.statusOnly) validate(r, obj, stored)
+    // Managed fields are the server's: what the body says of them is replaced (fieldmanager.go Update).
+    let managedFields: KObj[] | undefined = options.managedFields
+    if (!managedFields && options.manager) {
+      const next = options.statusOnly ? { ...stored, status: obj.status } : { ...obj, status: stored.status }
+      managedFields = updateManagedFields(r, stored, next, options.manager, apiVersionOf(r))
+    }
+    managedFields ??= stored.metadata.managedFields
+    if (managedFields?.length) obj.metadata.managedFields = managedFields
+    else delete obj.metadata.managedFields
     const updated = this.store.update(r, obj, {
       resourceVersion: rv,
       statusOnly: options.statusOnly,
       dryRun: options.dryRun,
+      managedFields: options.statusOnly ? (managedFields ?? []) : undefined,
     })
     // The last finalizer removed from an object marked for deletion lets it go (pods go when the kubelet is done).
     if (
@@ -208,6 +228,39 @@ export class Api {
     patched.metadata.resourceVersion ??= stored.metadata.resourceVersion
     if (patched.metadata.resourceVersion === '') patched.metadata.resourceVersion = stored.metadata.resourceVersion
     return this.update(r, namespace, name, patched, options)
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): managed-fields.ts works out the
+   * object and its managers; a missing object is created from the configuration.
+   */
+  apply(
+    r: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    config: KObj,
+    options: WriteOptions & { manager: ManagerOptions; statusOnly?: boolean },
+  ): { obj: KObj; created: boolean } {
+    const live = this.store.tryGet(r, r.namespaced ? namespace : undefined, name)
+      ? this.get(r, namespace, name)
+      : undefined
+    const who = { ...options.manager, subresource: options.statusOnly ? 'status' : options.manager.subresource }
+    if (!live && options.statusOnly) throw notFound(r, name)
+    const result = applyConfiguration(r, live, config, who, apiVersionOf(r))
+    const obj = result.obj
+    obj.metadata = { ...(isObject(obj.metadata) ? obj.metadata : {}), name }
+    const writeOptions = { dryRun: options.dryRun, managedFields: result.managedFields }
+    if (!live) return { obj: this.create(r, namespace, obj, writeOptions), created: true }
+    // The apply works on what is stored; a resourceVersion it sets is a precondition.
+    obj.metadata.resourceVersion =
+      isObject(config.metadata) && config.metadata.resourceVersion
+        ? config.metadata.resourceVersion
+        : live.metadata.resourceVersion
+    if (r.namespaced) obj.metadata.namespace = namespace
+    return {
+      obj: this.update(r, namespace, name, obj, { ...writeOptions, statusOnly: options.statusOnly }),
+      created: false,
+    }
   }
 
   delete(r: ResourceDef, namespace: string | undefined, name: string, options: DeleteOptions = {}): KObj {

@@ -5,8 +5,9 @@ import { parse as parseYaml } from 'yaml'
 import type { Api, DeleteOptions } from './api.ts'
 import { applyConfigurationError, decodeTyped, type FieldValidation, fieldValidationOf } from './decode.ts'
 import { accessReview, discovery } from './discovery.ts'
+import type { ManagerOptions } from './managed-fields.ts'
 import { openapiV2, openapiV3 } from './openapi.ts'
-import { patchTypeOf } from './patch.ts'
+import { type PatchType, patchTypeOf } from './patch.ts'
 import { evict, notSupported, podLog } from './pod-subresources.ts'
 import { decodeProtobuf, isProtobuf } from './protobuf.ts'
 import { apiVersionOf, findResource, RESOURCES, type ResourceDef } from './resources.ts'
@@ -14,7 +15,7 @@ import { checkFieldLabels, parseFieldSelector, parseLabelSelector } from './sele
 import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType } from './status.ts'
 import type { ListFilter } from './store.ts'
 import { toTable, wantsTable } from './table.ts'
-import type { KObj } from './types.ts'
+import { isObject, type KObj } from './types.ts'
 import { serveWatch, type WatchRegistry } from './watch.ts'
 
 const SCALE = { group: 'autoscaling', version: 'v1', kind: 'Scale' }
@@ -232,7 +233,8 @@ async function serveResource(
     warnings.push(...decoded.warnings)
     return decoded.obj
   }
-  const patchOptions = { dryRun, fieldValidation: validation, warnings }
+  const manager = managerOf(q, req)
+  const patchOptions = { dryRun, fieldValidation: validation, warnings, manager }
   const reply = (code: number, out: unknown) => {
     for (const w of warnings) res.appendHeader('Warning', `299 - ${JSON.stringify(w)}`)
     send(res, code, out)
@@ -243,22 +245,41 @@ async function serveResource(
     const sub = rt.subresource
     if (sub === 'scale' && r.subresources.includes('scale')) {
       if (method === 'GET') return send(res, 200, api.getScale(r, ns!, rt.name))
-      if (method === 'PUT') return reply(200, api.updateScale(r, ns!, rt.name, typed(bodyText, SCALE), { dryRun }))
+      const scaleManager = { ...manager, subresource: 'scale' }
+      if (method === 'PUT')
+        return reply(200, api.updateScale(r, ns!, rt.name, typed(bodyText, SCALE), { dryRun, manager: scaleManager }))
       if (method === 'PATCH') {
         const type = patchTypeOf(contentType)
         if (!type || type === 'apply') throw unsupportedMediaType(contentType)
-        return reply(200, api.patchScale(r, ns!, rt.name, type, parseJson(bodyText), patchOptions))
+        checkPatchOptions(q, type)
+        return reply(
+          200,
+          api.patchScale(r, ns!, rt.name, type, parseJson(bodyText), { ...patchOptions, manager: scaleManager }),
+        )
       }
       throw methodNotAllowed()
     }
     if (sub === 'status' && r.subresources.includes('status')) {
       if (method === 'GET') return send(res, 200, api.get(r, ns, rt.name))
-      if (method === 'PUT') return reply(200, api.update(r, ns, rt.name, typed(bodyText), { dryRun, statusOnly: true }))
+      const statusManager = { ...manager, subresource: 'status' }
+      if (method === 'PUT')
+        return reply(
+          200,
+          api.update(r, ns, rt.name, typed(bodyText), { dryRun, statusOnly: true, manager: statusManager }),
+        )
       if (method === 'PATCH') {
         const type = patchTypeOf(contentType)
         if (!type) throw unsupportedMediaType(contentType)
-        const body = type === 'apply' ? parseYaml(bodyText) : parseJson(bodyText)
-        return reply(200, api.patch(r, ns, rt.name, type, body, { ...patchOptions, statusOnly: true }))
+        if (type === 'apply') return serveApply(api, r, ns, rt.name, bodyText, q, res, true)
+        checkPatchOptions(q, type)
+        return reply(
+          200,
+          api.patch(r, ns, rt.name, type, parseJson(bodyText), {
+            ...patchOptions,
+            statusOnly: true,
+            manager: statusManager,
+          }),
+        )
       }
       throw methodNotAllowed()
     }
@@ -297,10 +318,10 @@ async function serveResource(
     return send(res, 200, { kind: listKind(r), apiVersion: apiVersionOf(r), metadata, items: items.map(stripTypeMeta) })
   }
   if (method === 'POST' && !rt.name) {
-    return reply(201, api.create(r, ns, typed(bodyText), { dryRun }))
+    return reply(201, api.create(r, ns, typed(bodyText), { dryRun, manager }))
   }
   if (method === 'PUT' && rt.name) {
-    return reply(200, api.update(r, ns, rt.name, typed(bodyText), { dryRun }))
+    return reply(200, api.update(r, ns, rt.name, typed(bodyText), { dryRun, manager }))
   }
   if (method === 'PATCH' && rt.name) {
     const type = patchTypeOf(contentType)
@@ -313,19 +334,8 @@ async function serveResource(
         `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
       )
     }
-    if (type === 'apply') {
-      const body = parseYaml(bodyText) as KObj
-      const violation = applyConfigurationError(r, body, ns, rt.name)
-      if (violation) throw violation
-      const existing = api.store.tryGet(r, ns, rt.name)
-      if (!existing)
-        return send(
-          res,
-          201,
-          api.create(r, ns, { ...body, metadata: { ...(body.metadata ?? {}), name: rt.name } }, { dryRun }),
-        )
-      return send(res, 200, api.patch(r, ns, rt.name, 'strategic', body, { dryRun }))
-    }
+    if (type === 'apply') return serveApply(api, r, ns, rt.name, bodyText, q, res, false)
+    checkPatchOptions(q, type)
     return reply(200, api.patch(r, ns, rt.name, type, parseJson(bodyText), patchOptions))
   }
   if (method === 'DELETE' && rt.name) {
@@ -346,6 +356,69 @@ async function serveResource(
     })
   }
   throw methodNotAllowed()
+}
+
+/**
+ * The manager of a write: the fieldManager parameter, else the user agent up to its first
+ * `/` (apiserver endpoints/handlers rest.go managerOrUserAgent, prefixFromUserAgent).
+ */
+function managerOf(q: URLSearchParams, req: IncomingMessage): ManagerOptions {
+  const named = q.get('fieldManager')
+  if (named) return { manager: named }
+  const agent = String(req.headers['user-agent'] ?? '')
+  return { manager: agent.split('/')[0]!.slice(0, 128) }
+}
+
+/** PatchOptions as ValidatePatchOptions checks them: 422 PatchOptions.meta.k8s.io "" is invalid. */
+function checkPatchOptions(q: URLSearchParams, type: PatchType): void {
+  let cause: { field: string; reason: string; message: string } | undefined
+  if (type === 'apply' && !q.get('fieldManager')) {
+    cause = {
+      reason: 'FieldValueRequired',
+      field: 'fieldManager',
+      message: 'Required value: is required for apply patch',
+    }
+  } else if (type !== 'apply' && q.has('force')) {
+    cause = {
+      reason: 'FieldValueForbidden',
+      field: 'force',
+      message: 'Forbidden: may not be specified for non-apply patch',
+    }
+  }
+  if (!cause) return
+  throw new ApiError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${cause.field}: ${cause.message}`, {
+    group: 'meta.k8s.io',
+    kind: 'PatchOptions',
+    causes: [cause],
+  })
+}
+
+/**
+ * A server-side apply: the configuration converted to a typed value first (its errors are a
+ * bare 500), then merged with ownership (api.apply, managed-fields.ts); 201 when it created.
+ */
+function serveApply(
+  api: Api,
+  r: ResourceDef,
+  ns: string | undefined,
+  name: string,
+  bodyText: string,
+  q: URLSearchParams,
+  res: ServerResponse,
+  statusOnly: boolean,
+): void {
+  checkPatchOptions(q, 'apply')
+  const body = parseYaml(bodyText) as KObj
+  if (!isObject(body)) throw badRequest('the body of the request was not a valid object')
+  const violation = applyConfigurationError(r, body, ns, name)
+  if (violation) throw violation
+  const force = q.get('force') === 'true'
+  const out = api.apply(r, ns, name, body, {
+    dryRun: isDryRun(q),
+    statusOnly,
+    manager: { manager: q.get('fieldManager')!, force },
+  })
+  send(res, out.created ? 201 : 200, out.obj)
 }
 
 export { RESOURCES }

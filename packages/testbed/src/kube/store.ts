@@ -44,6 +44,8 @@ export interface UpdateOptions {
   /** The caller may change only status (the /status subresource). */
   statusOnly?: boolean
   dryRun?: boolean
+  /** metadata.managedFields as the write leaves them (a /status write keeps the rest of metadata). */
+  managedFields?: KObj[]
 }
 
 export class Store {
@@ -180,6 +182,8 @@ export class Store {
         const status = obj.status
         const merged = clone(stored)
         merged.status = status
+        if (options.managedFields?.length) merged.metadata.managedFields = options.managedFields
+        else if (options.managedFields) delete merged.metadata.managedFields
         return this.commit(r, key, stored, merged, options)
       }
       if (stored.status !== undefined) obj.status = clone(stored.status)
@@ -195,6 +199,10 @@ export class Store {
 
   private commit(r: ResourceDef, key: string, stored: KObj, obj: KObj, options: UpdateOptions): KObj {
     obj.metadata.resourceVersion = stored.metadata.resourceVersion
+    // A write whose only change is a manager's time is a no-op (IgnoreManagedFieldsTimestampsTransformer).
+    if (!deepEqual(obj, stored) && deepEqual(untimed(obj), untimed(stored))) {
+      obj.metadata.managedFields = stored.metadata.managedFields
+    }
     if (deepEqual(obj, stored)) return clone(stored)
     if (options.dryRun) return obj
     obj.metadata.resourceVersion = String(++this.rv)
@@ -244,5 +252,15 @@ export class Store {
     gone.metadata.resourceVersion = String(++this.rv)
     this.emit('DELETED', r, gone, stored)
     return gone
+  }
+}
+
+/** An object with its managedFields' times left out. */
+function untimed(obj: KObj): KObj {
+  const entries = obj.metadata?.managedFields
+  if (!Array.isArray(entries)) return obj
+  return {
+    ...obj,
+    metadata: { ...obj.metadata, managedFields: entries.map((e: KObj) => ({ ...e, time: undefined })) },
   }
 }

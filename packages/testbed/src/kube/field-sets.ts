@@ -1,0 +1,384 @@
+// Field sets over typed objects, as structured-merge-diff keeps them for server-side apply.
+//
+// A path is a list of path elements written as in FieldsV1: `f:<field>`, `k:<json of the key
+// fields>` (an item of an associative list), `v:<json value>` (an item of a set), `i:<index>`.
+// A set is a set of paths (joined by SEP). The list semantics come from the API's schema
+// markers (`+listType=map` with `+listMapKey`, `+listType=set`, atomic otherwise; atomic maps
+// and structs), which client-node's models do not carry, so the ones the built-in kinds use are
+// listed here (k8s.io/api core/v1 and apps/v1 types.go).
+//
+// Upstream (sigs.k8s.io/structured-merge-diff/v4): typed/helpers ToFieldSet (tofieldset.go:
+// which nodes of an applied configuration are members), typed/compare.go (Added, Modified,
+// Removed), typed/merge.go (live merged with the configuration: associative lists by key,
+// atomic values replaced), fieldpath/serialize.go (FieldsV1, members as `.`) and
+// fieldpath/path.go Path.String (`.spec.template.spec.containers[name="app"].image`).
+import { fieldsOf } from './schema.ts'
+import { clone, deepEqual, isObject, type KObj } from './types.ts'
+
+export const SEP = '\u0001'
+export type FieldSet = Set<string>
+
+type TypeNode =
+  | { t: 'scalar' }
+  | { t: 'struct'; model?: string }
+  | { t: 'map'; elem: string }
+  | { t: 'list'; elem: string; keys?: string[]; set?: boolean }
+
+/** Associative lists (`+listType=map`) by struct and field, with their key fields. */
+const LIST_MAP_KEYS: Record<string, string[]> = {
+  'V1PodSpec.containers': ['name'],
+  'V1PodSpec.initContainers': ['name'],
+  'V1PodSpec.ephemeralContainers': ['name'],
+  'V1PodSpec.volumes': ['name'],
+  'V1PodSpec.imagePullSecrets': ['name'],
+  'V1PodSpec.hostAliases': ['ip'],
+  'V1PodSpec.topologySpreadConstraints': ['topologyKey', 'whenUnsatisfiable'],
+  'V1PodSpec.schedulingGates': ['name'],
+  'V1PodSpec.resourceClaims': ['name'],
+  'V1Container.ports': ['containerPort', 'protocol'],
+  'V1Container.env': ['name'],
+  'V1Container.volumeMounts': ['mountPath'],
+  'V1Container.volumeDevices': ['devicePath'],
+  'V1EphemeralContainer.ports': ['containerPort', 'protocol'],
+  'V1EphemeralContainer.env': ['name'],
+  'V1EphemeralContainer.volumeMounts': ['mountPath'],
+  'V1ServiceSpec.ports': ['port', 'protocol'],
+  'V1ObjectMeta.ownerReferences': ['uid'],
+}
+/** Key fields with a schema default (`protocol: TCP`), used for an item that leaves them out. */
+const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' }
+/** `+listType=set` lists of scalars. */
+const LIST_SETS = new Set(['V1ObjectMeta.finalizers'])
+/** `+mapType=atomic` maps and `+structType=atomic` structs: replaced whole, owned as one field. */
+const ATOMIC_FIELDS = new Set(['V1ServiceSpec.selector', 'V1PodSpec.nodeSelector'])
+const ATOMIC_STRUCTS = new Set(['V1LabelSelector'])
+
+function typeOf(type: string, parent?: string, field?: string): TypeNode {
+  const where = `${parent}.${field}`
+  if (ATOMIC_FIELDS.has(where)) return { t: 'scalar' }
+  const list = /^Array<(.+)>$/.exec(type)
+  if (list) {
+    // Status conditions are keyed by type across the built-in kinds (`+listMapKey=type`).
+    if (field === 'conditions') return { t: 'list', elem: list[1]!, keys: ['type'] }
+    if (LIST_SETS.has(where)) return { t: 'list', elem: list[1]!, set: true }
+    const keys = LIST_MAP_KEYS[where]
+    return keys ? { t: 'list', elem: list[1]!, keys } : { t: 'scalar' }
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type)
+  if (map) return { t: 'map', elem: map[1]! }
+  if (['string', 'number', 'boolean', 'Date', 'IntOrString', 'any', 'object'].includes(type)) return { t: 'scalar' }
+  if (ATOMIC_STRUCTS.has(type) || !fieldsOf(type)) return { t: 'scalar' }
+  return { t: 'struct', model: type }
+}
+
+/** The type of an object of a kind; a kind without a model (custom resources) is walked untyped. */
+export function rootType(model: string | undefined): TypeNode {
+  return { t: 'struct', model }
+}
+
+function fieldType(parent: TypeNode & { t: 'struct' }, key: string, value: unknown): TypeNode | undefined {
+  if (!parent.model) {
+    // Untyped: objects are structs, lists atomic (a CRD's schema without list markers).
+    return isObject(value) ? { t: 'struct' } : { t: 'scalar' }
+  }
+  const f = fieldsOf(parent.model)?.find((x) => x.baseName === key)
+  return f ? typeOf(f.type, parent.model, key) : undefined
+}
+
+function elemType(node: TypeNode & { elem: string }): TypeNode {
+  return typeOf(node.elem)
+}
+
+/** The key element of an associative list's item: `k:{"containerPort":80,"protocol":"TCP"}`. */
+function keyElement(item: unknown, keys: string[]): string {
+  const o = isObject(item) ? item : {}
+  const key: Record<string, unknown> = {}
+  for (const k of [...keys].sort()) {
+    const v = o[k] ?? KEY_DEFAULTS[k]
+    if (v !== undefined) key[k] = v
+  }
+  return `k:${JSON.stringify(key)}`
+}
+
+function itemElement(node: TypeNode & { t: 'list' }, item: unknown): string {
+  return node.set ? `v:${JSON.stringify(item)}` : keyElement(item, node.keys!)
+}
+
+const join = (path: string, pe: string) => (path ? `${path}${SEP}${pe}` : pe)
+
+/**
+ * The set an applied configuration owns (tofieldset.go): scalars, atomic values, list items
+ * and map entries are members; a struct field only when it is empty or null.
+ */
+export function toFieldSet(value: unknown, type: TypeNode, path = '', out: FieldSet = new Set()): FieldSet {
+  if (type.t === 'scalar') {
+    if (path) out.add(path)
+    return out
+  }
+  if (type.t === 'list') {
+    if (!Array.isArray(value)) {
+      if (path) out.add(path)
+      return out
+    }
+    for (const item of value) {
+      const p = join(path, itemElement(type, item))
+      out.add(p)
+      if (!type.set) toFieldSet(item, elemType(type), p, out)
+    }
+    return out
+  }
+  if (!isObject(value)) {
+    if (path) out.add(path)
+    return out
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const child = type.t === 'map' ? elemType(type) : fieldType(type, k, v)
+    if (!child) continue
+    const p = join(path, `f:${k}`)
+    toFieldSet(v, child, p, out)
+    if (type.t === 'map' || v === null || (isObject(v) && Object.keys(v).length === 0)) out.add(p)
+  }
+  return out
+}
+
+export interface Comparison {
+  added: FieldSet
+  modified: FieldSet
+  removed: FieldSet
+}
+
+/** Every node of a value, as compare.go marks a subtree that appears or disappears. */
+function everyNode(value: unknown, type: TypeNode, path: string, out: FieldSet, memberStructs: boolean): void {
+  if (path && (memberStructs || type.t !== 'struct' || !isObject(value) || !Object.keys(value).length)) out.add(path)
+  if (type.t === 'scalar') return
+  if (type.t === 'list') {
+    if (!Array.isArray(value)) return
+    for (const item of value) {
+      const p = join(path, itemElement(type, item))
+      out.add(p)
+      if (!type.set) everyNode(item, elemType(type), p, out, memberStructs)
+    }
+    return
+  }
+  if (!isObject(value)) return
+  if (type.t === 'map' && path) out.add(path)
+  for (const [k, v] of Object.entries(value)) {
+    const child = type.t === 'map' ? elemType(type) : fieldType(type, k, v)
+    if (child) everyNode(v, child, join(path, `f:${k}`), out, memberStructs)
+  }
+}
+
+/**
+ * What changed from `before` to `after` (compare.go). A struct that appears is not itself added
+ * when it has content: in the Go object it existed already as an empty struct (non-pointer
+ * struct fields are never absent), so only what it holds is new. Pointer structs are not told
+ * apart from those (client-node's models do not say), a difference from upstream's Update sets.
+ */
+export function compare(before: unknown, after: unknown, type: TypeNode, path = '', c?: Comparison): Comparison {
+  const out = c ?? { added: new Set(), modified: new Set(), removed: new Set() }
+  if (before === undefined && after === undefined) return out
+  if (before === undefined) {
+    everyNode(after, type, path, out.added, false)
+    return out
+  }
+  if (after === undefined) {
+    everyNode(before, type, path, out.removed, true)
+    return out
+  }
+  if (type.t === 'scalar' || (type.t === 'list' && (!Array.isArray(before) || !Array.isArray(after)))) {
+    if (!deepEqual(before, after) && path) out.modified.add(path)
+    return out
+  }
+  if (type.t === 'list') {
+    const b = new Map((before as unknown[]).map((i) => [itemElement(type, i), i]))
+    const a = new Map((after as unknown[]).map((i) => [itemElement(type, i), i]))
+    const elem = type.set ? { t: 'scalar' as const } : elemType(type)
+    for (const pe of new Set([...b.keys(), ...a.keys()])) {
+      const p = join(path, pe)
+      const [x, y] = [b.get(pe), a.get(pe)]
+      if (x === undefined) {
+        out.added.add(p)
+        everyNode(y, elem, p, out.added, false)
+      } else if (y === undefined) everyNode(x, elem, p, out.removed, true)
+      else if (!type.set) compare(x, y, elem, p, out)
+    }
+    return out
+  }
+  if (!isObject(before) || !isObject(after)) {
+    if (!deepEqual(before, after) && path) out.modified.add(path)
+    return out
+  }
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const child = type.t === 'map' ? elemType(type) : fieldType(type, k, after[k] ?? before[k])
+    if (!child) continue
+    const p = join(path, `f:${k}`)
+    if (type.t === 'map' && before[k] === undefined) {
+      everyNode(after[k], child, p, out.added, false)
+      out.added.add(p)
+    } else compare(before[k], after[k], child, p, out)
+  }
+  return out
+}
+
+/** The live object with the configuration merged in (merge.go): lists by key, atomic values replaced. */
+export function merge(live: unknown, config: unknown, type: TypeNode): unknown {
+  if (config === undefined) return clone(live)
+  if (live === undefined || live === null || config === null) return clone(config)
+  if (type.t === 'scalar') return clone(config)
+  if (type.t === 'list') {
+    if (!Array.isArray(live) || !Array.isArray(config)) return clone(config)
+    const out = clone(live)
+    const at = new Map(out.map((item, i) => [itemElement(type, item), i]))
+    for (const item of config) {
+      const i = at.get(itemElement(type, item))
+      if (i === undefined) out.push(clone(item))
+      else if (!type.set) out[i] = merge(out[i], item, elemType(type))
+    }
+    return out
+  }
+  if (!isObject(live) || !isObject(config)) return clone(config)
+  const out: KObj = clone(live)
+  for (const [k, v] of Object.entries(config)) {
+    const child = type.t === 'map' ? elemType(type) : fieldType(type, k, v)
+    out[k] = child ? merge(live[k], v, child) : clone(v)
+  }
+  return out
+}
+
+/** Removes one path from an object, in place (typed.RemoveItems for one path). */
+export function removePath(obj: unknown, path: string, type: TypeNode): void {
+  const pes = path.split(SEP)
+  let node: unknown = obj
+  let t: TypeNode = type
+  for (const [i, pe] of pes.entries()) {
+    const last = i === pes.length - 1
+    if (pe.startsWith('f:')) {
+      if (!isObject(node) || t.t === 'scalar' || t.t === 'list') return
+      const k = pe.slice(2)
+      if (last) {
+        delete node[k]
+        return
+      }
+      const child = t.t === 'map' ? elemType(t) : fieldType(t, k, node[k])
+      if (!child) return
+      node = node[k]
+      t = child
+    } else {
+      if (!Array.isArray(node) || t.t !== 'list') return
+      const list: TypeNode & { t: 'list' } = t
+      const index = node.findIndex((item) => itemElement(list, item) === pe)
+      if (index < 0) return
+      if (last) {
+        node.splice(index, 1)
+        return
+      }
+      node = node[index]
+      t = elemType(list)
+    }
+  }
+}
+
+/** Empty maps and lists left by a removal go, as Go's omitempty drops them on the way out. */
+export function dropEmpty(value: unknown, type: TypeNode): void {
+  if (!isObject(value) || type.t === 'scalar' || type.t === 'list') {
+    if (Array.isArray(value) && type.t === 'list' && !type.set) for (const i of value) dropEmpty(i, elemType(type))
+    return
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const child = type.t === 'map' ? elemType(type) : fieldType(type, k, v)
+    if (!child) continue
+    dropEmpty(v, child)
+    const emptyList = Array.isArray(v) && v.length === 0 && child.t === 'list'
+    const emptyMap = isObject(v) && Object.keys(v).length === 0 && child.t === 'map'
+    if (emptyList || emptyMap) delete value[k]
+  }
+}
+
+// ---- FieldsV1 (fieldpath/serialize.go) and Path.String (fieldpath/path.go)
+
+interface Tree {
+  member: boolean
+  children: Map<string, Tree>
+}
+
+const ORDER = ['f', 'k', 'v', 'i']
+function peLess(a: string, b: string): number {
+  const d = ORDER.indexOf(a[0]!) - ORDER.indexOf(b[0]!)
+  return d || (a < b ? -1 : a > b ? 1 : 0)
+}
+
+export function toFieldsV1(set: FieldSet): KObj {
+  const root: Tree = { member: false, children: new Map() }
+  for (const path of set) {
+    let node = root
+    for (const pe of path.split(SEP)) {
+      let next = node.children.get(pe)
+      if (!next) {
+        next = { member: false, children: new Map() }
+        node.children.set(pe, next)
+      }
+      node = next
+    }
+    node.member = true
+  }
+  const write = (t: Tree): KObj => {
+    const out: KObj = {}
+    if (t.member && t.children.size) out['.'] = {}
+    for (const pe of [...t.children.keys()].sort(peLess)) out[pe] = write(t.children.get(pe)!)
+    return out
+  }
+  return write(root)
+}
+
+export function fromFieldsV1(fields: unknown, path = '', out: FieldSet = new Set()): FieldSet {
+  if (!isObject(fields)) return out
+  for (const [pe, sub] of Object.entries(fields)) {
+    if (pe === '.') {
+      if (path) out.add(path)
+      continue
+    }
+    const p = join(path, pe)
+    if (!isObject(sub) || Object.keys(sub).length === 0) out.add(p)
+    else fromFieldsV1(sub, p, out)
+  }
+  return out
+}
+
+/** `.spec.template.spec.containers[name="app"].ports[containerPort=80,protocol="TCP"]`. */
+export function pathString(path: string): string {
+  return path
+    .split(SEP)
+    .map((pe) => {
+      const body = pe.slice(2)
+      if (pe.startsWith('f:')) return `.${body}`
+      if (pe.startsWith('i:')) return `[${body}]`
+      if (pe.startsWith('v:')) return `[=${body}]`
+      const key = JSON.parse(body) as Record<string, unknown>
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`
+    })
+    .join('')
+}
+
+export function union(...sets: FieldSet[]): FieldSet {
+  const out = new Set<string>()
+  for (const s of sets) for (const p of s) out.add(p)
+  return out
+}
+
+export function difference(a: FieldSet, b: FieldSet): FieldSet {
+  return new Set([...a].filter((p) => !b.has(p)))
+}
+
+export function intersection(a: FieldSet, b: FieldSet): FieldSet {
+  return new Set([...a].filter((p) => b.has(p)))
+}
+
+/** Whether a set holds the path or anything beneath it. */
+export function ownsWithin(set: FieldSet, path: string): boolean {
+  if (set.has(path)) return true
+  const prefix = path + SEP
+  for (const p of set) if (p.startsWith(prefix)) return true
+  return false
+}

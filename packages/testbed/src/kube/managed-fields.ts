@@ -1,0 +1,283 @@
+// metadata.managedFields: who owns which fields, kept on every write that names a manager.
+//
+// Upstream: k8s.io/apimachinery/pkg/util/managedfields/internal — fieldmanager.go (Update and
+// Apply on decoded managed fields), structuredmerge.go (typed conversion, then the Updater),
+// stripmeta.go (identity metadata owned by nobody), managedfields.go (BuildManagerIdentifier,
+// sortEncodedManagedFields), conflict.go (NewConflictError: the 409's message and causes);
+// sigs.k8s.io/structured-merge-diff/v4 merge/update.go (Updater.Update, Updater.Apply, prune,
+// the conflict rule: another manager's fields that the write adds or modifies); and apiserver
+// endpoints/handlers rest.go (managerOrUserAgent: the manager of a write without fieldManager).
+import {
+  type Comparison,
+  compare,
+  difference,
+  dropEmpty,
+  type FieldSet,
+  fromFieldsV1,
+  intersection,
+  merge,
+  ownsWithin,
+  pathString,
+  removePath,
+  rootType,
+  SEP,
+  toFieldSet,
+  toFieldsV1,
+  union,
+} from './field-sets.ts'
+import type { ResourceDef } from './resources.ts'
+import { modelOf } from './schema.ts'
+import { ApiError } from './status.ts'
+import { clone, isObject, type KObj } from './types.ts'
+
+export interface Manager {
+  manager: string
+  operation: 'Apply' | 'Update'
+  apiVersion: string
+  subresource?: string
+  time?: string
+  set: FieldSet
+}
+
+/** What a write says of its manager: name, whether it is an apply (and forced), the subresource. */
+export interface ManagerOptions {
+  manager: string
+  subresource?: string
+  force?: boolean
+}
+
+/** Paths no manager owns (stripmeta.go), with the status of a kind that has a status subresource. */
+const STRIPPED = [
+  'f:apiVersion',
+  'f:kind',
+  'f:metadata',
+  ...[
+    'name',
+    'namespace',
+    'creationTimestamp',
+    'selfLink',
+    'uid',
+    'generation',
+    'managedFields',
+    'resourceVersion',
+  ].map((f) => `f:metadata${SEP}f:${f}`),
+]
+
+/** The fields a write on this endpoint may own (the strategies' GetResetFields: status apart from the rest). */
+function ownable(r: ResourceDef, set: FieldSet, subresource: string | undefined): FieldSet {
+  const out = new Set<string>()
+  const hasStatus = r.subresources.includes('status')
+  for (const p of set) {
+    if (STRIPPED.includes(p) || p.startsWith(`f:metadata${SEP}f:managedFields`)) continue
+    const isStatus = p === 'f:status' || p.startsWith(`f:status${SEP}`)
+    if (hasStatus && subresource === 'status' && !isStatus) continue
+    if (hasStatus && subresource !== 'status' && isStatus) continue
+    out.add(p)
+  }
+  return out
+}
+
+function typeOfKind(r: ResourceDef) {
+  return rootType(modelOf(r))
+}
+
+/** BuildManagerIdentifier: an applier is one manager whatever the version it applies. */
+function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  return JSON.stringify([m.manager, m.operation, m.operation === 'Apply' ? '' : m.apiVersion, m.subresource ?? ''])
+}
+
+export function decodeManagers(obj: KObj | undefined): Manager[] {
+  const entries = obj?.metadata?.managedFields
+  if (!Array.isArray(entries)) return []
+  return entries.filter(isObject).map((e) => ({
+    manager: String(e.manager ?? ''),
+    operation: e.operation === 'Apply' ? 'Apply' : 'Update',
+    apiVersion: String(e.apiVersion ?? ''),
+    subresource: e.subresource || undefined,
+    time: e.time,
+    set: fromFieldsV1(e.fieldsV1),
+  }))
+}
+
+/** The entries as the API server writes them, sorted as sortEncodedManagedFields sorts them. */
+export function encodeManagers(managers: Manager[]): KObj[] {
+  const sorted = [...managers].sort(
+    (a, b) =>
+      a.operation.localeCompare(b.operation) ||
+      (a.time ?? '').localeCompare(b.time ?? '') ||
+      a.manager.localeCompare(b.manager) ||
+      a.apiVersion.localeCompare(b.apiVersion) ||
+      (a.subresource ?? '').localeCompare(b.subresource ?? ''),
+  )
+  return sorted.map((m) => ({
+    manager: m.manager,
+    operation: m.operation,
+    apiVersion: m.apiVersion,
+    ...(m.time ? { time: m.time } : {}),
+    fieldsType: 'FieldsV1',
+    fieldsV1: toFieldsV1(m.set),
+    ...(m.subresource ? { subresource: m.subresource } : {}),
+  }))
+}
+
+const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z')
+
+/**
+ * The managers after `before` became `after`, for the manager of the write and each other
+ * manager (update.go update): fields the write added or modified leave the others
+ * (conflicts not raised for Update), fields it removed leave everyone, an empty manager goes.
+ */
+function settle(
+  managers: Manager[],
+  c: Comparison,
+  self: Manager,
+  force: boolean,
+): { managers: Manager[]; conflicts: Array<{ manager: Manager; path: string }> } {
+  const changed = union(c.modified, c.added)
+  const conflicts: Array<{ manager: Manager; path: string }> = []
+  const selfId = identity(self)
+  for (const m of managers) {
+    if (identity(m) === selfId) continue
+    for (const p of intersection(m.set, changed)) conflicts.push({ manager: m, path: p })
+  }
+  if (conflicts.length && !force) return { managers, conflicts }
+  const out: Manager[] = []
+  for (const m of managers) {
+    if (identity(m) === selfId) continue
+    const set = difference(difference(m.set, changed), c.removed)
+    if (set.size) out.push(set.size === m.set.size ? m : { ...m, set })
+  }
+  return { managers: out, conflicts }
+}
+
+/**
+ * The acting manager's entry, stamped now. A write that changes nothing but these times keeps
+ * the stored entries (store.ts; IgnoreManagedFieldsTimestampsTransformer).
+ */
+function restamp(next: Manager): Manager {
+  return { ...next, time: now() }
+}
+
+/**
+ * The managedFields of a non-apply write (create, update, patch; Updater.Update): the
+ * manager gains what it added or modified, as an Update entry of the request's version.
+ */
+export function updateManagedFields(
+  r: ResourceDef,
+  live: KObj | undefined,
+  next: KObj,
+  who: ManagerOptions,
+  apiVersion: string,
+): KObj[] {
+  const type = typeOfKind(r)
+  const managers = decodeManagers(live)
+  const c = compare(stripForCompare(live ?? {}), stripForCompare(next), type)
+  const own = (s: FieldSet) => ownable(r, s, who.subresource)
+  const cmp = { added: own(c.added), modified: own(c.modified), removed: own(c.removed) }
+  const self: Manager = {
+    manager: who.manager,
+    operation: 'Update',
+    apiVersion,
+    subresource: who.subresource,
+    set: new Set(),
+  }
+  const old = managers.find((m) => identity(m) === identity(self))
+  const { managers: others } = settle(managers, cmp, self, true)
+  const set = difference(union(old?.set ?? new Set(), cmp.modified, cmp.added), cmp.removed)
+  const result = set.size ? [...others, restamp({ ...self, set })] : others
+  return encodeManagers(result)
+}
+
+function stripForCompare(obj: KObj): KObj {
+  const out = clone(obj)
+  if (isObject(out.metadata)) delete out.metadata.managedFields
+  delete out.apiVersion
+  delete out.kind
+  return out
+}
+
+/** The 409 of an apply that would change other managers' fields (conflict.go NewConflictError). */
+function conflictError(conflicts: Array<{ manager: Manager; path: string }>): ApiError {
+  const who = (m: Manager) => {
+    const name = JSON.stringify(m.manager) + (m.subresource ? ` with subresource ${JSON.stringify(m.subresource)}` : '')
+    return m.operation === 'Update' ? `${name} using ${m.apiVersion}` : name
+  }
+  let message: string
+  if (conflicts.length === 1) {
+    const [c] = conflicts
+    message = `Apply failed with 1 conflict: conflict with ${who(c!.manager)}: ${pathString(c!.path)}`
+  } else {
+    const byManager = new Map<string, string[]>()
+    for (const c of conflicts) byManager.set(who(c.manager), [...(byManager.get(who(c.manager)) ?? []), c.path])
+    const lines: string[] = []
+    for (const m of [...byManager.keys()].sort()) {
+      lines.push(`conflicts with ${m}:`)
+      for (const p of byManager.get(m)!) lines.push(`- ${pathString(p)}`)
+    }
+    message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`
+  }
+  const causes = conflicts.map((c) => ({
+    reason: 'FieldManagerConflict',
+    message: `conflict with ${who(c.manager)}`,
+    field: pathString(c.path),
+  }))
+  return new ApiError(409, 'Conflict', message, { causes })
+}
+
+export interface ApplyResult {
+  obj: KObj
+  managedFields: KObj[]
+}
+
+/**
+ * A server-side apply (Updater.Apply): the configuration merged into the live object, fields
+ * the manager applied last time and no longer applies removed unless another manager owns
+ * them, a 409 for fields of other managers the apply would change (unless forced, when it
+ * takes them over), and the manager's Apply entry set to exactly what it applied.
+ */
+export function apply(
+  r: ResourceDef,
+  live: KObj | undefined,
+  config: KObj,
+  who: ManagerOptions,
+  apiVersion: string,
+): ApplyResult {
+  const type = typeOfKind(r)
+  const { apiVersion: _a, kind: _k, ...body } = config
+  const base = stripForCompare(live ?? {})
+  const applied = ownable(r, toFieldSet(body, type), who.subresource)
+  const managers = decodeManagers(live)
+  const self: Manager = {
+    manager: who.manager,
+    operation: 'Apply',
+    apiVersion,
+    subresource: who.subresource,
+    set: applied,
+  }
+  const old = managers.find((m) => identity(m) === identity(self))
+  const merged = merge(base, body, type) as KObj
+  // prune: what this manager owned and stops applying goes, unless someone else still owns it (or beneath it).
+  const others = managers.filter((m) => identity(m) !== identity(self))
+  const stillOwned = union(applied, ...others.map((m) => m.set))
+  // Shallowest first: an item's key fields go with the item, not before it (it could no longer be found).
+  const dropped = [...difference(old?.set ?? new Set(), applied)]
+    .filter((p) => !ownsWithin(stillOwned, p))
+    .sort((a, b) => a.split(SEP).length - b.split(SEP).length)
+  const gone: string[] = []
+  for (const p of dropped) {
+    if (gone.some((g) => p.startsWith(g + SEP))) continue
+    removePath(merged, p, type)
+    gone.push(p)
+  }
+  if (dropped.length) dropEmpty(merged, type)
+  const c = compare(base, merged, type)
+  const cmp = {
+    added: ownable(r, c.added, who.subresource),
+    modified: ownable(r, c.modified, who.subresource),
+    removed: ownable(r, c.removed, who.subresource),
+  }
+  const { managers: rest, conflicts } = settle(managers, cmp, self, who.force === true)
+  if (conflicts.length && !who.force) throw conflictError(conflicts)
+  const result = applied.size ? [...rest, restamp(self)] : rest
+  return { obj: merged, managedFields: encodeManagers(result) }
+}
