@@ -1,0 +1,1 @@
+export const id=765;export const ids=[765];export const modules={3765:(t,o,e)=>{e.d(o,{clientConfig:()=>s});e(7239);const n=["deploy-actions","1"];function s(t,o=6){return{region:t,maxAttempts:o,retryMode:"adaptive",customUserAgent:[n]}}}};

@@ -1,0 +1,1 @@
+export const id=542;export const ids=[542];export const modules={3542:(e,o,t)=>{async function r(e,o){const{connectKube:r,createObjectsApi:n}=await Promise.resolve().then(t.bind(t,7146)),c=await r(e.kube,{region:e.region,onSecret:o.onSecret});return{api:c.api,objects:await n(c.kubeConfig),log:o.log,source:c.source,server:c.server}}t.r(o),t.d(o,{connectRollbackPorts:()=>r})}};

@@ -1,0 +1,1 @@
+export const id=34;export const ids=[34];export const modules={8034:(r,e,t)=>{t.r(e),t.d(e,{MAX_BODY_BYTES:()=>c.YK,describeNetworkError:()=>c.gl,httpProbe:()=>c.HB,writeReportFile:()=>n});var o=t(3024),i=t(6760),c=t(8295);function n(r,e){(0,o.mkdirSync)((0,i.dirname)(r),{recursive:!0}),(0,o.writeFileSync)(r,e)}}};
