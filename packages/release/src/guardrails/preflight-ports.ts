@@ -1,11 +1,14 @@
 // The preflight ports over the AWS SDK (STS, CloudWatch, ECR), client-node (through
 // packages/kube) and fetch. Loaded with dynamic import() only after the inputs were checked.
 import { awsErrorName, clientConfig } from '@deploy-actions/aws'
+import type { KubeAccess } from '@deploy-actions/kube'
 import type { PreflightPorts } from './preflight.ts'
 
 export async function preflightPorts(
   region: string,
-  kube: { kubeconfig?: string; env?: NodeJS.ProcessEnv } = {},
+  // `access` (an action's kubeconfig / eks-cluster inputs, parsed) connects through connectKube,
+  // so an EKS cluster works too; without it, the kubeconfig content or the environment's.
+  kube: { kubeconfig?: string; env?: NodeJS.ProcessEnv; access?: KubeAccess; onSecret?: (secret: string) => void } = {},
   options: { requestTimeoutMs?: number } = {},
 ): Promise<PreflightPorts> {
   const config = clientConfig(region, 3)
@@ -37,9 +40,11 @@ export async function preflightPorts(
       return firing
     },
     async deploymentImages(namespace, name) {
-      const { createKubeApi, isNotFound, loadKubeConfig } = await import('@deploy-actions/kube')
-      const { kubeConfig } = await loadKubeConfig({ kubeconfig: kube.kubeconfig ?? '', env: kube.env ?? process.env })
-      const api = await createKubeApi(kubeConfig)
+      const { connectKube, createKubeApi, isNotFound, loadKubeConfig } = await import('@deploy-actions/kube')
+      const env = kube.env ?? process.env
+      const api = kube.access
+        ? (await connectKube(kube.access, { region, env, ...(kube.onSecret ? { onSecret: kube.onSecret } : {}) })).api
+        : await createKubeApi((await loadKubeConfig({ kubeconfig: kube.kubeconfig ?? '', env })).kubeConfig)
       try {
         const d = await api.readDeployment(namespace, name)
         return (d.spec?.template.spec?.containers ?? []).map((c) => c.image ?? '')
