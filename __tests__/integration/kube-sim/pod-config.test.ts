@@ -180,12 +180,17 @@ describe('through client-node', () => {
       const p = await c.core.readNamespacedPod({ name: 'optional', namespace })
       return p.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True' ? p : undefined
     })
+    // The kubelet reaches the two pods in its own order: wait for its word on this one.
+    await eventually('FailedMount for cm-volume', async () =>
+      (await events('involvedObject.name=cm-volume')).includes(
+        'Warning FailedMount MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found',
+      )
+        ? true
+        : undefined,
+    )
     const held = await c.core.readNamespacedPod({ name: 'cm-volume', namespace })
     expect(held.status?.phase).toBe('Pending')
     expect(held.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating')
-    expect(await events('involvedObject.name=cm-volume')).toContain(
-      'Warning FailedMount MountVolume.SetUp failed for volume "cfg" : configmap "settings" not found',
-    )
     // The image is not pulled before the volumes are set up.
     expect((await events('involvedObject.name=cm-volume')).some((e) => e.includes('Pulling'))).toBe(false)
   })

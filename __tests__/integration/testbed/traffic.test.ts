@@ -87,15 +87,25 @@ async function emulator(options: Omit<Parameters<typeof startTrafficEmulator>[0]
   return e
 }
 
-/** Waits until the emulator has read routing that gives `expected`, then measures one second of load. */
+/**
+ * Waits until the emulator has read routing that gives `expected`, then measures the next 200
+ * requests sent. Counted, not timed: on a loaded machine the emulator's timers run late and one
+ * second can hold far fewer requests than its rate.
+ */
 async function servedAfter(e: TrafficEmulator, expected: number): Promise<number> {
   await eventually(`routing giving canary ${expected}`, async () => {
     await e.refresh()
     return Math.abs(e.expectedShare().canary - expected) < 1e-9 ? true : undefined
   })
-  await new Promise((r) => setTimeout(r, 1100))
-  const share = e.servedShare(1000)
-  expect(share.total).toBeGreaterThan(150)
+  const from = Date.now()
+  const share = await eventually(
+    '200 requests sent under the new routing',
+    async () => {
+      const s = e.servedShare(Date.now() - from)
+      return s.total >= 200 ? s : undefined
+    },
+    30_000,
+  )
   return share.canaryShare
 }
 
