@@ -214,6 +214,8 @@ describe('kubectl port-forward against the simulator (SPDY/3.1, tunnelled throug
     remote: number,
     env: Record<string, string>,
     use: (port: number) => Promise<T>,
+    /** Keeps kubectl running until its output matches (it reports a forwarding error after the fact). */
+    waitFor?: RegExp,
   ): Promise<{ result: T; output: string }> {
     const local = await freePort()
     const child = spawn(
@@ -236,6 +238,9 @@ describe('kubectl port-forward against the simulator (SPDY/3.1, tunnelled throug
         await new Promise((r) => setTimeout(r, 50))
       if (!output.includes('Forwarding from')) throw new Error(`kubectl port-forward did not start:\n${output}`)
       const result = await use(local)
+      const until = Date.now() + 15_000
+      while (waitFor && !waitFor.test(output) && Date.now() < until && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50))
       return { result, output }
     } finally {
       // kubectl 1.32 may have exited on its own after a forwarding error.
@@ -285,12 +290,16 @@ describe('kubectl port-forward against the simulator (SPDY/3.1, tunnelled throug
   )
 
   test('a port nothing listens on: kubectl reports the kubelet error and the connection fails', async () => {
-    const { output } = await withKubectl('socat-proxy', 6543, {}, async (port) => {
-      await expect(query(port, 'SELECT 1')).rejects.toThrow()
-      await new Promise((r) => setTimeout(r, 200))
-    })
-    expect(output).toMatch(
-      /an error occurred forwarding \d+ -> 6543: error forwarding port 6543 to pod .*connection refused/,
+    const refused = /an error occurred forwarding \d+ -> 6543: error forwarding port 6543 to pod .*connection refused/
+    const { output } = await withKubectl(
+      'socat-proxy',
+      6543,
+      {},
+      async (port) => {
+        await expect(query(port, 'SELECT 1')).rejects.toThrow()
+      },
+      refused,
     )
+    expect(output).toMatch(refused)
   }, 60_000)
 })
