@@ -182,7 +182,8 @@ test('never healthy: fails by the deadline, the reason in the summary, result=fa
   expect(run.stdout).toMatch(/::error::1 of 1 smoke checks failed \(first: GET \S+\/down\/d: deadline of 3\.0s reached/)
   const r = report(run)
   expect(r).toMatchObject({ result: 'failure', passed: 0, failed: 1 })
-  expect(r.durationMs).toBeLessThanOrEqual(3000 + 1000)
+  // Stopped by its deadline, not by the 60 s a stuck server would allow (margin for a loaded runner).
+  expect(r.durationMs).toBeLessThanOrEqual(3000 + 4000)
 })
 
 test('a redirect is followed, unless a 3xx is what the check expects', async () => {
