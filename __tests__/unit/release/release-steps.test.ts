@@ -72,6 +72,7 @@ test('a good release runs every step in the runbooks’ order, each action with 
     ['record', 'success'],
   ])
   expect(calls.map((c) => c.action)).toEqual([
+    'flyway-migrate',
     'ecr-push',
     'rds-snapshot',
     'flyway-migrate',
@@ -80,6 +81,14 @@ test('a good release runs every step in the runbooks’ order, each action with 
     'frontend-sync',
     'frontend-sync',
   ])
+  // The preflight's read of the pending migrations: info on a read-only session; then migrate.
+  expect(calls[0]!.inputs).toEqual({
+    command: 'info',
+    url: 'postgres://db/shop',
+    locations: '.',
+    'init-sql': 'SET default_transaction_read_only = on',
+  })
+  expect(calls[3]!.inputs.command).toBe('migrate')
   const canary = calls.find((c) => c.action === 'canary')!.inputs
   // The pushed image, readable by tag and pinned by digest.
   expect(canary.image).toBe('r/shop:v1@sha256:abc')
@@ -104,9 +113,12 @@ test('the database password reaches the migration in its environment, never as a
     context(runner, `${PLAN}\n`.replace('migrations: .', 'migrations: ., password-env: DB_PASSWORD')),
     RELEASE_STEPS,
   )
-  const migrate = calls.find((c) => c.action === 'flyway-migrate')!
-  expect(migrate.env).toEqual({ FLYWAY_PASSWORD: 's3cret' })
-  expect(Object.values(migrate.inputs)).not.toContain('s3cret')
+  const runs = calls.filter((c) => c.action === 'flyway-migrate')
+  expect(runs.map((c) => c.inputs.command)).toEqual(['info', 'migrate'])
+  for (const run of runs) {
+    expect(run.env).toEqual({ FLYWAY_PASSWORD: 's3cret' })
+    expect(Object.values(run.inputs)).not.toContain('s3cret')
+  }
 })
 
 test('a failed snapshot stops the release before any migration; record still runs', async () => {
@@ -120,7 +132,12 @@ test('a failed snapshot stops the release before any migration; record still run
     step: 'snapshot',
     reason: 'rds-snapshot failed (no migration ran): DB instance webshop is not available',
   })
-  expect(calls.map((c) => c.action)).toEqual(['ecr-push', 'rds-snapshot'])
+  // Only the preflight's read-only info reached the database.
+  expect(calls.map((c) => `${c.action}${c.inputs.command ? ` ${c.inputs.command}` : ''}`)).toEqual([
+    'flyway-migrate info',
+    'ecr-push',
+    'rds-snapshot',
+  ])
   expect(result.timeline.map((e) => e.outcome)).toEqual([
     'success',
     'success',
@@ -206,7 +223,8 @@ test('steps can be inserted (preflight checks, guardrails); an `always` step run
   const result = await runRelease(context(runner, `${PLAN}window: Sun 02:00-04:00 Europe/Berlin\n`), steps)
   expect(result.failure).toEqual({ step: 'window', reason: 'outside the window Sun 02:00-04:00' })
   expect(seen).toEqual(['window', 'off after window'])
-  expect(calls).toEqual([])
+  // Nothing but the preflight's read-only look at the pending migrations.
+  expect(calls.map((c) => `${c.action} ${c.inputs.command}`)).toEqual(['flyway-migrate info'])
 })
 
 test('a cancelled release starts no further step', async () => {
@@ -218,7 +236,7 @@ test('a cancelled release starts no further step', async () => {
   const ctx = { ...context(runner), signal: controller.signal }
   const result = await runRelease(ctx, RELEASE_STEPS)
   expect(result.cancelled).toBe(true)
-  expect(calls.map((c) => c.action)).toEqual(['ecr-push', 'rds-snapshot'])
+  expect(calls.map((c) => c.action)).toEqual(['flyway-migrate', 'ecr-push', 'rds-snapshot'])
   expect(result.timeline.find((e) => e.step === 'migrate')?.detail).toBe('cancelled before it started')
 })
 

@@ -1,5 +1,6 @@
 // The root action's outputs and summary from the release's outcome (pure).
 import { timelineMarkdown } from '../../../packages/release/src/next-steps.ts'
+import type { PendingMigrations } from '../../../packages/release/src/pending-migrations.ts'
 import type { ReleaseOutcome } from '../../../packages/release/src/session.ts'
 
 export interface Report {
@@ -47,5 +48,23 @@ export function renderSummary(report: Report): string {
   const next = o.nextSteps.length
     ? ['', '### Left to a human (nothing below was run)', '', '```', ...o.nextSteps, '```']
     : []
-  return [head, '', timelineMarkdown(r.timeline), ...next, ''].join('\n')
+  return [head, '', timelineMarkdown(r.timeline), ...pendingMarkdown(r.state.pending), ...next, ''].join('\n')
+}
+
+/** What the preflight found pending (read before anything changed), as a table. */
+function pendingMarkdown(pending: PendingMigrations | undefined): string[] {
+  if (!pending) return []
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  const head = `### Pending migrations at preflight (schema version ${cell(pending.schemaVersion ?? 'empty')})`
+  if (!pending.migrations.length) return ['', head, '', 'None: the schema was up to date.']
+  return [
+    '',
+    head,
+    '',
+    '| version | description | script |',
+    '|---|---|---|',
+    ...pending.migrations.map(
+      (m) => `| ${cell(m.version || 'repeatable')} | ${cell(m.description)} | ${cell(m.script)} |`,
+    ),
+  ]
 }

@@ -2,6 +2,7 @@
 // the step runner (each action as its bundle, as the runner runs it), `plan` as markdown.
 export * from './bundles.ts'
 export * from './next-steps.ts'
+export * from './pending-migrations.ts'
 export * from './plan-command.ts'
 export * from './plan-file.ts'
 export * from './release.ts'

@@ -1,13 +1,13 @@
 // `deploy-actions plan`: what a release would do, without doing it, as markdown for a PR
 // comment. Each part is found as cheaply as it can be found for real: the image by the ECR
 // registry's own records (a promotion's source digest, tags that already exist), the pending
-// migrations by the migrate step in dry-run against the database, the files by the frontend
+// migrations by flyway-migrate's read-only info against the database, the files by the frontend
 // step in dry-run against the bucket, the Kubernetes change by reading the live Deployment.
-import { readFileSync } from 'node:fs'
 import { describeError } from '@deploy-actions/kit'
+import { type PendingMigrations, pendingMigrations } from './pending-migrations.ts'
 import type { StepRunner } from './run-step.ts'
-import { databaseUrl, frontendInputs, frontendName, migrateInputs, rolloutImage } from './step-inputs.ts'
-import { kubeconfigOf } from './steps.ts'
+import { databaseUrl, frontendInputs, frontendName, rolloutImage } from './step-inputs.ts'
+import { clusterOf, kubeconfigOf } from './steps.ts'
 import type { Plan } from './types.ts'
 
 export interface PlanContext {
@@ -102,34 +102,19 @@ async function databaseSection(ctx: PlanContext): Promise<string[]> {
     )
     return lines
   }
-  const password = ctx.env[db['password-env'] ?? 'FLYWAY_PASSWORD']
-  const run = await ctx.steps.run(
-    'flyway-migrate',
-    { ...migrateInputs(db, url), 'dry-run': 'true' },
-    password ? { FLYWAY_PASSWORD: password } : {},
-  )
-  if (run.code !== 0) {
-    lines.push(
-      `- pending migrations: could not be read (${
-        run.log
-          .filter((l) => /error/.test(l))
-          .at(-1)
-          ?.trim() ?? `exit ${run.code}`
-      })`,
-    )
+  let pending: PendingMigrations | undefined
+  try {
+    pending = await pendingMigrations({ ...ctx, cluster: clusterOf(ctx) })
+  } catch (error) {
+    lines.push(`- pending migrations: could not be read (${describeError(error)})`)
     return lines
   }
-  let pending: Array<{ version?: string; description?: string; script?: string }> = []
-  try {
-    pending = (JSON.parse(readFileSync(run.outputs.report!, 'utf8')) as { pending?: typeof pending }).pending ?? []
-  } catch {
-    // The count from the outputs is still right.
-  }
+  if (!pending) return lines
   lines.push(
-    `- schema version now ${code(run.outputs['schema-version'] || 'empty')}; ${run.outputs.pending ?? pending.length} pending migration(s)${pending.length ? ':' : ''}`,
+    `- schema version now ${code(pending.schemaVersion || 'empty')}; ${pending.migrations.length} pending migration(s)${pending.migrations.length ? ':' : ''}`,
   )
-  for (const p of pending)
-    lines.push(`  - ${code(p.version || 'repeatable')} ${p.description ?? ''} (${code(p.script)})`)
+  for (const p of pending.migrations)
+    lines.push(`  - ${code(p.version || 'repeatable')} ${p.description} (${code(p.script)})`)
   return lines
 }
 

@@ -4,6 +4,7 @@
 // windows and freezes, notifications, GitHub Deployments) join by adding steps to the list:
 // `insertStep(RELEASE_STEPS, { after: 'preflight' }, step)`.
 import { escapeCommandText, formatDuration } from '@deploy-actions/kit'
+import type { PendingMigrations } from './pending-migrations.ts'
 import type { StepRun, StepRunner } from './run-step.ts'
 import type { Plan } from './types.ts'
 
@@ -22,6 +23,8 @@ export interface TimelineEntry {
 /** What the release has done so far, for later steps, the next-steps text and the record. */
 export interface ReleaseState {
   image?: { image?: string; imageRef?: string; digest?: string; tags?: string }
+  /** What the preflight found pending (flyway info, read-only), before anything changed. */
+  pending?: PendingMigrations
   snapshot?: { identifier: string; database: string }
   migrated?: { schemaVersion?: string; applied?: string }
   /** The rollout: deployed image, and the canary's result (promoted, aborted, paused). */

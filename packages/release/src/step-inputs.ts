@@ -81,7 +81,23 @@ export function databaseUrl(db: DatabasePlan, env: Record<string, string | undef
   return db.url ?? (db['url-env'] ? env[db['url-env']] : undefined)
 }
 
-export function migrateInputs(db: DatabasePlan, url: string, command: 'migrate' | 'info' = 'migrate'): Inputs {
+/** How to reach the plan's cluster: kubeconfig content, or an EKS cluster's name. */
+export interface ClusterAccess {
+  kubeconfig?: string | undefined
+  eksCluster?: string | undefined
+}
+
+/**
+ * flyway-migrate's inputs. A private database (`with: { via: kubernetes }`) is reached through the
+ * plan's cluster: its kubeconfig content (or EKS cluster), unless `with:` names one itself.
+ */
+export function migrateInputs(
+  db: DatabasePlan,
+  url: string,
+  command: 'migrate' | 'info' = 'migrate',
+  cluster: ClusterAccess = {},
+): Inputs {
+  const tunnel = db.with?.via === 'kubernetes' && db.with.kubeconfig === undefined && !db.with['eks-cluster']
   return inputs(
     {
       command,
@@ -92,6 +108,9 @@ export function migrateInputs(db: DatabasePlan, url: string, command: 'migrate' 
       table: db.table,
       'out-of-order': db['out-of-order'],
       placeholders: keyValues(db.placeholders),
+      ...(tunnel
+        ? { kubeconfig: cluster.kubeconfig, 'eks-cluster': cluster.kubeconfig ? undefined : cluster.eksCluster }
+        : {}),
     },
     db.with,
   )

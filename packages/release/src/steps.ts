@@ -3,8 +3,10 @@
 // its bake), the smoke test, the frontends, and the record (which runs after a failure too).
 import { existsSync, readFileSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
+import { migrationLine, passwordEnv, pendingHead, pendingMigrations, pendingSummary } from './pending-migrations.ts'
 import { failureOf, type ReleaseStep, StepFailure } from './release.ts'
 import {
+  type ClusterAccess,
   canaryInputs,
   databaseUrl,
   frontendInputs,
@@ -32,10 +34,9 @@ const shortRef = (ref: string): string => ref.replace(/@(sha256:[0-9a-f]+)$/, (_
 
 const snapshots = (db: DatabasePlan | undefined) => Boolean(db && (db.instance || db.cluster) && db.snapshot !== false)
 
-/** The database password for the migrations, handed over in the step's environment (never an input on a command line). */
-function passwordEnv(db: DatabasePlan, env: Record<string, string>): Record<string, string> {
-  const value = env[db['password-env'] ?? 'FLYWAY_PASSWORD']
-  return value ? { FLYWAY_PASSWORD: value } : {}
+/** The plan's cluster (for a database reached through it): its kubeconfig content, or its EKS cluster. */
+export function clusterOf(ctx: { dir: string; plan: Plan }): ClusterAccess {
+  return { kubeconfig: kubeconfigOf(ctx), eksCluster: ctx.plan.kubernetes?.['eks-cluster'] }
 }
 
 export const preflight: ReleaseStep = {
@@ -59,6 +60,13 @@ export const preflight: ReleaseStep = {
     if (db && (db.url || db['url-env']) && !databaseUrl(db, ctx.env))
       missing.push(`database.url-env: ${db['url-env']} is not set`)
     if (missing.length) throw new StepFailure(`missing: ${missing.join('; ')}`)
+    // The migrations the release would apply, read (read-only, no lock) before anything changes.
+    const pending = await pendingMigrations({ ...ctx, cluster: clusterOf(ctx) })
+    if (pending) {
+      ctx.state.pending = pending
+      ctx.log(`  ${pendingHead(pending)}${pending.migrations.length ? ':' : ''}`)
+      for (const m of pending.migrations) ctx.log(`    ${migrationLine(m)}`)
+    }
     const parts = [
       plan.image && 'image',
       snapshots(db) && 'snapshot',
@@ -67,7 +75,7 @@ export const preflight: ReleaseStep = {
       plan.smoke && 'smoke test',
       plan.frontends?.length && `${plan.frontends.length} frontend(s)`,
     ].filter(Boolean)
-    return `release ${ctx.version}${plan.environment ? ` to ${plan.environment}` : ''}: ${parts.join(', ')}`
+    return `release ${ctx.version}${plan.environment ? ` to ${plan.environment}` : ''}: ${parts.join(', ')}${pending ? `; ${pendingSummary(pending)}` : ''}`
   },
 }
 
@@ -111,7 +119,11 @@ export const migrate: ReleaseStep = {
   async run(ctx) {
     const db = ctx.plan.database!
     const url = databaseUrl(db, ctx.env)!
-    const run = await ctx.steps.run('flyway-migrate', migrateInputs(db, url), passwordEnv(db, ctx.env))
+    const run = await ctx.steps.run(
+      'flyway-migrate',
+      migrateInputs(db, url, 'migrate', clusterOf(ctx)),
+      passwordEnv(db, ctx.env),
+    )
     if (run.code !== 0) throw failureOf(run, 'flyway-migrate failed')
     ctx.state.migrated = { schemaVersion: run.outputs['schema-version'], applied: run.outputs.applied }
     return `${run.outputs.applied ?? 0} applied, schema version ${run.outputs['schema-version'] || '(none)'}`
