@@ -17,6 +17,12 @@ import type { Deployment, KubeEvent, Pod, ReplicaSet } from './types.ts'
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'
 
+/** A list answer: its items and the resourceVersion to watch from. */
+export interface DeploymentList {
+  metadata?: { resourceVersion?: string }
+  items: Deployment[]
+}
+
 /** A running watch; `stop()` closes it without calling `onClose`'s error path. */
 export interface WatchHandle {
   stop(): void
@@ -30,6 +36,11 @@ export interface KubeApi {
   listReplicaSets(namespace: string, labelSelector: string): Promise<ReplicaSet[]>
   listPods(namespace: string, labelSelector: string): Promise<Pod[]>
   listEvents(namespace: string, fieldSelector?: string): Promise<KubeEvent[]>
+  /**
+   * Lists the Deployments named `name` (fieldSelector metadata.name=<name>: none or one) with the
+   * list's resourceVersion, the start of a list-then-watch (deployment-informer.ts).
+   */
+  listDeploymentByName(namespace: string, name: string): Promise<DeploymentList>
   /**
    * Watches one Deployment from `resourceVersion`. `onEvent` gets each event (raw JSON);
    * `onClose` is called once when the stream ends for any reason (error or undefined).
@@ -187,6 +198,8 @@ export async function createKubeApi(kc: KubeConfig): Promise<KubeApi> {
         name,
         body: body as import('@kubernetes/client-node').V1Deployment,
       })) as Deployment,
+    listDeploymentByName: async (namespace, name) =>
+      (await apps.listNamespacedDeployment({ namespace, fieldSelector: `metadata.name=${name}` })) as DeploymentList,
     listReplicaSets: async (namespace, labelSelector) =>
       (await apps.listNamespacedReplicaSet({ namespace, labelSelector })).items as ReplicaSet[],
     listPods: async (namespace, labelSelector) =>

@@ -1,10 +1,12 @@
-// `kubectl rollout status deployment/<name> --timeout=…` by watch: one GET, then a watch from its
-// resourceVersion; every event is judged by kubectl's rules (status.ts). A dropped watch is
-// re-established from a fresh GET; a 410 Gone starts over; progress lines come at least every
-// `progressEveryMs`; a failure (progress deadline, timeout, deletion) reports the failing pods'
-// reasons and their recent Events.
+// `kubectl rollout status deployment/<name> --timeout=…`: client-node's informer follows the
+// Deployment (deployment-informer.ts: list, then watch from the list's resourceVersion, resumed
+// after a drop, relisted after 410 Gone) and every object it brings is judged by kubectl's rules
+// (status.ts), as kubectl's UntilWithSync condition does (k8s.io/kubectl/pkg/cmd/rollout/
+// rollout_status.go). Progress lines come at least every `progressEveryMs`; a failure (progress
+// deadline, timeout, deletion) reports the failing pods' reasons and their recent Events.
 import { type Clock, ConfigurationError, DeployError, formatDuration, realClock } from '@deploy-actions/kit'
-import { apiMessage, isNotFound, type KubeApi, type WatchEventType, type WatchHandle } from './client.ts'
+import { apiMessage, type KubeApi } from './client.ts'
+import { followDeployment } from './deployment-informer.ts'
 import { replicaSetsOf } from './history.ts'
 import {
   formatEvent,
@@ -30,7 +32,7 @@ export interface RolloutWaitOptions {
   log: (line: string) => void
   /** A progress line at least this often (default 20 s). */
   progressEveryMs?: number
-  /** First delay before re-watching after a drop (doubles up to 5 s; default 200 ms). */
+  /** First delay before restarting the informer after a failed watch or list (doubles up to 5 s; default 200 ms). */
   reconnectDelayMs?: number
   /** List pods for progress lines and failures (default true). */
   diagnose?: boolean
@@ -44,7 +46,7 @@ export interface RolloutResult {
   message: string
   revision: number | undefined
   elapsedMs: number
-  /** How many times the watch was re-established. */
+  /** How many times the informer connected again (after a drop, a 410 relist or a server-side close). */
   reconnects: number
 }
 
@@ -86,31 +88,24 @@ export class RolloutFailedError extends DeployError {
 export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions): Promise<RolloutResult> {
   if (!(options.timeoutMs > 0)) throw new ConfigurationError('timeout', 'a positive duration such as 10m')
   const clock = options.clock ?? realClock
-  const { namespace, name, log } = options
+  const { namespace, name, log, signal } = options
   const started = clock.now()
   const deadline = started + options.timeoutMs
   const progressEvery = options.progressEveryMs ?? 20_000
   const diagnoseOn = options.diagnose ?? true
   const what = `deployment "${name}" rollout`
+  signal?.throwIfAborted()
 
-  let deployment: Deployment
-  try {
-    deployment = await api.readDeployment(namespace, name)
-  } catch (error) {
-    if (isNotFound(error)) {
-      throw new RolloutFailedError(`deployments.apps "${name}" not found`, {
-        reason: 'NotFound',
-        problems: [],
-        details: [],
-        deployment: undefined,
-      })
-    }
-    throw error
-  }
-
+  const follower = await followDeployment(api, {
+    namespace,
+    name,
+    clock,
+    reconnectDelayMs: options.reconnectDelayMs,
+    onDrop: (cause) => log(`watch of ${what} closed (${cause}); reconnecting`),
+  })
+  let deployment: Deployment | undefined
   let lastMessage = ''
   let lastProgress = started
-  let reconnects = 0
   const judge = async (d: Deployment): Promise<RolloutResult | undefined> => {
     const state: RolloutState = deploymentRolloutState(d, options.revision ?? 0)
     if (state.message !== lastMessage) {
@@ -118,137 +113,63 @@ export async function waitForRollout(api: KubeApi, options: RolloutWaitOptions):
       log(state.message)
     }
     if (isFailed(state)) throw await failure(api, d, state.reason, state.message, log, diagnoseOn)
-    if (state.done) {
-      return {
-        deployment: d,
-        message: state.message,
-        revision: revisionOf(d),
-        elapsedMs: clock.now() - started,
-        reconnects,
-      }
-    }
-    return undefined
-  }
-
-  options.signal?.throwIfAborted()
-  const first = await judge(deployment)
-  if (first) return first
-
-  // Watch events land in a queue; the loop below wakes on each one, on a close, or on a timer.
-  const queue: Array<{ type: WatchEventType; object: unknown } | { closed: true; error?: unknown }> = []
-  let wake: (() => void) | undefined
-  const push = (item: (typeof queue)[number]) => {
-    queue.push(item)
-    wake?.()
-  }
-  let handle: WatchHandle | undefined
-  let resourceVersion = deployment.metadata?.resourceVersion
-  let reconnectDelay = options.reconnectDelayMs ?? 200
-  const startWatch = async () => {
-    try {
-      handle = await api.watchDeployment(
-        namespace,
-        name,
-        resourceVersion,
-        (type, object) => push({ type, object }),
-        (error) => push({ closed: true, error }),
-      )
-    } catch (error) {
-      push({ closed: true, error })
+    if (!state.done) return undefined
+    return {
+      deployment: d,
+      message: state.message,
+      revision: revisionOf(d),
+      elapsedMs: clock.now() - started,
+      reconnects: follower.reconnects,
     }
   }
 
-  const onAbort = () => wake?.()
-  options.signal?.addEventListener('abort', onAbort)
   try {
-    await startWatch()
     for (;;) {
-      options.signal?.throwIfAborted()
-      if (clock.now() >= deadline) {
-        const message = `timed out after ${formatDuration(options.timeoutMs)} waiting for ${what} to finish: ${lastMessage}`
-        throw await failure(api, deployment, 'Timeout', message, log, diagnoseOn)
-      }
-      const item = queue.shift()
-      if (!item) {
-        const now = clock.now()
-        if (now - lastProgress >= progressEvery) {
-          lastProgress = now
-          const pods = diagnoseOn ? await podSummary(api, deployment) : ''
-          log(`waiting for ${what}: ${formatDuration(now - started)} so far (${lastMessage}${pods ? `; ${pods}` : ''})`)
-        }
-        const waitMs = Math.max(1, Math.min(deadline - now, lastProgress + progressEvery - now))
-        await sleepUntilWoken(clock, waitMs, (w) => {
-          wake = w
+      signal?.throwIfAborted()
+      // Until the first list answers, wait for it as for a GET (not by the clock): kubectl too
+      // reads the object before it starts its timeout.
+      const event = deployment ? await nextOrTimeout() : await follower.next(Number.POSITIVE_INFINITY, signal)
+      if (!event) continue
+      if (event.type === 'failed') throw event.error
+      if (event.type === 'missing') {
+        throw new RolloutFailedError(`deployments.apps "${name}" not found`, {
+          reason: 'NotFound',
+          problems: [],
+          details: [],
+          deployment: undefined,
         })
-        wake = undefined
-        continue
       }
-      if ('closed' in item) {
-        // The stream ended (server timeout, network drop, inactivity): re-read, then watch again.
-        handle = undefined
-        reconnects++
-        if (!routineClose(item.error)) {
-          log(`watch of ${what} closed (${apiMessage(item.error)}); reconnecting`)
-          await clock.sleep(Math.min(reconnectDelay, Math.max(0, deadline - clock.now())))
-          reconnectDelay = Math.min(reconnectDelay * 2, 5000)
-        }
-        try {
-          deployment = await api.readDeployment(namespace, name)
-        } catch (error) {
-          if (isNotFound(error)) throw deleted(deployment)
-          push({ closed: true, error })
-          continue
-        }
-        resourceVersion = deployment.metadata?.resourceVersion
-        const done = await judge(deployment)
-        if (done) return done
-        await startWatch()
-        continue
-      }
-      const object = item.object as Deployment & { code?: number; reason?: string; message?: string }
-      if (item.type === 'BOOKMARK') {
-        resourceVersion = object.metadata?.resourceVersion ?? resourceVersion
-      } else if (item.type === 'ERROR') {
-        // A Status object: 410 Gone means our resourceVersion is too old; start over from a GET.
-        handle?.stop()
-        push({
-          closed: true,
-          error: new Error(`${object.code ?? ''} ${object.reason ?? ''}: ${object.message ?? ''}`.trim()),
+      // kubectl: "We need to abort to avoid cases of recreation and not to silently watch the wrong (new) object".
+      if (event.type === 'deleted') {
+        throw new RolloutFailedError('object has been deleted', {
+          reason: 'Deleted',
+          problems: [],
+          details: [],
+          deployment,
         })
-      } else if (item.type === 'DELETED') {
-        throw deleted(deployment)
-      } else {
-        if (object.metadata?.name !== name) continue
-        deployment = object
-        resourceVersion = object.metadata?.resourceVersion ?? resourceVersion
-        reconnectDelay = options.reconnectDelayMs ?? 200
-        const done = await judge(deployment)
-        if (done) return done
       }
+      deployment = event.deployment
+      const done = await judge(deployment)
+      if (done) return done
     }
   } finally {
-    options.signal?.removeEventListener('abort', onAbort)
-    handle?.stop()
+    follower.stop()
   }
-}
 
-/**
- * A watch ending by design: the server closed it cleanly (its timeout), or client-node's
- * inactivity timer (30 s without a byte; API servers send bookmarks about once a minute)
- * aborted it. Re-watched at once and not logged, so long waits stay quiet.
- */
-function routineClose(error: unknown): boolean {
-  return error === undefined || error === null || (error as { name?: unknown }).name === 'TimeoutError'
-}
-
-function deleted(deployment: Deployment): RolloutFailedError {
-  return new RolloutFailedError('object has been deleted', { reason: 'Deleted', problems: [], details: [], deployment })
-}
-
-function sleepUntilWoken(clock: Clock, ms: number, register: (wake: () => void) => void): Promise<void> {
-  const controller = new AbortController()
-  register(() => controller.abort())
-  return clock.sleep(ms, controller.signal).catch(() => {})
+  /** The next event; throws at the deadline; logs a progress line when one is due. */
+  async function nextOrTimeout() {
+    const now = clock.now()
+    if (now >= deadline) {
+      const message = `timed out after ${formatDuration(options.timeoutMs)} waiting for ${what} to finish: ${lastMessage}`
+      throw await failure(api, deployment!, 'Timeout', message, log, diagnoseOn)
+    }
+    if (now - lastProgress >= progressEvery) {
+      lastProgress = now
+      const pods = diagnoseOn ? await podSummary(api, deployment!) : ''
+      log(`waiting for ${what}: ${formatDuration(now - started)} so far (${lastMessage}${pods ? `; ${pods}` : ''})`)
+    }
+    return follower.next(Math.max(1, Math.min(deadline - now, lastProgress + progressEvery - now)), signal)
+  }
 }
 
 /** Problems of the new ReplicaSet's pods, as one progress-line phrase ('' when none or unknown). */
