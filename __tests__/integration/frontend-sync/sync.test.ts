@@ -262,6 +262,84 @@ test('a missing bucket is named in the error', async () => {
   expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0' })
 })
 
+/** The S3 port against moto through the proxy, with the runner's environment (static credentials). */
+async function withS3Port<T>(
+  options: { pageSize?: number; direct?: boolean },
+  fn: (port: import('../../../actions/frontend-sync/src/ports.ts').S3Port) => Promise<T>,
+): Promise<T> {
+  const { createS3Port } = await import('../../../actions/frontend-sync/src/ports.ts')
+  const saved = { ...process.env }
+  Object.assign(process.env, moto.env, { AWS_ENDPOINT_URL: proxy.endpoint, HOME: work })
+  delete process.env.AWS_PROFILE
+  const port = createS3Port('us-east-1', options)
+  try {
+    return await fn(port)
+  } finally {
+    process.env = saved
+    await port.destroy()
+  }
+}
+
+test('the direct listing and state read (no SDK) give what the SDK gives, odd key names included', async () => {
+  const bucket = 'direct-read-test'
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+  const keys = [
+    'site/a & b <c>.html',
+    'site/space and+plus.txt',
+    'site/percent%20literal.txt',
+    'site/ünïcødé/日本語.html',
+    'site/quote\'s "double".css',
+    'site/deep/a/b/c/d.js',
+    ...Array.from({ length: 12 }, (_, i) => `site/f${i}.txt`),
+    'sitemap.xml',
+  ]
+  await Promise.all(keys.map((Key) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: `body of ${Key}` }))))
+  const state = 'site/.frontend-sync/state.json'
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: state, Body: '{"version":1} & <ü>' }))
+  const read = (direct: boolean) =>
+    withS3Port({ pageSize: 5, direct }, async (port) => ({
+      listed: await port.list(bucket, 'site/'),
+      state: await port.getText(bucket, state),
+      missing: await port.getText(bucket, 'site/none/state.json'),
+    }))
+  proxy.clear()
+  const direct = await read(true)
+  const directGets = proxy.requests.filter((r) => r.method === 'GET')
+  proxy.clear()
+  const sdk = await read(false)
+  expect(direct).toEqual(sdk)
+  expect(direct.listed.map((o) => o.key).sort()).toEqual([...keys.filter((k) => k.startsWith('site/')), state].sort())
+  expect(direct.state).toBe('{"version":1} & <ü>')
+  expect(direct.missing).toBeUndefined()
+  // 19 objects by 5: four pages, then the two reads of the state; no request failed and was asked again.
+  expect(directGets).toHaveLength(6)
+  expect(directGets.every((r) => r.fault === undefined)).toBe(true)
+  // Sent by the direct reads, not the SDK (whose GetObject URL carries `x-id=GetObject`).
+  expect(directGets.filter((r) => r.path.includes('x-id=GetObject'))).toEqual([])
+  expect(proxy.requests.filter((r) => r.path.includes('x-id=GetObject'))).toHaveLength(2)
+})
+
+test('a direct read that fails is asked again through the SDK (which retries and names errors)', async () => {
+  const bucket = 'direct-fallback-test'
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'index.html', Body: 'x' }))
+  await withS3Port({}, async (port) => {
+    proxy.clear()
+    proxy.failWith('', 503, { match: 'list-type=2', method: 'GET' })
+    expect((await port.list(bucket, '')).map((o) => o.key)).toEqual(['index.html'])
+    const lists = proxy.requests.filter((r) => r.path.includes('list-type=2'))
+    expect(lists.map((r) => r.fault)).toEqual(['status', undefined])
+
+    proxy.clear()
+    proxy.resetOnce('', { match: 'state.json' })
+    expect(await port.getText(bucket, '.frontend-sync/state.json')).toBeUndefined()
+    expect(proxy.requests.filter((r) => r.path.includes('state.json')).length).toBeGreaterThanOrEqual(2)
+
+    const missing = await port.list('no-such-direct-bucket', '').catch((e: unknown) => e)
+    expect(missing).toMatchObject({ name: 'BucketNotFoundError', code: 'NoSuchBucket' })
+  })
+})
+
 test('the S3 port lists every object under the prefix across pages', async () => {
   const { createS3Port } = await import('../../../actions/frontend-sync/src/ports.ts')
   const bucket = 'paging-test'

@@ -199,6 +199,8 @@ export async function planSync(inputs: Inputs, deps: Deps): Promise<Planned> {
     log.info(`${remote.length} objects listed${framework === 'none' ? '' : `; a ${framework} build`}`)
     const { diff, etags } = await compareAll(inputs, deps, local, remote, read.state, isExcluded)
     const { changed, ...rest } = diff
+    // The SDK (not needed so far when the reads went direct) loads while the plan is completed.
+    if (changed.length > 0 || rest.deletes.length > 0) deps.s3.prepareWrites?.()
     const plan: SyncPlan =
       changed.length > 0 ? (await import('./plan.ts')).completePlan(diff, inputs, framework) : { uploads: [], ...rest }
 

@@ -1,8 +1,9 @@
 // What `run` needs from S3 and CloudFront, and the SDK adapters behind them. The adapters turn
 // AWS errors into this file's error types, so the orchestration never matches an AWS error name.
-// The SDKs load on demand: S3's as soon as the port is made (its code is read and compiled while
-// `source` is walked and hashed), CloudFront's only when an invalidation is sent, lib-storage only
-// for a multipart upload.
+// The SDKs load on demand: S3's when a write (or a HeadObject) is coming, or as soon as the port
+// is made when the plan's reads cannot go without it (s3-direct.ts says when they can: then a sync
+// with nothing to upload never loads it); CloudFront's only when an invalidation is sent,
+// lib-storage only for a multipart upload.
 import { readFile } from 'node:fs/promises'
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront'
 import type { S3Client } from '@aws-sdk/client-s3'
@@ -10,6 +11,7 @@ import { awsErrorName, clientConfig, s3ForcePathStyle } from '@deploy-actions/aw
 import { progressReporter } from '@deploy-actions/kit'
 import { SHA256_METADATA } from './config.ts'
 import type { RemoteHead, RemoteObject, Upload } from './diff.ts'
+import { directReads } from './s3-direct.ts'
 
 /** A call to AWS failed; `code` is AWS's error code, kept only to be shown. */
 export class AwsCallError extends Error {
@@ -51,6 +53,8 @@ export interface S3Port {
   putJson(bucket: string, key: string, body: string): Promise<void>
   /** Sets this action's tags on an object, keeping its other tags; `undefined` removes ours. */
   setTags(bucket: string, key: string, tags: Record<string, string> | undefined): Promise<void>
+  /** Writes are coming: start loading what they need (a no-op when loaded). */
+  prepareWrites?(): void
 }
 
 /** The prefix of this action's object tags (`frontend-sync:retired-at`, `frontend-sync:last-release`). */
@@ -86,24 +90,40 @@ const PART_SIZE = 8 * 1024 * 1024
  */
 export function createS3Port(
   region: string,
-  options: { env?: NodeJS.ProcessEnv; pageSize?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; pageSize?: number; direct?: boolean } = {},
 ): S3Port & { destroy(): Promise<void> } {
   const env = options.env ?? process.env
   const pageSize = options.pageSize ?? 1000
-  const loading = import('@aws-sdk/client-s3').then((sdk) => ({
-    sdk,
-    client: new sdk.S3Client({
-      ...clientConfig(region),
-      forcePathStyle: s3ForcePathStyle(env),
-      // PutObject carries Content-MD5, which S3 verifies; no extra checksum pass over every body.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }) as S3Client,
-  }))
-  loading.catch(() => {}) // a failed load surfaces on first use
+  const direct = options.direct === false ? undefined : directReads(region, env)
+  let loading: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: S3Client }> | undefined
+  const load = () => {
+    loading ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        ...clientConfig(region),
+        forcePathStyle: s3ForcePathStyle(env),
+        // PutObject carries Content-MD5, which S3 verifies; no extra checksum pass over every body.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }) as S3Client,
+    }))
+    loading.catch(() => {}) // a failed load surfaces on first use
+    return loading
+  }
+  // Without direct reads the listing needs the SDK: its code is read and compiled while `source`
+  // is walked and hashed.
+  if (!direct) load()
   return {
+    prepareWrites: () => void load(),
+
     async list(bucket, prefix) {
-      const { sdk, client } = await loading
+      // Any failure of the direct read (a status, a network error) is asked again through the SDK,
+      // which retries and turns the error into ours.
+      if (direct) {
+        const listed = await direct.list(bucket, prefix, pageSize).catch(() => undefined)
+        if (listed) return listed
+      }
+      const { sdk, client } = await load()
       const out: RemoteObject[] = []
       try {
         const pages = sdk.paginateListObjectsV2({ client, pageSize }, { Bucket: bucket, Prefix: prefix || undefined })
@@ -122,7 +142,7 @@ export function createS3Port(
     },
 
     async head(bucket, key) {
-      const { sdk, client } = await loading
+      const { sdk, client } = await load()
       try {
         const r = await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }))
         const head: RemoteHead = {}
@@ -138,7 +158,7 @@ export function createS3Port(
     },
 
     async upload(bucket, u: Upload, signal) {
-      const { sdk, client } = await loading
+      const { sdk, client } = await load()
       const common = {
         Bucket: bucket,
         Key: u.key,
@@ -179,7 +199,7 @@ export function createS3Port(
     },
 
     async deleteKeys(bucket, keys) {
-      const { sdk, client } = await loading
+      const { sdk, client } = await load()
       const failed: Array<{ key: string; error: string }> = []
       for (let i = 0; i < keys.length; i += 1000) {
         const batch = keys.slice(i, i + 1000)
@@ -202,7 +222,14 @@ export function createS3Port(
     },
 
     async getText(bucket, key) {
-      const { sdk, client } = await loading
+      if (direct) {
+        const read = await direct.getText(bucket, key).then(
+          (text) => ({ text }),
+          () => undefined,
+        )
+        if (read) return read.text
+      }
+      const { sdk, client } = await load()
       try {
         const r = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }))
         return await r.Body?.transformToString('utf8')
@@ -216,7 +243,7 @@ export function createS3Port(
     },
 
     async putJson(bucket, key, body) {
-      const { sdk, client } = await loading
+      const { sdk, client } = await load()
       try {
         await client.send(
           new sdk.PutObjectCommand({
@@ -233,7 +260,7 @@ export function createS3Port(
     },
 
     async setTags(bucket, key, tags) {
-      const { sdk, client } = await loading
+      const { sdk, client } = await load()
       try {
         const current = await client.send(new sdk.GetObjectTaggingCommand({ Bucket: bucket, Key: key }))
         const others = (current.TagSet ?? []).filter((t) => !t.Key?.startsWith(TAG_PREFIX))
@@ -252,7 +279,7 @@ export function createS3Port(
     },
 
     async destroy() {
-      ;(await loading.catch(() => undefined))?.client.destroy()
+      ;(await loading?.catch(() => undefined))?.client.destroy()
     },
   }
 }
