@@ -24,6 +24,8 @@ import * as flywayInputs from '../../actions/flyway-migrate/src/inputs.ts'
 import * as flywayReport from '../../actions/flyway-migrate/src/report.ts'
 import * as syncInputs from '../../actions/frontend-sync/src/inputs.ts'
 import * as syncReport from '../../actions/frontend-sync/src/report.ts'
+import * as guardrailsInputs from '../../actions/guardrails/src/inputs.ts'
+import * as guardrailsReport from '../../actions/guardrails/src/report.ts'
 import * as rdsInputs from '../../actions/rds-snapshot/src/inputs.ts'
 import * as rdsReport from '../../actions/rds-snapshot/src/report.ts'
 import * as releaseInputs from '../../actions/release/src/inputs.ts'
@@ -241,6 +243,53 @@ const CASES: Record<string, ActionCase> = {
       return { checks: smokeReport.outputsOf(report) }
     },
   },
+  guardrails: {
+    inputSets: [
+      {},
+      {
+        window: 'Sun 02:00-04:00 Europe/Berlin\nfirst Sun 02:00-06:00 Europe/Berlin',
+        freeze: '2026-12-20..2027-01-04 Europe/Berlin',
+        'break-glass': 'hotfix for INC-42',
+        'aws-account': '123456789012',
+        alarms: 'shop-5xx\nshop-latency',
+        namespace: 'shop',
+        deployment: 'backend',
+        'ecr-repository': 'ecommerce-backend',
+        'image-tag': 'v2.1.0-prod',
+        'aws-region': 'eu-west-1',
+        'eks-cluster': 'shop',
+        version: 'v2.1.0',
+      },
+      { deployment: 'backend', kubeconfig: simulatorKubeconfig('http://127.0.0.1:6443') },
+      {
+        mode: 'notify',
+        event: 'failure',
+        'slack-webhook': 'https://hooks.slack.com/services/T000/B000/secret',
+        'teams-webhook': 'https://prod.westeurope.logic.azure.com/workflows/abc',
+        service: 'webshop',
+        environment: 'staging',
+        'environment-url': 'https://staging.shop.example.com',
+        outcome: 'failed in: verify',
+      },
+    ],
+    parseInputs: (get, env) => guardrailsInputs.parseInputs(get, env),
+    initialOutputs: () => guardrailsReport.outputsOf(guardrailsReport.newReport(guardrailsCase(0))),
+    successOutputs: () => {
+      const schedule = { allowed: true, reason: 'inside the deployment window Sun 02:00-04:00 Europe/Berlin' }
+      const passed = { ...guardrailsReport.newReport(guardrailsCase(1)), result: 'passed' as const, schedule }
+      const overridden = {
+        ...passed,
+        schedule: { allowed: true, reason: 'break-glass: freeze …; overridden: hotfix' },
+        override: 'freeze 2026-12-20..2027-01-04 Europe/Berlin is in effect; reason: hotfix',
+      }
+      const sent = { ...guardrailsReport.newReport(guardrailsCase(3)), result: 'sent' as const }
+      return {
+        check: guardrailsReport.outputsOf(passed),
+        'check with break-glass': guardrailsReport.outputsOf(overridden),
+        notify: guardrailsReport.outputsOf(sent),
+      }
+    },
+  },
   rollback: {
     inputSets: [
       { deployment: 'backend' },
@@ -259,6 +308,9 @@ const CASES: Record<string, ActionCase> = {
 
 function smokeCase(i: number) {
   return smokeInputs.parseInputs(getterOf(CASES['smoke-test']!.inputSets[i]!), ENV)
+}
+function guardrailsCase(i: number) {
+  return guardrailsInputs.parseInputs(getterOf(CASES.guardrails!.inputSets[i]!), ENV)
 }
 function rollbackCase(i: number) {
   return rollbackInputs.parseInputs(getterOf(CASES.rollback!.inputSets[i]!), ENV)

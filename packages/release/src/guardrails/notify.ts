@@ -4,6 +4,7 @@
 // names the target, never into silence and never into a failed release.
 // Webhook URLs are secrets: they come from the environment, are masked, and never printed.
 import { ConfigurationError } from '@deploy-actions/kit'
+import { runUrl } from './deployments.ts'
 
 export type ReleaseEvent = 'start' | 'success' | 'failure' | 'rollback'
 export const EVENTS: readonly ReleaseEvent[] = ['start', 'success', 'failure', 'rollback']
@@ -27,6 +28,25 @@ export interface ReleaseNews {
   changesUrl?: string
   logUrl?: string
   environmentUrl?: string
+}
+
+/**
+ * The news of one event with the run's links: the changes (the version's release page), the run's
+ * log and the service, from the runner's GITHUB_* variables and ENVIRONMENT_URL where set.
+ */
+export function releaseNews(
+  facts: Pick<ReleaseNews, 'event' | 'service' | 'version' | 'environment' | 'outcome'> & { environmentUrl?: string },
+  env: Record<string, string | undefined>,
+): ReleaseNews {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env
+  const logUrl = runUrl(env)
+  const environmentUrl = facts.environmentUrl ?? env.ENVIRONMENT_URL
+  return {
+    ...facts,
+    ...(server && repo ? { changesUrl: `${server}/${repo}/releases/tag/${encodeURIComponent(facts.version)}` } : {}),
+    ...(logUrl ? { logUrl } : {}),
+    ...(environmentUrl ? { environmentUrl } : {}),
+  }
 }
 
 const FORM = 'a list of { type: slack|teams, webhook-env: VARIABLE, name?, on?: [start, success, failure, rollback] }'

@@ -11,7 +11,7 @@ import { insertStep, type ReleaseContext, type ReleaseStep, StepFailure } from '
 import type { Plan } from '../types.ts'
 import type { Octokit, Repo } from './deployments.ts'
 import type { MaintenancePlan } from './maintenance.ts'
-import type { NotificationTarget, ReleaseEvent, ReleaseNews } from './notify.ts'
+import type { NotificationTarget, ReleaseEvent } from './notify.ts'
 import type { PreflightPorts, PreflightSpec } from './preflight.ts'
 
 export interface GuardrailDeps {
@@ -219,23 +219,19 @@ async function githubOf(ctx: ReleaseContext, deps: GuardrailDeps): Promise<{ gh:
 }
 
 async function tell(ctx: ReleaseContext, deps: GuardrailDeps, event: ReleaseEvent, outcome: string): Promise<string> {
-  const { notify, parseNotifications } = await import('./notify.ts')
+  const { notify, parseNotifications, releaseNews } = await import('./notify.ts')
   const targets: NotificationTarget[] = parseNotifications(ctx.plan.notifications)
   if (!targets.length) return ''
-  const { runUrl } = await import('./deployments.ts')
-  const server = ctx.env.GITHUB_SERVER_URL
-  const repo = ctx.env.GITHUB_REPOSITORY
-  const logUrl = runUrl(ctx.env)
-  const news: ReleaseNews = {
-    event,
-    service: ctx.plan.service ?? repo ?? 'service',
-    version: ctx.version,
-    environment: ctx.plan.environment ?? 'production',
-    outcome,
-    ...(server && repo ? { changesUrl: `${server}/${repo}/releases/tag/${encodeURIComponent(ctx.version)}` } : {}),
-    ...(logUrl ? { logUrl } : {}),
-    ...(ctx.env.ENVIRONMENT_URL ? { environmentUrl: ctx.env.ENVIRONMENT_URL } : {}),
-  }
+  const news = releaseNews(
+    {
+      event,
+      service: ctx.plan.service ?? ctx.env.GITHUB_REPOSITORY ?? 'service',
+      version: ctx.version,
+      environment: ctx.plan.environment ?? 'production',
+      outcome,
+    },
+    ctx.env,
+  )
   const results = await notify(targets, news, ctx.env, (line) => {
     deps.warn(line)
     ctx.log(`  ⚠ ${line}`)
