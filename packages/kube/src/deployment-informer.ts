@@ -98,7 +98,7 @@ export async function followDeployment(api: KubeApi, options: FollowOptions): Pr
         if (ended) return
         close()
         // The informer relists on 410 by itself, without an `error` event: say so here.
-        if (apiStatus(error) === 410) onDrop(apiMessage(error))
+        if (apiStatus(error) === 410) onDrop(dropCause(error))
         done(error ?? null)
       }
       // Yield once, so a wait the list already settled stops before a watch is opened.
@@ -155,7 +155,7 @@ export async function followDeployment(api: KubeApi, options: FollowOptions): Pr
   const start = () =>
     informer.start().catch((error: unknown) => {
       if (!synced) deliver({ type: 'failed', error })
-      else onDrop(apiMessage(error))
+      else onDrop(dropCause(error))
     })
   informer.on('error', (error: unknown) => {
     if (stopped()) return
@@ -163,7 +163,7 @@ export async function followDeployment(api: KubeApi, options: FollowOptions): Pr
       deliver({ type: 'failed', error })
       return
     }
-    onDrop(apiMessage(error))
+    onDrop(dropCause(error))
     const delay = restartDelay
     restartDelay = Math.min(restartDelay * 2, MAX_RESTART_DELAY_MS)
     clock.sleep(delay, stopper.signal).then(
@@ -214,4 +214,12 @@ function statusError(object: unknown): Error & { code?: number } {
   )
   if (code !== undefined) error.code = code
   return error
+}
+
+/** The server's message, with the network cause undici hides behind "fetch failed" / "terminated". */
+function dropCause(error: unknown): string {
+  const message = apiMessage(error)
+  const cause = (error as { cause?: unknown } | undefined)?.cause as { code?: unknown; message?: unknown } | undefined
+  const detail = typeof cause?.message === 'string' ? cause.message : typeof cause?.code === 'string' ? cause.code : ''
+  return detail && !message.includes(detail) ? `${message}: ${detail}` : message
 }
