@@ -5,17 +5,17 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { ConfigurationError, type InputGetter, parseEnum } from '@deploy-actions/kit'
+// The two pure files, not the @deploy-actions/kube index: input validation runs on every start,
+// and the index would bring the whole package (routers, rollouts, the tunnel's client) into it.
+import { chooseKubeconfigSource, type KubeAccess, parseKubeAccess } from '../../../packages/kube/src/kubeconfig.ts'
 import {
-  chooseKubeconfigSource,
-  type KubeAccess,
   type PodPort,
   type PodSpecOverrides,
   parseImage,
-  parseKubeAccess,
   parseNamespace,
   parsePodSpecOverrides,
   parseTunnelPod,
-} from '@deploy-actions/kube'
+} from '../../../packages/kube/src/tunnel/spec.ts'
 
 export type Via = 'direct' | 'kubernetes'
 

@@ -35,6 +35,7 @@ import {
   offsetOfPosition,
   type Statement,
   splitStatements,
+  type TransactionMode,
   transactionMode,
 } from './sql.ts'
 import type { ConnectionSettings } from './url.ts'
@@ -321,6 +322,19 @@ export function defaultSchemaOf(session: Pick<Session, 'currentSchema' | 'search
   )
 }
 
+/** A migration ready to send (Engine.prepare). */
+interface Prepared {
+  m: ResolvedMigration
+  sql: string
+  mode: TransactionMode
+  /** Transactional: `BEGIN` and the session reset, sent before the script. */
+  head?: string
+  /** Transactional: the history row and `COMMIT`, sent after it. */
+  row?: string
+  /** What preparing it threw, for apply to throw when its turn comes. */
+  error?: unknown
+}
+
 /** A string literal for SQL sent as text (standard_conforming_strings is on since PostgreSQL 9.1). */
 function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`
@@ -337,6 +351,8 @@ export class Engine {
   /** The statements that put the session back before each migration (see sessionReset). */
   private reset = ''
   private withReplacedChecksums: ResolvedMigration[] | undefined
+  /** Each migration's text after placeholder replacement, by file: computed once (preflight, apply). */
+  private readonly replaced = new Map<string, string>()
   /** One `${flyway:timestamp}` per run, as ParsingContext.populate fixes it once. */
   private readonly startedAt: Date
 
@@ -610,7 +626,8 @@ export class Engine {
       // A schema that does not exist is not put on the path (Flyway: `!schema.exists()`).
       if ((await this.existingSchemas()).has(this.schema)) path = original ? `${quoted}, ${original}` : quoted
     }
-    return `SET ROLE ${sqlString(s.user)}; SELECT set_config('search_path', ${sqlString(path)}, false);`
+    // set_config('role', …) is what SET ROLE sets (the `role` setting), so both fit in one statement.
+    return `SELECT set_config('role', ${sqlString(s.user)}, false), set_config('search_path', ${sqlString(path)}, false);`
   }
 
   private setInfo(which: 'infoBefore' | 'infoAfter', plan: Plan): void {
@@ -708,11 +725,16 @@ export class Engine {
       return
     }
     try {
-      for (const [i, m] of plan.pending.entries()) {
-        this.stopIfCancelled(m, plan.pending.length - i)
+      const pending = plan.pending
+      let next = pending[0] && this.prepare(pending[0])
+      for (const [i, m] of pending.entries()) {
+        this.stopIfCancelled(m, pending.length - i)
         this.running = m
         try {
-          await this.apply(m)
+          const applying = this.apply(next!)
+          // The next migration's text is made ready while the server runs this one.
+          next = pending[i + 1] && this.prepare(pending[i + 1]!)
+          await applying
         } finally {
           this.running = undefined
         }
@@ -740,6 +762,15 @@ export class Engine {
   }
 
   private sqlOf(m: ResolvedMigration): string {
+    if (this.options.placeholderReplacement === false) return m.sql
+    const known = this.replaced.get(m.file)
+    if (known !== undefined) return known
+    const sql = m.sql.includes(this.options.placeholderSyntax?.prefix ?? '${') ? this.replacePlaceholders(m) : m.sql
+    this.replaced.set(m.file, sql)
+    return sql
+  }
+
+  private replacePlaceholders(m: ResolvedMigration): string {
     const s = this.session!
     const name = m.script.slice(m.script.lastIndexOf('/') + 1)
     const values = {
@@ -755,7 +786,6 @@ export class Engine {
       ),
       ...this.options.placeholders,
     }
-    if (this.options.placeholderReplacement === false) return m.sql
     return replacePlaceholders(m.sql, values, m.file, this.options.placeholderSyntax)
   }
 
@@ -787,31 +817,47 @@ export class Engine {
     return this.rowParams({ ...values, ms, success })
   }
 
-  private async apply(m: ResolvedMigration): Promise<void> {
+  /**
+   * A migration as apply sends it: its text after placeholders, how it runs and, for a
+   * transactional one, the round trip around it. Worked out ahead, while the one before it runs; a
+   * failure here (a placeholder without a value) is kept for apply to throw in its turn.
+   */
+  private prepare(m: ResolvedMigration): Prepared {
+    try {
+      const sql = this.sqlOf(m)
+      const mode = transactionMode(sql, this.session!.serverVersionNum)
+      if (!mode.transactional) return { m, sql, mode }
+      // execution_time is measured by the server (clock_timestamp() - transaction start); values
+      // are inlined because a multi-statement query takes no parameters.
+      const params = this.migrationRow(m, 0, true)
+      params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
+      const insert = insertRowSql(this.schema, this.options.table)
+      const c = this.client
+      // The session is reset first (sessionReset) and the row is written as the original role.
+      const row = `${this.resetRole()} ${insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))};\nCOMMIT`
+      return { m, sql, mode, head: `BEGIN; ${this.reset}\n`, row }
+    } catch (error) {
+      return { m, sql: '', mode: { transactional: true }, error }
+    }
+  }
+
+  private async apply(prepared: Prepared): Promise<void> {
+    const { m, sql, mode, head, row } = prepared
+    if (prepared.error) throw prepared.error
     const clock = this.options.clock ?? realClock
-    const s = this.session!
     const c = this.client
-    const sql = this.sqlOf(m)
-    const mode = transactionMode(sql, s.serverVersionNum)
     const insert = insertRowSql(this.schema, this.options.table)
     this.options.log.info(`Migrating ${this.label(m)}${mode.transactional ? '' : ' [non-transactional]'}`)
     const started = clock.now()
     if (mode.transactional) {
-      // One round trip: BEGIN, the whole script as one simple query, the history row and COMMIT.
-      // execution_time is measured by the server (clock_timestamp() - transaction start), values
-      // are inlined because a multi-statement query takes no parameters.
-      const params = this.migrationRow(m, 0, true)
-      params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
-      // The session is reset first (sessionReset) and the row is written as the original role.
-      const row = `${this.resetRole()} ${insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))};\nCOMMIT`
-      const head = `BEGIN; ${this.reset}\n`
-      if (mode.statements) return this.applyByStatement(m, sql, mode.statements, head, row)
+      // One round trip: BEGIN, the reset, the whole script as one simple query, the history row and COMMIT.
+      if (mode.statements) return this.applyByStatement(m, sql, mode.statements, head!, row!)
       try {
         await c.query(`${head}${sql}\n;${row}`)
         this.record(m, clock.now() - started, true)
       } catch (error) {
         await c.query('ROLLBACK').catch(() => {})
-        const where = await this.locate(error as PgError, sql, head)
+        const where = await this.locate(error as PgError, sql, head!)
         throw this.failure(m, error as PgError, where, false)
       }
       return

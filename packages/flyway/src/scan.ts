@@ -59,17 +59,27 @@ function walk(dir: string, seen: Set<string>, out: string[]): void {
   const real = realpathSync(dir)
   if (seen.has(real)) return
   seen.add(real)
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name)
-    let stat: ReturnType<typeof statSync>
-    try {
-      stat = statSync(path)
-    } catch {
-      continue // a dangling link or an entry we may not read
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )
+  for (const entry of entries) {
+    const path = join(dir, entry.name)
+    // The entry's own type answers for plain files and folders; only links (and the rare file
+    // system that reports no type) need a stat to learn what they point at.
+    let isDirectory = entry.isDirectory()
+    let isFile = entry.isFile()
+    if (!isDirectory && !isFile) {
+      try {
+        const stat = statSync(path)
+        isDirectory = stat.isDirectory()
+        isFile = stat.isFile()
+      } catch {
+        continue // a dangling link or an entry we may not read
+      }
     }
-    if (stat.isDirectory()) {
-      if (!name.startsWith('.')) walk(path, seen, out)
-    } else if (stat.isFile()) out.push(path)
+    if (isDirectory) {
+      if (!entry.name.startsWith('.')) walk(path, seen, out)
+    } else if (isFile) out.push(path)
   }
 }
 
