@@ -1,12 +1,15 @@
 // frontend-sync vs `aws s3 sync` (aws CLI v1) on the same moto, through a proxy that counts the
 // uploads each tool makes: a first sync of a generated 510-file site, then re-syncs after a
 // "fresh checkout" (every file's mtime moved forward, no content changed); then the same on a
-// 648-page Next.js export (the committed real Next.js 16 build, its SSG route widened to 644
-// posts), its rebuild with a new buildId of the same length (every page changes, sizes do not),
-// and a one-page change against `aws s3 sync` followed by an invalidation of `/*`.
+// real 648-page Next.js 16 static export (644 SSG posts, buildId from generateBuildId), a real
+// rebuild of it with a new buildId of the same length (every page changes, sizes do not), and a
+// real rebuild with one post's text changed, against `aws s3 sync` followed by an invalidation
+// of `/*`. The Next.js builds are made once by `scripts/build-site-fixtures.sh next-posts 644`
+// into .cache/bench-sites/ (outside git; a few minutes, needs the npm registry) and reused.
 // `node bench/frontend-sync.bench.ts` (needs dist/frontend-sync: `node scripts/bundle.ts dist frontend-sync`).
-import { spawn } from 'node:child_process'
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-cloudfront'
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
@@ -25,43 +28,44 @@ import {
 } from '@deploy-actions/testbed'
 
 const RESYNCS = 5
+const NEXT_POSTS = 644
+
+/** The three real Next.js builds (v1, new-build-id, one-page), built once into .cache/bench-sites/. */
+function nextBuilds(): string {
+  const script = join(REPO_ROOT, 'scripts/build-site-fixtures.sh')
+  const version = /^NEXT_VERSION=(\S+)$/m.exec(readFileSync(script, 'utf8'))?.[1] ?? 'unknown'
+  const dir = join(REPO_ROOT, '.cache/bench-sites', `next-${version}-${NEXT_POSTS}`)
+  if (!existsSync(join(dir, 'one-page'))) {
+    console.error(`building the ${NEXT_POSTS}-post Next.js ${version} site once into ${dir} (a few minutes)`)
+    const r = spawnSync('bash', [script, 'next-posts', String(NEXT_POSTS), dir], { stdio: 'inherit' })
+    if (r.status !== 0) throw new Error(`${script} next-posts ${NEXT_POSTS} failed`)
+  }
+  return dir
+}
+
+/** A fresh checkout of `build` at `dir`: the same content, every file written now (new mtimes). */
+function checkout(build: string, dir: string): void {
+  removeDir(dir)
+  cpSync(build, dir, { recursive: true })
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')
+const nextBuild = nextBuilds()
+const loadAtStart = load()
 const aws = requireBinary('aws', 'pip install awscli')
 const moto = await startMoto()
 const proxy = await startFaultProxy(moto.endpoint)
 const work = tempDir('bench-frontend-sync')
 
-/** The committed Next.js export with its SSG route (`blog/[slug]`) widened to `posts` posts. */
-function nextSite(dir: string, posts: number): number {
-  cpSync(join(REPO_ROOT, '__tests__/fixtures/sites/next/v1'), dir, { recursive: true })
-  const post = (slug: string, text: string) => text.replaceAll('first', slug)
-  for (let i = 0; i < posts; i++) {
-    const slug = `post-${String(i).padStart(3, '0')}`
-    for (const ext of ['html', 'txt']) {
-      writeFileSync(join(dir, `blog/${slug}.${ext}`), post(slug, readFileSync(join(dir, `blog/first.${ext}`), 'utf8')))
-    }
-    mkdirSync(join(dir, `blog/${slug}`), { recursive: true })
-    for (const f of readdirSync(join(dir, 'blog/first'))) {
-      writeFileSync(join(dir, `blog/${slug}/${f}`), post(slug, readFileSync(join(dir, `blog/first/${f}`), 'utf8')))
-    }
-  }
-  return readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.html')).length
-}
-
-/** A rebuild that only changed the buildId (same length): every page and payload changes, no size does. */
-function newBuildId(dir: string, from: string, to: string): void {
-  renameSync(join(dir, `_next/static/${from}`), join(dir, `_next/static/${to}`))
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() || !/\.(html|txt)$/.test(e.name)) continue
-    const f = join(e.parentPath, e.name)
-    writeFileSync(f, readFileSync(f, 'utf8').replaceAll(from, to))
-  }
-}
-
 try {
   const site = join(work, 'out')
   const files = generateSite(site)
   const next = join(work, 'next')
-  const pages = nextSite(next, 644)
+  checkout(join(nextBuild, 'v1'), next)
+  const pages = readdirSync(next, { recursive: true }).filter((f) => String(f).endsWith('.html')).length
   const nextFiles = readdirSync(next, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
   const config = {
     region: 'us-east-1',
@@ -183,19 +187,16 @@ try {
 
   const label = `${pages}-page Next.js export (${nextFiles} files)`
   row(`${label}: first sync`, await ours(next, 'next-ours'), await theirs(next, 'next-aws'))
-  await resyncs(label, next, 'next-ours', 'next-aws', 3)
-  newBuildId(next, 'fixture-build', 'fixture-buil2')
-  touchAll(next)
+  await resyncs(label, next, 'next-ours', 'next-aws', RESYNCS)
+  checkout(join(nextBuild, 'new-build-id'), next)
   row(
     `${label}: rebuild with a new buildId (every page changed, same sizes)`,
     await ours(next, 'next-ours'),
     await theirs(next, 'next-aws'),
   )
-  const page = join(next, 'blog/post-100.html')
-  writeFileSync(page, readFileSync(page, 'utf8').replace('Post ', 'Post: '))
-  touchAll(next, new Date(Date.now() + 10 * 60_000))
+  checkout(join(nextBuild, 'one-page'), next)
   row(
-    `${label}: one-page change + invalidation (ours: the page's paths; aws: \`/*\`)`,
+    `${label}: rebuild with one post changed + invalidation (ours: the page's paths; aws: \`/*\`)`,
     await ours(next, 'next-ours', { 'distribution-id': distributionId }),
     await theirs(next, 'next-aws', true),
   )
@@ -217,6 +218,7 @@ try {
   console.log(
     'frontend-sync times include starting the bundle (node) as the runner does, and (last row) waiting for the invalidation; aws times include starting the CLI (python).',
   )
+  console.log(`load average (1, 5, 15 min): ${loadAtStart} at the start, ${load()} at the end`)
 } finally {
   await proxy.stop()
   await moto.stop()

@@ -10,10 +10,24 @@
 #   vite/v1            a Vite app with lazy-loaded modules and build.manifest (.vite/manifest.json)
 #   vite/v2            the same after a one-line change to the about module
 # Usage: scripts/build-site-fixtures.sh   (about a minute; needs the npm registry)
+#
+# For the bench only (never the tests): a bigger Next.js export, built outside git:
+#   scripts/build-site-fixtures.sh next-posts N DIR
+# builds the same Next.js site with N blog posts (N + 4 pages) into
+#   DIR/v1             buildId fixture-build (generateBuildId)
+#   DIR/new-build-id   the same source, buildId fixture-buil2 (every page and payload changes, no size)
+#   DIR/one-page       as new-build-id, one post's text changed (post-100, or the last post)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 out="$PWD/__tests__/fixtures/sites"
+posts=''
+if [ "${1:-}" = next-posts ]; then
+  posts="${2:?next-posts needs a post count}"
+  [[ "$posts" =~ ^[1-9][0-9]*$ ]] || { echo "next-posts: a post count such as 644, got '$posts'" >&2; exit 2; }
+  mkdir -p "${3:?next-posts needs an output folder}"
+  out="$(cd "$3" && pwd)"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export NEXT_TELEMETRY_DISABLED=1 NG_CLI_ANALYTICS=false
@@ -61,6 +75,25 @@ echo '{"name":"Fixture","start_url":"/","display":"standalone"}' > public/site.w
 printf 'User-agent: *\nAllow: /\n' > public/robots.txt
 npm install --no-audit --no-fund --loglevel=error
 build_next() { rm -rf out .next; BUILD_ID="$1" npx next build > /dev/null; rm -rf "$out/next/$2"; mkdir -p "$out/next"; cp -r out "$out/next/$2"; }
+if [ -n "$posts" ]; then
+  # The post text comes from the build's environment (a server component: no client chunk changes).
+  cat > 'app/blog/[slug]/page.js' <<EOF
+const posts = Array.from({ length: $posts }, (_, i) => 'post-' + String(i).padStart(3, '0'))
+export function generateStaticParams() { return posts.map((slug) => ({ slug })) }
+export default async function Post({ params }) {
+  const { slug } = await params
+  return <article>Post {slug}{slug === process.env.CHANGED_POST ? ', now with one more line.' : ''}</article>
+}
+EOF
+  changed="post-$(printf '%03d' $((posts > 100 ? 100 : posts - 1)))"
+  build_next fixture-build v1
+  build_next fixture-buil2 new-build-id
+  CHANGED_POST="$changed" build_next fixture-buil2 one-page
+  for v in v1 new-build-id one-page; do rm -rf "${out:?}/$v"; mv "$out/next/$v" "$out/$v"; done
+  rmdir "$out/next"
+  echo "built: $posts posts, $(find "$out/v1" -name '*.html' | wc -l) pages, $(find "$out/v1" -type f | wc -l) files in each of $out/{v1,new-build-id,one-page}"
+  exit 0
+fi
 build_next fixture-build v1
 build_next '' v1-random-id
 echo 'export default function About() { return <p>About this fixture, now with one more line.</p> }' > app/about/page.js
