@@ -1,10 +1,11 @@
 // How long after the API server completes a rollout does `rollout status` notice it: our
 // waitForRollout (client-node's informer: one list, then watch events) against a poll of GET
 // every 1 s (the loop kubectl's older, poll-based rollout status and most scripts use). The
-// simulator runs in its own process (`testbed kube`), as an API server would. The moment of completion is taken as the earliest
-// of three observers: a 5 ms GET poller (the reference), the watch, the 1 s poll. Each run
-// rolls a 3-replica Deployment to a new image and times all three on the same rollout.
-// Prints median and max per strategy; asserts nothing. `node bench/kube-watch.bench.ts`
+// simulator runs in its own process (`testbed kube`), as an API server would. The moment of
+// completion is taken as the earliest of three observers: a 5 ms GET poller (the reference),
+// the watch, the 1 s poll. Each run rolls a 3-replica Deployment to a new image and times all
+// three on the same rollout. Prints median and max per strategy; asserts nothing.
+// `node bench/kube-watch.bench.ts`
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { formatDuration } from '@deploy-actions/kit'
