@@ -3,7 +3,7 @@
 // present, the image it runs) and a local HTTP server as staging. Every check runs and says its line.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch'
+import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch'
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr'
 import { createObjectsApi, loadKubeConfig, type ObjectsApi } from '@deploy-actions/kube'
 import { type KubeSimulator, type Moto, startKubeSimulator, startMoto } from '@deploy-actions/testbed'
@@ -13,6 +13,7 @@ import {
   runPreflight,
 } from '../../../packages/release/src/guardrails/preflight.ts'
 import { preflightPorts } from '../../../packages/release/src/guardrails/preflight-ports.ts'
+import { CROSSED, putShopAlarms } from './shop-alarms.ts'
 import { shopDeployment } from './shop-deployment.ts'
 
 let moto: Moto
@@ -51,27 +52,8 @@ const manifest = JSON.stringify({
 async function world(opts: { running: string; alarm: 'OK' | 'ALARM' }) {
   await moto.reset()
   const cw = new CloudWatchClient({ region: aws.region })
-  for (const name of ['shop-5xx', 'shop-latency']) {
-    await cw.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'Shop',
-        MetricName: name,
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    )
-  }
-  await cw.send(
-    new SetAlarmStateCommand({
-      AlarmName: 'shop-5xx',
-      StateValue: opts.alarm,
-      StateReason: 'Threshold Crossed: 1 datapoint [12.0] was greater than the threshold (1.0)',
-    }),
-  )
+  await putShopAlarms(cw)
+  await cw.send(new SetAlarmStateCommand({ AlarmName: 'shop-5xx', StateValue: opts.alarm, StateReason: CROSSED }))
   const ecr = new ECRClient({ region: aws.region })
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'shop' }))
   await ecr.send(new PutImageCommand({ repositoryName: 'shop', imageTag: 'v1.0.0', imageManifest: manifest }))

@@ -1,12 +1,10 @@
-// release.yml's guardrail steps rehearsed as the runner runs them: the preflight job's staging
-// check (the smoke-test bundle against a local staging server, healthy and not), and the record
-// job's lead time read from the GitHub REST API (the local server, through github.api_url and
-// github.token) into the summary; no token, a warning and no lead time. The runner's bash steps
-// run synchronously in the rehearsal, so the GitHub API runs in a process of its own.
+// release.yml's record job rehearsed as the runner runs it: the lead time read from the GitHub
+// REST API (the local server, through github.api_url and github.token) into the summary; no
+// token, a warning and no lead time. The runner's bash steps run synchronously in the rehearsal,
+// so the GitHub API runs in a process of its own. The preflight job's guardrails, staging check
+// and notifications: __tests__/integration/workflows/release-guardrails-rehearsal.test.ts.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { type RehearsalOptions, rehearseJob, removeDir, tempDir } from '@deploy-actions/testbed'
 
@@ -14,9 +12,6 @@ const SHA = '0123456789abcdef0123456789abcdef01234567'
 let github: ChildProcess
 let githubUrl: string
 const COMMITTED = new Date(Date.now() - 3 * 3_600_000 - 30_000).toISOString()
-let staging: Server
-let stagingUrl: string
-let healthy = true
 let workspace: string
 
 beforeAll(async () => {
@@ -32,17 +27,10 @@ beforeAll(async () => {
   )
   const [line] = (await once(github.stdout!, 'data')) as [Buffer]
   githubUrl = line.toString().trim()
-  staging = createServer((_, res) => {
-    res.writeHead(healthy ? 200 : 503)
-    res.end()
-  })
-  await new Promise<void>((resolve) => staging.listen(0, '127.0.0.1', resolve))
-  stagingUrl = `http://127.0.0.1:${(staging.address() as AddressInfo).port}/health`
   workspace = tempDir('guardrails-workflow')
 })
 afterAll(async () => {
   github?.kill()
-  await new Promise((resolve) => staging?.close(resolve))
   if (workspace) removeDir(workspace)
 })
 
@@ -70,27 +58,6 @@ const allWell = {
   verify: success(),
   frontends: { result: 'skipped' as const, outputs: {} },
 }
-
-test('preflight: staging healthy passes; staging answering 503 stops the release before anything changes', async () => {
-  const ok = await rehearseJob(
-    options('preflight', { inputs: { 'staging-urls': stagingUrl, 'staging-timeout': '5s' } }),
-  )
-  expect(ok.result).toBe('success')
-  expect(ok.steps.map((s) => [s.name, s.conclusion])).toEqual([
-    ['Version and frontends', 'success'],
-    ['Staging healthy', 'success'],
-  ])
-  healthy = false
-  try {
-    const down = await rehearseJob(
-      options('preflight', { inputs: { 'staging-urls': stagingUrl, 'staging-timeout': '5s' } }),
-    )
-    expect(down.result).toBe('failure')
-    expect(down.steps.find((s) => s.name === 'Staging healthy')?.conclusion).toBe('failure')
-  } finally {
-    healthy = true
-  }
-}, 180_000)
 
 test('record: the lead time from the released commit into the summary', async () => {
   const record = await rehearseJob(

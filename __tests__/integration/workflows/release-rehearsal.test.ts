@@ -39,6 +39,8 @@ beforeAll(async () => {
   ;[moto, postgres, cluster] = await Promise.all([startMoto(), startPostgres(), startCluster()])
   await namespace(cluster.objects, 'shop')
   await stableApp(cluster.objects, 'shop', 'backend', 4, 'registry.local/backend:1')
+  // The service's ECR repository exists before its first release (the preflight reads its tags).
+  await ecrClient().send(new CreateRepositoryCommand({ repositoryName: 'ecommerce-backend' }))
   web = createServer((req, res) => {
     res.setHeader('Content-Type', 'application/json')
     res.end(JSON.stringify({ status: req.url === '/actuator/health' ? 'UP' : 'DOWN' }))
@@ -104,19 +106,35 @@ function expectSuccess(job: JobRehearsal): void {
 }
 
 const success = (outputs: Record<string, string> = {}) => ({ result: 'success' as const, outputs })
+const ecrClient = () =>
+  new ECRClient({
+    endpoint: moto.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  })
+/** The preflight's guardrails reach the simulator's cluster through the kubeconfig secret. */
+const onSimulator = (extra: Partial<RehearsalOptions> = {}): Partial<RehearsalOptions> => ({
+  ...extra,
+  inputs: { 'eks-cluster': '', namespace: 'shop', ...extra.inputs },
+  secrets: { kubeconfig: cluster.sim.kubeconfig, ...extra.secrets },
+})
 
 describe('release.yml, job by job', () => {
   let preflight: JobRehearsal
 
   test('preflight: the version from the tag, and the frontends as a matrix', async () => {
     preflight = await rehearseJob(
-      options('preflight', {
-        inputs: {
-          frontends: 'out cmc-frontend-staging E2QWRUHAPOMQZL\n\n# the admin app later\nadmin/dist shop-admin\n',
-        },
-      }),
+      options(
+        'preflight',
+        onSimulator({
+          inputs: {
+            frontends: 'out cmc-frontend-staging E2QWRUHAPOMQZL\n\n# the admin app later\nadmin/dist shop-admin\n',
+          },
+        }),
+      ),
     )
     expectSuccess(preflight)
+    expect(preflight.outputs.guardrails).toBe('passed')
     expect(preflight.outputs.version).toBe('v1.0.0')
     expect(JSON.parse(preflight.outputs.frontends!)).toEqual([
       { source: 'out', bucket: 'cmc-frontend-staging', 'distribution-id': 'E2QWRUHAPOMQZL' },
@@ -125,20 +143,15 @@ describe('release.yml, job by job', () => {
   })
 
   test('preflight: a malformed frontends line fails the release before anything else runs', async () => {
-    const bad = await rehearseJob(options('preflight', { inputs: { frontends: 'out' } }))
+    const bad = await rehearseJob(options('preflight', onSimulator({ inputs: { frontends: 'out' } })))
     expect(bad.result).toBe('failure')
-    expect(bad.steps[0]!.log).toContain(
+    expect(bad.steps.find((s) => s.id === 'plan')!.log).toContain(
       'frontends: expected "<source dir> <bucket> [<distribution id>]" lines, got "out"',
     )
   })
 
   test('image: production promotes the staging-tested tag by manifest copy and hands on the digest', async () => {
-    const ecr = new ECRClient({
-      endpoint: moto.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    })
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ecommerce-backend' }))
+    const ecr = ecrClient()
     const manifest = fakeImageManifest('a')
     await ecr.send(
       new PutImageCommand({ repositoryName: 'ecommerce-backend', imageTag: 'v1.0.0', imageManifest: manifest }),
