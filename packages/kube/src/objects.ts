@@ -45,10 +45,13 @@ export interface ObjectsApi {
     patch: Record<string, unknown>,
     options?: { fieldManager?: string },
   ): Promise<T>
-  /** Server-side apply: the fields this manager owns become exactly `object`'s (created when absent). */
+  /**
+   * Server-side apply: the fields this manager owns become exactly `object`'s (created when absent).
+   * With `dryRun`, nothing is stored: the answer is the object as the apply would leave it.
+   */
   apply<T extends KubeObject = KubeObject>(
     object: KubeObject,
-    options: { fieldManager: string; force?: boolean },
+    options: { fieldManager: string; force?: boolean; dryRun?: boolean },
   ): Promise<T>
   /** DELETE; false when it was already gone (deletion is idempotent). */
   delete(ref: ObjectRef, options?: { propagation?: Propagation }): Promise<boolean>
@@ -213,7 +216,10 @@ export async function createObjectsApi(kc: KubeConfig): Promise<ObjectsApi> {
         ),
       )
     },
-    async apply<T extends KubeObject>(object: KubeObject, options: { fieldManager: string; force?: boolean }) {
+    async apply<T extends KubeObject>(
+      object: KubeObject,
+      options: { fieldManager: string; force?: boolean; dryRun?: boolean },
+    ) {
       const ref = refOf(object)
       return typed(
         ref,
@@ -221,7 +227,7 @@ export async function createObjectsApi(kc: KubeConfig): Promise<ObjectsApi> {
           client.patch(
             object as Wire,
             undefined,
-            undefined,
+            options.dryRun ? 'All' : undefined,
             options.fieldManager,
             options.force,
             k8s.PatchStrategy.ServerSideApply,

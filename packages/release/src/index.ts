@@ -1,11 +1,13 @@
 // The release from one plan file: the plan's schema, the ordered steps with the runbooks' gates,
 // the step runner (each action as its bundle, as the runner runs it), `plan` as markdown.
 export * from './bundles.ts'
+export * from './kube-diff.ts'
 export * from './next-steps.ts'
 export * from './pending-migrations.ts'
 export * from './plan-command.ts'
 export * from './plan-file.ts'
 export * from './release.ts'
+export * from './release-objects.ts'
 export * from './run-step.ts'
 export * from './schema.ts'
 export * from './session.ts'
@@ -13,3 +15,4 @@ export * from './step-inputs.ts'
 export * from './step-log.ts'
 export * from './steps.ts'
 export type * from './types.ts'
+export * from './unified-diff.ts'

@@ -2,9 +2,13 @@
 // comment. Each part is found as cheaply as it can be found for real: the image by the ECR
 // registry's own records (a promotion's source digest, tags that already exist), the pending
 // migrations by flyway-migrate's read-only info against the database, the files by the frontend
-// step in dry-run against the bucket, the Kubernetes change by reading the live Deployment.
+// step in dry-run against the bucket, the Kubernetes change as `kubectl diff --server-side` shows
+// it (the canary's writes applied with dryRun=All against the live objects).
 import { describeError } from '@deploy-actions/kit'
+import type { KubeObject, ObjectsApi } from '@deploy-actions/kube'
+import { clusterDiff } from './kube-diff.ts'
 import { type PendingMigrations, pendingMigrations } from './pending-migrations.ts'
+import { CANARY_FIELD_MANAGER, imageChange, manifestObjects } from './release-objects.ts'
 import type { StepRunner } from './run-step.ts'
 import { databaseUrl, frontendInputs, frontendName, rolloutImage } from './step-inputs.ts'
 import { clusterOf, kubeconfigOf } from './steps.ts'
@@ -118,6 +122,10 @@ async function databaseSection(ctx: PlanContext): Promise<string[]> {
   return lines
 }
 
+type LiveDeployment = KubeObject & {
+  spec?: { replicas?: number; template: { spec?: { containers: Array<{ name: string; image: string }> } } }
+}
+
 async function kubernetesSection(ctx: PlanContext, pushedImage: string | undefined): Promise<string[]> {
   const k = ctx.plan.kubernetes
   if (!k) return []
@@ -125,46 +133,74 @@ async function kubernetesSection(ctx: PlanContext, pushedImage: string | undefin
   const ns = k.namespace ?? 'default'
   const lines = ['### Kubernetes', '']
   const how = `canary ${(k.steps ?? [10, 50, 100]).join('→')} (${k.router ?? 'replicas'} router, ${k['step-duration'] ?? '5m'} a step${k.checks?.length ? `, checks: ${k.checks.map((c) => (c as { name?: string }).name ?? '?').join(', ')}` : ''}${k.bake ? `, bake ${k.bake}` : ''})`
-  let current: string[] | undefined
-  if (k['eks-cluster']) {
-    lines.push(
-      `Deployment ${code(`${ns}/${k.deployment}`)} on EKS ${code(k['eks-cluster'])}: live state read by the canary step.`,
-    )
-  } else {
-    try {
-      const { loadKubeConfig, createObjectsApi } = await import('@deploy-actions/kube')
-      const { kubeConfig } = await loadKubeConfig({ kubeconfig: kubeconfigOf(ctx) ?? '', env: ctx.env })
-      const objects = await createObjectsApi(kubeConfig)
-      const d = await objects.find<{
-        metadata: { annotations?: Record<string, string> }
-        spec?: { replicas?: number; template: { spec?: { containers: Array<{ name: string; image: string }> } } }
-      }>({ apiVersion: 'apps/v1', kind: 'Deployment', name: k.deployment, namespace: ns })
-      if (!d)
-        lines.push(`**Deployment ${code(`${ns}/${k.deployment}`)} does not exist**: the canary step would refuse.`)
-      else {
-        const containers = d.spec?.template.spec?.containers ?? []
-        current = containers.map((c) => `${c.name}: ${c.image}`)
-        const revision = d.metadata.annotations?.['deployment.kubernetes.io/revision']
-        lines.push(
-          `Deployment ${code(`${ns}/${k.deployment}`)}: ${d.spec?.replicas ?? 1} replicas, revision ${revision ?? '?'}.`,
+  try {
+    const objects = await clusterObjects(ctx)
+    const d = await objects.find<LiveDeployment>({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: k.deployment,
+      namespace: ns,
+    })
+    if (!d) lines.push(`**Deployment ${code(`${ns}/${k.deployment}`)} does not exist**: the canary step would refuse.`)
+    else {
+      const revision = d.metadata?.annotations?.['deployment.kubernetes.io/revision']
+      lines.push(
+        `Deployment ${code(`${ns}/${k.deployment}`)}: ${d.spec?.replicas ?? 1} replicas, revision ${revision ?? '?'}, runs ${(
+          d.spec?.template.spec?.containers ?? []
         )
-      }
-    } catch (error) {
-      lines.push(`Deployment ${code(`${ns}/${k.deployment}`)}: not read (${describeError(error)}).`)
+          .map((c) => code(`${c.name}: ${c.image}`))
+          .join(', ')}.`,
+      )
+      lines.push('', ...(await clusterChange(ctx, objects, d, target)))
     }
+  } catch (error) {
+    lines.push(`Deployment ${code(`${ns}/${k.deployment}`)}: not read (${describeError(error)}).`)
   }
-  const container = k.container
-  const changed = (current ?? []).filter((c, i) => (container ? c.startsWith(`${container}: `) : i === 0))
-  lines.push(
-    '',
-    '```diff',
-    ...changed.map((c) => `- ${c}`),
-    `+ ${container ?? changed[0]?.split(': ')[0] ?? 'container'}: ${target}`,
-    '```',
-    '',
-    `Rollout: ${how}.`,
-  )
+  lines.push('', `Rollout: ${how}.`)
   return lines
+}
+
+/** The cluster's API for the plan: its kubeconfig, else its EKS cluster, else KUBECONFIG / ~/.kube/config. */
+async function clusterObjects(ctx: PlanContext): Promise<ObjectsApi> {
+  const { connectKube, createObjectsApi, parseKubeAccess } = await import('@deploy-actions/kube')
+  const access = parseKubeAccess(kubeconfigOf(ctx) ?? '', ctx.plan.kubernetes?.['eks-cluster'] ?? '')
+  const region = ctx.plan['aws-region'] ?? ctx.env.AWS_REGION ?? ctx.env.AWS_DEFAULT_REGION
+  const { kubeConfig } = await connectKube(access, { env: ctx.env, ...(region ? { region } : {}) })
+  return createObjectsApi(kubeConfig)
+}
+
+/**
+ * What the promoted release leaves in the cluster against what is there now, as
+ * `kubectl diff --server-side` shows it: the canary's writes dry-run against the live objects.
+ */
+async function clusterChange(
+  ctx: PlanContext,
+  objects: ObjectsApi,
+  live: LiveDeployment,
+  target: string,
+): Promise<string[]> {
+  const k = ctx.plan.kubernetes!
+  const containers = live.spec?.template.spec?.containers ?? []
+  let desired: KubeObject[]
+  let what: string
+  if (k.manifests) {
+    const rendered = await manifestObjects(k, target, ctx.env.GITHUB_WORKSPACE ?? ctx.dir)
+    desired = rendered.objects
+    what = `the manifests (${rendered.how}) with image ${code(target)}`
+  } else {
+    const container = k.container ?? containers[0]?.name ?? 'app'
+    desired = [imageChange(k, container, target)]
+    what = `container ${code(container)} set to ${code(target)}`
+  }
+  const diffs = await clusterDiff(objects, desired, { fieldManager: CANARY_FIELD_MANAGER })
+  const changed = diffs.filter((d) => d.diff)
+  const out = [
+    `Once promoted (${what}), \`kubectl diff --server-side\` would show${changed.length ? ':' : ' no change.'}`,
+  ]
+  if (changed.length) out.push('', '```diff', ...changed.map((d) => d.diff.trimEnd()), '```')
+  const same = diffs.filter((d) => !d.diff).map((d) => code(d.name))
+  if (same.length && changed.length) out.push('', `Unchanged: ${same.join(', ')}.`)
+  return out
 }
 
 async function frontendsSection(ctx: PlanContext): Promise<string[]> {
