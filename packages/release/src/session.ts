@@ -8,7 +8,7 @@ import { repositoryRoot } from './bundles.ts'
 import { nextSteps, restoreTarget, timelineLines } from './next-steps.ts'
 import { planMarkdown } from './plan-command.ts'
 import { parsePlan } from './plan-file.ts'
-import { type ReleaseResult, type ReleaseStep, runRelease } from './release.ts'
+import { failureOf, type ReleaseResult, type ReleaseStep, runRelease } from './release.ts'
 import { type StepRun, stepRunner } from './run-step.ts'
 import { restoreInputs, rollbackInputs } from './step-inputs.ts'
 import type { LineSink } from './step-log.ts'
@@ -155,6 +155,14 @@ export async function restoreFromPlan(s: Session, snapshot: string, target?: str
 export async function rollbackFromPlan(s: Session): Promise<StepRun> {
   const k = s.plan.kubernetes
   if (!k) throw new ConfigurationError('plan', 'a kubernetes section, to roll back')
-  s.log(`━━ Roll ${k.namespace ?? 'default'}/${k.deployment} back to its previous revision`)
-  return s.run.run('rollback', rollbackInputs(k, kubeconfigOf(s)))
+  const name = `${k.namespace ?? 'default'}/${k.deployment}`
+  s.log(`━━ Roll ${name} back to its previous revision`)
+  const run = await s.run.run('rollback', rollbackInputs(k, kubeconfigOf(s)))
+  const o = run.outputs
+  if (run.code === 0)
+    s.log(
+      `  ✔ rolled back: ${name} runs ${o.image ?? '?'} at revision ${o.revision ?? '?'}${o['previous-image'] ? ` (was ${o['previous-image']})` : ''}`,
+    )
+  else s.log(`  ✘ rollback of ${name} failed: ${failureOf(run, 'rollback').message.replace(/^rollback: /, '')}`)
+  return run
 }
