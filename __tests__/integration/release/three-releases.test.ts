@@ -1,21 +1,24 @@
 // The demo's three releases, end to end, through the release runner and its plan file against
 // the local production (moto's ECR/RDS/S3/CloudFront with a real registry behind ECR, dockerd,
 // PostgreSQL, the Kubernetes simulator, real Prometheus fed by the traffic emulator through the
-// service's HTTPRoute): the state after each release is read back from the services themselves.
+// service's HTTPRoute, and a local GitHub API for the release's Deployments): the state after each
+// release is read back from the services themselves.
 import { spawn } from 'node:child_process'
 import { CloudFrontClient, ListInvalidationsCommand } from '@aws-sdk/client-cloudfront'
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds'
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import type { KubeObject } from '@deploy-actions/kube'
-import { REPO_ROOT } from '@deploy-actions/testbed'
+import { type GitHubApi, REPO_ROOT, startGitHubApi } from '@deploy-actions/testbed'
 import pg from 'pg'
+import { defaultGuardrailDeps, withGuardrails } from '../../../packages/release/src/guardrails/steps.ts'
 import {
   openSession,
   type ReleaseOutcome,
   releaseFromPlan,
   restoreFromPlan,
 } from '../../../packages/release/src/session.ts'
+import { RELEASE_STEPS } from '../../../packages/release/src/steps.ts'
 import {
   APP,
   BUCKET,
@@ -28,35 +31,99 @@ import {
 import { AWS, type Production, startProduction } from '../../../scripts/demo/stage.ts'
 
 let p: Production
+let gh: GitHubApi
 const lines: string[] = []
+const warnings: string[] = []
 
 beforeAll(async () => {
-  p = await startProduction()
+  ;[p, gh] = await Promise.all([startProduction(), startGitHubApi()])
+  // The guardrails' own AWS calls (identity, the tag's digest) run in this process, as in the
+  // CLI's, with the shell's AWS settings: here, moto's.
+  for (const [k, v] of Object.entries(p.env)) if (k.startsWith('AWS_')) process.env[k] = v
   await p.prometheus.waitForTargets()
 }, 120_000)
 afterAll(async () => {
-  await p?.stop()
+  await Promise.all([p?.stop(), gh?.stop()])
 })
 
-/** The environment a release gets here: this process's, without jest's flags, plus production's. */
-function env(): NodeJS.ProcessEnv {
+/** Each release's commit (the tag's), and when it was committed: an hour before the test runs. */
+const SHAS = [
+  '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d',
+  '2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e',
+  '3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f',
+]
+const COMMITTED = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+/** The environment a release gets here: this process's, without jest's flags, plus production's and the runner's GitHub. */
+function env(sha = SHAS[0]!): NodeJS.ProcessEnv {
   const { NODE_OPTIONS: _, ...rest } = process.env
-  return { ...rest, ...p.env }
+  return {
+    ...rest,
+    ...p.env,
+    GITHUB_SHA: sha,
+    GITHUB_TOKEN: 'ghs_release-test-token',
+    GITHUB_API_URL: gh.url,
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+  }
 }
 
+/** A release as the CLI and the root action run it: the runbook's steps with the guardrails. */
 async function release(i: number): Promise<ReleaseOutcome> {
   const r = RELEASES[i]!
   writeSampleService(p.workspace, p, r)
+  gh.commits.set(SHAS[i]!, COMMITTED)
   const session = openSession({
     planFile: `${p.workspace}/release.yaml`,
     version: r.version,
-    env: env(),
+    env: env(SHAS[i]),
     sink: (line) => lines.push(line),
   })
   try {
-    return await releaseFromPlan(session)
+    return await releaseFromPlan(
+      session,
+      withGuardrails(
+        RELEASE_STEPS,
+        defaultGuardrailDeps((line) => warnings.push(line)),
+      ),
+    )
   } finally {
     session.close()
+  }
+}
+
+const RUN_URL = 'https://github.com/acme/demo-shop/actions/runs/4242'
+/** The calls the release made to the Deployments API since `from`, in order. */
+const deploymentCalls = (from: number) =>
+  gh.calls.slice(from).map((c) => {
+    const b = c.body ?? {}
+    return `${c.method} ${c.path.replace('/repos/acme/demo-shop', '')}${b.state ? ` ${b.state}` : ''}${b.environment ? ` ${b.environment}` : ''}${b.ref ? ` ${b.ref}` : ''}`
+  })
+/** What release i asks of GitHub: its commit's time, a deployment of it, three statuses in order. */
+const callsOfRelease = (i: number, outcome: 'success' | 'failure') => [
+  `GET /commits/${SHAS[i]}`,
+  `POST /deployments production ${SHAS[i]}`,
+  ...['queued', 'in_progress', outcome].map((state) => `POST /deployments/${gh.deployments[i]!.id}/statuses ${state}`),
+]
+/** Release i's deployment as it should be: its commit, production, its version and commit time. */
+const deploymentOfRelease = (i: number, statuses: string[]) => ({
+  ref: SHAS[i],
+  sha: SHAS[i],
+  environment: 'production',
+  production: true,
+  payload: { version: RELEASES[i]!.version, commit_time: COMMITTED },
+  statuses,
+})
+/** One release's deployment: what it was created with and its statuses, oldest first. */
+const deploymentOf = (i: number) => {
+  const d = gh.deployments[i]!
+  return {
+    ref: d.ref,
+    sha: d.sha,
+    environment: d.environment,
+    production: d.production_environment,
+    payload: d.payload,
+    statuses: d.statuses.map((s) => `${s.state}${s.log_url === RUN_URL ? '' : ` (log_url ${s.log_url})`}`),
   }
 }
 
@@ -135,18 +202,40 @@ let first: ReleaseOutcome
 let second: ReleaseOutcome
 
 test('v1.0.0: image pushed, snapshot, migrations, canary promoted, smoke passed, frontend published', async () => {
+  const calls = gh.calls.length
   first = await release(0)
   failOnError(first)
   expect(steps(first)).toEqual([
     'preflight:success',
+    'schedule:skipped',
+    'checks:success',
+    'announce:success',
+    'maintenance-on:skipped',
     'image:success',
     'snapshot:success',
     'migrate:success',
     'canary:success',
+    'maintenance-off:skipped',
     'smoke:success',
     'frontends:success',
+    'conclude:success',
     'record:success',
   ])
+  // The preflight listed the migrations before anything changed.
+  expect(first.result.state.pending).toEqual({
+    migrations: [
+      { version: '1', description: 'create orders', script: 'V1__create_orders.sql' },
+      { version: '1.1', description: 'seed orders', script: 'V1.1__seed_orders.sql' },
+      { version: '', description: 'order totals', script: 'R__order_totals.sql' },
+    ],
+  })
+  // One GitHub deployment of the tag's commit to production: queued, in_progress, success.
+  expect(deploymentCalls(calls)).toEqual(callsOfRelease(0, 'success'))
+  expect(deploymentOf(0)).toEqual(deploymentOfRelease(0, ['queued', 'in_progress', 'success']))
+  expect(gh.deployments[0]!.statuses.at(-1)?.description).toBe('released v1.0.0')
+  expect(first.result.timeline.find((e) => e.step === 'conclude')?.detail).toMatch(
+    new RegExp(`^deployment ${gh.deployments[0]!.id} success; lead time 1h`),
+  )
   const { image } = first.result.state
   const tags = await ecrTags()
   expect(tags['v1.0.0']).toBe(image?.digest)
@@ -191,8 +280,15 @@ test('plan for v1.1.0 (the CLI): the new tag, the pending migration, the Deploym
   expect(out.stdout).toMatch(
     /schema version now `1.1`; 1 pending migration\(s\):\n {2}- `2` order status \(`V2__order_status.sql`\)/,
   )
-  expect(out.stdout).toContain(`- app: ${p.registryHost}/${ECR_REPOSITORY}:v1.0.0@${first.result.state.image?.digest}`)
-  expect(out.stdout).toMatch(/\+ app: \S+demo\/shop:v1\.1\.0/)
+  // The cluster change as kubectl diff --server-side shows it: the live Deployment against the dry run.
+  expect(out.stdout).toContain(
+    `Once promoted (container \`app\` set to \`${p.registryHost}/${ECR_REPOSITORY}:v1.1.0\`), \`kubectl diff --server-side\` would show:`,
+  )
+  expect(out.stdout).toContain('--- LIVE/apps.v1.Deployment.shop.shop\n+++ MERGED/apps.v1.Deployment.shop.shop\n@@ ')
+  expect(out.stdout).toMatch(/^- {2}generation: (\d+)\n\+ {2}generation: \d+$/m)
+  expect(out.stdout).toContain(
+    `\n-      - image: ${p.registryHost}/${ECR_REPOSITORY}:v1.0.0@${first.result.state.image?.digest}\n+      - image: ${p.registryHost}/${ECR_REPOSITORY}:v1.1.0\n`,
+  )
   expect(out.stdout).toMatch(/`web` from `web`: 2 to upload, 0 to delete/)
   // Nothing changed.
   expect(await schemaVersion()).toBe('1.1')
@@ -201,8 +297,17 @@ test('plan for v1.1.0 (the CLI): the new tag, the pending migration, the Deploym
 
 test('v1.1.0: new migration and image, canary 10→50→100 under Prometheus analysis, promoted', async () => {
   const invalidationsBefore = await invalidations()
+  const calls = gh.calls.length
   second = await release(1)
   failOnError(second)
+  expect(second.result.state.pending).toEqual({
+    schemaVersion: '1.1',
+    migrations: [{ version: '2', description: 'order status', script: 'V2__order_status.sql' }],
+  })
+  expect(deploymentCalls(calls)).toEqual(callsOfRelease(1, 'success'))
+  expect(deploymentOf(1)).toEqual(deploymentOfRelease(1, ['queued', 'in_progress', 'success']))
+  // GitHub's auto_inactive: v1.0.0's deployment is no longer the environment's active one.
+  expect(gh.deployments[0]!.statuses.map((x) => x.state)).toEqual(['queued', 'in_progress', 'success', 'inactive'])
   const { image, rollout } = second.result.state
   const tags = await ecrTags()
   expect(tags['v1.1.0']).toBe(image?.digest)
@@ -226,11 +331,31 @@ test('v1.1.0: new migration and image, canary 10→50→100 under Prometheus ana
 
 test('v1.2.0: a failing image; the canary aborts on the analysis, v1.1.0 keeps serving, nothing after it runs', async () => {
   const invalidationsBefore = await invalidations()
+  const calls = gh.calls.length
   const third = await release(2)
   expect(third.result.ok).toBe(false)
   expect(third.result.failure?.step).toBe('canary')
   expect(third.result.failure?.reason).toMatch(/^canary aborted: check error-rate: 0\.\d+ > max 0\.05/)
-  expect(steps(third).slice(4)).toEqual(['canary:failure', 'smoke:skipped', 'frontends:skipped', 'record:success'])
+  expect(steps(third).slice(5)).toEqual([
+    'image:success',
+    'snapshot:success',
+    'migrate:success',
+    'canary:failure',
+    'maintenance-off:skipped',
+    'smoke:skipped',
+    'frontends:skipped',
+    'conclude:success',
+    'record:success',
+  ])
+  expect(third.result.state.pending).toEqual({ schemaVersion: '2', migrations: [] })
+  // The release's deployment ends in failure, saying why; v1.1.0's stays the active one.
+  expect(deploymentCalls(calls)).toEqual(callsOfRelease(2, 'failure'))
+  expect(deploymentOf(2)).toEqual(deploymentOfRelease(2, ['queued', 'in_progress', 'failure']))
+  // (GitHub keeps 140 characters of a status's description.)
+  expect(gh.deployments[2]!.statuses.at(-1)?.description).toMatch(/^failed at canary: canary aborted: check error-rate/)
+  expect(gh.deployments[1]!.statuses.at(-1)?.state).toBe('success')
+  expect(gh.deployments).toHaveLength(3)
+  expect(warnings).toEqual([])
   expect(Object.keys(await ecrTags()).sort()).toEqual(['v1.0.0', 'v1.1.0', 'v1.2.0-errors'])
   expect(await snapshots()).toEqual(['webshop-prod-pre-v1-0-0', 'webshop-prod-pre-v1-1-0', 'webshop-prod-pre-v1-2-0'])
   expect(await schemaVersion()).toBe('2')
