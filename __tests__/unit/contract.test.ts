@@ -245,7 +245,7 @@ const CASES: Record<string, ActionCase> = {
   },
   guardrails: {
     inputSets: [
-      {},
+      { window: 'Sun 02:00-04:00 Europe/Berlin' },
       {
         window: 'Sun 02:00-04:00 Europe/Berlin\nfirst Sun 02:00-06:00 Europe/Berlin',
         freeze: '2026-12-20..2027-01-04 Europe/Berlin',

@@ -81,6 +81,12 @@ function parseCheck(get: InputGetter, env: NodeJS.ProcessEnv, version: string): 
     )
   if (!deployment && kube.kind === 'eks')
     throw new ConfigurationError('deployment', 'the Deployment to check (eks-cluster is given for it)')
+  // A check with nothing to check is a mistake in the step, not a pass.
+  if (!asked && !schedule.windows.length && !schedule.freezes.length)
+    throw new ConfigurationError(
+      'window',
+      'something to check: window, freeze, or a preflight check (aws-account, alarms, deployment, ecr-repository)',
+    )
   const preflight: PreflightSpec | undefined = asked
     ? {
         ...(account ? { account } : {}),
