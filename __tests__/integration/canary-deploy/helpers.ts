@@ -16,7 +16,8 @@ export interface Cluster {
 }
 
 export async function startCluster(): Promise<Cluster> {
-  const sim = await startKubeSimulator({ podReadyDelayMs: 150, controllerTickMs: 25 })
+  // podinfo's own minReadySeconds 3 and progressDeadlineSeconds 60 play in 150 ms and 3 s.
+  const sim = await startKubeSimulator({ podReadyDelayMs: 150, controllerTickMs: 25, timeScale: 0.05 })
   const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
   return { sim, objects: await createObjectsApi(kubeConfig) }
 }

@@ -270,7 +270,7 @@ test('a paused deployment does not roll out; resuming does, with the DeploymentP
 test('a rollout that cannot progress gets ProgressDeadlineExceeded after progressDeadlineSeconds', async () => {
   await c.apps.createNamespacedDeployment({
     namespace: ns,
-    body: deploymentBody('stuck', 'stuck:1', 2, { progressDeadlineSeconds: 1 }),
+    body: deploymentBody('stuck', 'stuck:1', 2, { progressDeadlineSeconds: 100 }),
   })
   await rolledOut('stuck')
   await setImage('stuck', 'stuck:2-crashloop')
@@ -528,8 +528,11 @@ test('a failing readiness probe keeps a running pod unready, with Unhealthy even
     },
   })
   const pod = await eventually('Unhealthy events', async () => {
+    const e = (await podEvents(await c.core.readNamespacedPod({ name: 'unready', namespace: ns }))).find(
+      (x) => x.reason === 'Unhealthy',
+    )
+    // Read after the events: under load the two reads can be a probe period apart.
     const p = await c.core.readNamespacedPod({ name: 'unready', namespace: ns })
-    const e = (await podEvents(p)).find((x) => x.reason === 'Unhealthy')
     return (e?.count ?? 0) >= 2 ? p : undefined
   })
   expect(pod.status?.phase).toBe('Running')

@@ -190,7 +190,7 @@ test('scale, describe and events', async () => {
 })
 
 test('rollout status fails on a stuck rollout once the progress deadline passes, and describe shows why', async () => {
-  await ok('apply', '-f', manifest('stuck', 'stuck:1', 2, '  progressDeadlineSeconds: 2\n'))
+  await ok('apply', '-f', manifest('stuck', 'stuck:1', 2, '  progressDeadlineSeconds: 200\n'))
   await ok('rollout', 'status', 'deployment/stuck', '--timeout=30s')
   await ok('set', 'image', 'deployment/stuck', 'app=stuck:2-crashloop')
   const r = await kubectl('rollout', 'status', 'deployment/stuck', '--timeout=30s')

@@ -22,7 +22,8 @@ let api: KubeApi
 const NS = 'default'
 
 beforeAll(async () => {
-  ;({ sim, api } = await startSimulatorClients({ podReadyDelayMs: 100, controllerTickMs: 20 }))
+  // One clock for everything the simulator plays: at 0.01, a 300 s progress deadline is 3 s.
+  ;({ sim, api } = await startSimulatorClients({ podReadyDelayMs: 100, controllerTickMs: 20, timeScale: 0.01 }))
 })
 afterAll(async () => {
   await sim?.stop()
@@ -88,7 +89,7 @@ test("a good rollout completes with kubectl's messages", async () => {
 })
 
 test("a crash-looping rollout fails at its progress deadline with the pods' reasons and events", async () => {
-  await create('crashy', 'web:1', { progressDeadlineSeconds: 3 })
+  await create('crashy', 'web:1', { progressDeadlineSeconds: 300 })
   await wait('crashy').promise
   await setImage('crashy', 'web:2-crashloop')
   const { log, promise } = wait('crashy')
@@ -108,7 +109,7 @@ test("a crash-looping rollout fails at its progress deadline with the pods' reas
 })
 
 test('a missing image times out (bounded wait) with ImagePullBackOff and its events', async () => {
-  await create('pull', 'web:1', { replicas: 1 })
+  await create('pull', 'web:1', { replicas: 1, progressDeadlineSeconds: 6000 })
   await wait('pull').promise
   await setImage('pull', 'web:2-missing')
   const error = await wait('pull', { timeoutMs: 2500 }).promise.catch((e) => e)
@@ -122,7 +123,7 @@ test('a missing image times out (bounded wait) with ImagePullBackOff and its eve
 })
 
 test('an OOM-killed rollout reports OOMKilled with restart counts', async () => {
-  await create('oom', 'web:1', { replicas: 1, progressDeadlineSeconds: 3 })
+  await create('oom', 'web:1', { replicas: 1, progressDeadlineSeconds: 300 })
   await wait('oom').promise
   await setImage('oom', 'web:2-oom')
   const error = await wait('oom').promise.catch((e) => e)
@@ -133,7 +134,7 @@ test('an OOM-killed rollout reports OOMKilled with restart counts', async () => 
 })
 
 test('a deployment that never comes up hits ProgressDeadlineExceeded', async () => {
-  await create('stuck', 'web:1-missing', { replicas: 1, progressDeadlineSeconds: 2 })
+  await create('stuck', 'web:1-missing', { replicas: 1, progressDeadlineSeconds: 200 })
   const error = await wait('stuck').promise.catch((e) => e)
   expect(error).toBeInstanceOf(RolloutFailedError)
   expect(error.reason).toBe('ProgressDeadlineExceeded')

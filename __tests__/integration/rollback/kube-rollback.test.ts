@@ -19,7 +19,13 @@ let api: KubeApi
 let objects: ObjectsApi
 
 beforeAll(async () => {
-  ;({ sim, api, objects } = await startSimulatorClients())
+  ;({ sim, api, objects } = await startSimulatorClients({
+    podReadyDelayMs: 50,
+    controllerTickMs: 20,
+    // A Deployment's default 600 s progress deadline is 30 s here, well past the rollback's own
+    // timeouts (4-5 s), as it is past them on a real cluster; a 10 s back-off is 0.5 s.
+    timeScale: 0.05,
+  }))
 })
 afterAll(async () => {
   await sim?.stop()

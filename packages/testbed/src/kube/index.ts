@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { tempDir } from '../process.ts'
+import { removeDir, tempDir } from '../process.ts'
 import { Api } from './api.ts'
 import { DeploymentController } from './deployment-controller.ts'
 import { EndpointsController } from './endpoints-controller.ts'
@@ -24,10 +24,11 @@ export interface KubeSimulatorOptions {
   controllerTickMs?: number /* default 50 */
   /**
    * Real milliseconds per millisecond of the cluster's clock: 1 plays a real cluster's durations
-   * as they are (the CLI's default), 0.01 plays its 10 s back-off in 100 ms. Governs the kubelet
-   * (restart and image pull back-off, probe delays and periods, termination grace) and, when
-   * given, the durations objects declare (minReadySeconds, progressDeadlineSeconds). Unset, the
-   * kubelet runs at 0.01 and declared durations in wall seconds, as tests written before it expect.
+   * as they are (the CLI's default), 0.01 (the default here, for tests) plays its 10 s back-off in
+   * 100 ms. One clock for every duration the simulator plays: the kubelet (restart and image pull
+   * back-off, probe delays and periods, termination grace, so namespace termination too), the
+   * scheduler's and ReplicaSet controller's retries, the HPA's 15 s sync, and the durations objects
+   * declare (minReadySeconds, progressDeadlineSeconds: 600 s of cluster time is 6 s at 0.01).
    */
   timeScale?: number
 }
@@ -42,8 +43,11 @@ export interface KubeSimulator {
 
 export const SIMULATOR_TOKEN = 'testbed-token'
 
-/** The kubelet's clock when no timeScale is given: a 10 s back-off lasts 100 ms. */
-const DEFAULT_KUBELET_SCALE = 0.01
+/**
+ * The clock when no timeScale is given (tests): a 10 s back-off lasts 100 ms, a Deployment's
+ * default 600 s progress deadline 6 s. The CLI passes 1.
+ */
+export const DEFAULT_TIME_SCALE = 0.01
 
 export function simulatorKubeconfig(url: string): string {
   return [
@@ -73,12 +77,13 @@ export function simulatorKubeconfig(url: string): string {
 export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Promise<KubeSimulator> {
   const readyDelay = options.podReadyDelayMs ?? 200
   const tickMs = options.controllerTickMs ?? 50
-  const api = new Api()
-  if (options.timeScale !== undefined) {
-    if (!(options.timeScale > 0)) throw new Error(`timeScale must be a positive number, got ${options.timeScale}`)
-    api.timeScale = options.timeScale
+  const timeScale = options.timeScale ?? DEFAULT_TIME_SCALE
+  if (!(timeScale > 0 && Number.isFinite(timeScale))) {
+    throw new Error(`timeScale must be a positive number, got ${options.timeScale}`)
   }
-  const kubelet = new Kubelet(api, readyDelay, Date.now, options.timeScale ?? DEFAULT_KUBELET_SCALE)
+  const api = new Api()
+  api.timeScale = timeScale
+  const kubelet = new Kubelet(api, readyDelay, Date.now, timeScale)
   const controllers = [
     new DeploymentController(api),
     new ReplicaSetController(api),
@@ -126,7 +131,8 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   timer.unref()
 
   const kubeconfig = simulatorKubeconfig(url)
-  const kubeconfigPath = join(tempDir('kube'), 'kubeconfig')
+  const kubeconfigDir = tempDir('kube')
+  const kubeconfigPath = join(kubeconfigDir, 'kubeconfig')
   writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 })
   let stopped = false
   return {
@@ -144,6 +150,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      removeDir(kubeconfigDir)
     },
   }
 }

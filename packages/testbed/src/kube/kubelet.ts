@@ -116,7 +116,8 @@ export class Kubelet {
   private readonly scale: number
   private readonly now: () => number
   private readonly pods = new Map<string, PodState>()
-  private readonly schedulingRetry = new Map<string, number>()
+  /** Unschedulable pods: when the scheduler tries again, and how many attempts have failed. */
+  private readonly schedulingRetry = new Map<string, { at: number; attempts: number }>()
   private ipCounter = 1
 
   /** The scheduling queue's order: pods by the resourceVersion they were created at (first come, first bound). */
@@ -229,15 +230,22 @@ export class Kubelet {
       this.step(pod, state, now)
     }
     for (const uid of this.pods.keys()) if (!seen.has(uid)) this.pods.delete(uid)
+    for (const uid of this.schedulingRetry.keys()) if (!seen.has(uid)) this.schedulingRetry.delete(uid)
   }
 
   /** The scheduler's part: bind to the one node, or report why the pod does not fit it. */
   private bind(pod: KObj, now: number): void {
     const why = unschedulable(pod, this.node(), this.api.store.scan(PODS))
     if (why) {
-      const retryAt = this.schedulingRetry.get(pod.metadata.uid) ?? 0
-      if (now < retryAt) return
-      this.schedulingRetry.set(pod.metadata.uid, now + Math.max(this.readyDelayMs * 2, 100))
+      const retry = this.schedulingRetry.get(pod.metadata.uid)
+      if (retry && now < retry.at) return
+      // The scheduling queue's back-off (pkg/scheduler/backend/queue: podInitialBackoffDuration 1 s,
+      // doubling per failed attempt up to podMaxBackoffDuration 10 s), on the cluster's clock.
+      const attempts = (retry?.attempts ?? 0) + 1
+      this.schedulingRetry.set(pod.metadata.uid, {
+        at: now + this.real(Math.min(1000 * 2 ** (attempts - 1), 10_000)),
+        attempts,
+      })
       // Preemption finds no lower-priority victims on the one node; for a selector mismatch it cannot help at all.
       const preemption =
         why.startsWith('Insufficient') || why.startsWith('Too many')
@@ -297,9 +305,12 @@ export class Kubelet {
     return false
   }
 
-  /** How soon a pod held by a missing ConfigMap or Secret is looked at again (the kubelet's pod resync). */
+  /**
+   * How soon a pod held by a missing ConfigMap or Secret is looked at again: the pod worker's
+   * back-off after a failed sync (pkg/kubelet kubelet.go backOffPeriod, 10 s), on the cluster's clock.
+   */
   private configRetryMs(): number {
-    return Math.max(this.readyDelayMs * 2, 100)
+    return this.real(10_000)
   }
 
   private pullingEvents(pod: KObj, state: PodState): void {

@@ -97,7 +97,10 @@ export class ReplicaSetController extends ObjectController {
         } catch (error) {
           // The API refused the pod (admission, quota): FailedCreate and the ReplicaFailure condition, as manageReplicas does.
           if (!(error instanceof ApiError)) throw error
-          this.createFailures.set(rs.metadata.uid, { message: error.message, retryAt: this.now() + 1000 })
+          this.createFailures.set(rs.metadata.uid, {
+            message: error.message,
+            retryAt: this.now() + 1000 * this.api.timeScale,
+          })
           recordEvent(this.api, {
             involved: rs,
             type: 'Warning',
