@@ -193,6 +193,9 @@ test('history and undo, to the previous revision and to a given one, as kubectl 
 
 test('a write on a stale resourceVersion gets 409 and is retried from a fresh read', async () => {
   await create('race', 'web:1', { replicas: 1 })
+  // Settled first: a status write by the deployment controller between our read and write would
+  // be one more conflict than the race below makes.
+  await wait('race').promise
   let attempts = 0
   const result = await updateDeployment(api, NS, 'race', async (d) => {
     attempts++
