@@ -1,6 +1,7 @@
 // Server-side apply (issue item 3): managedFields per manager and operation, removal of fields
 // a manager stops applying, 409 conflicts naming the field and its owner, --force-conflicts,
 // and Update entries for every other write; through kubectl and client-node.
+import { request } from 'node:http'
 import { type KubeSimulator, requireBinary, startKubeSimulator } from '@deploy-actions/testbed'
 import * as k8s from '@kubernetes/client-node'
 import { parse as parseYaml } from 'yaml'
@@ -52,7 +53,14 @@ function at(f: Fields | undefined, ...pes: string[]): Fields | undefined {
   for (const pe of pes) node = node?.[pe]
   return node
 }
-type Entry = { manager: string; operation: string; apiVersion: string; subresource?: string; fieldsV1: Fields }
+type Entry = {
+  manager: string
+  operation: string
+  apiVersion: string
+  subresource?: string
+  time?: string
+  fieldsV1: Fields
+}
 
 async function managedFields(name: string): Promise<Entry[]> {
   const out = await kubectl.ok(['get', 'deployment', name, '-o', 'yaml', '--show-managed-fields'])
@@ -61,6 +69,17 @@ async function managedFields(name: string): Promise<Entry[]> {
 
 function entry(entries: Entry[], manager: string, operation = 'Apply'): Entry | undefined {
   return entries.find((e) => e.manager === manager && e.operation === operation)
+}
+
+/** Until the clock has passed the second of `time` (managedFields times are whole seconds). */
+async function pastSecondOf(time: string | Date | undefined): Promise<void> {
+  const second = Math.floor(new Date(time ?? 0).getTime() / 1000)
+  while (Math.floor(Date.now() / 1000) <= second) await new Promise((r) => setTimeout(r, 100))
+}
+
+async function metadataOf(name: string): Promise<{ managedFields?: Entry[] }> {
+  const out = await kubectl.ok(['get', 'deployment', name, '-o', 'yaml', '--show-managed-fields'])
+  return parseYaml(out).metadata
 }
 
 describe('through kubectl', () => {
@@ -140,6 +159,70 @@ describe('through kubectl', () => {
     expect(r.stderr).toContain(
       `conflict with "${scale!.manager}" with subresource "scale" using apps/v1: .spec.replicas`,
     )
+  })
+
+  test('an Update entry marks a pointer struct and a new list item with `.`, not what the Go object always has', async () => {
+    await kubectl.ok(['create', 'deployment', 'made', '--image=nginx', '--port=80'])
+    const made = entry(await managedFields('made'), 'kubectl-create', 'Update')!.fieldsV1
+    // compare.go: rollingUpdate (a pointer) appears; strategy and containers were there (`{}`, null).
+    expect(at(made, 'f:spec', 'f:strategy')).toEqual({
+      'f:rollingUpdate': { '.': {}, 'f:maxSurge': {}, 'f:maxUnavailable': {} },
+      'f:type': {},
+    })
+    const podSpec = at(made, 'f:spec', 'f:template', 'f:spec')
+    expect(Object.keys(at(podSpec, 'f:containers')!)).toEqual(['k:{"name":"nginx"}'])
+    expect(at(podSpec, 'f:containers', 'k:{"name":"nginx"}', 'f:ports')).toEqual({
+      '.': {},
+      'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} },
+    })
+    expect(at(made, 'f:metadata', 'f:labels')).toEqual({ '.': {}, 'f:app': {} })
+  })
+
+  test('an apply that changes nothing keeps its time; one that changes the object is stamped anew', async () => {
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('stamp', { replicas: 1 }))
+    const time = entry((await metadataOf('stamp')).managedFields!, 'kubectl')!.time
+    await pastSecondOf(time)
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('stamp', { replicas: 1 }))
+    const again = await metadataOf('stamp')
+    expect(entry(again.managedFields!, 'kubectl')!.time).toBe(time)
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('stamp', { replicas: 1, image: 'app:2' }))
+    const changed = entry((await metadataOf('stamp')).managedFields!, 'kubectl')!.time!
+    expect(Date.parse(changed)).toBeGreaterThan(Date.parse(time!))
+  })
+
+  test('managedFields [{}] in a patch clears them; an applied manifest carrying managedFields is refused', async () => {
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('reset', { replicas: 1 }))
+    expect((await metadataOf('reset')).managedFields).toHaveLength(1)
+    await kubectl.ok(['patch', 'deployment', 'reset', '--type=merge', '-p', '{"metadata":{"managedFields":[{}]}}'])
+    expect((await metadataOf('reset')).managedFields).toBeUndefined()
+    // Nobody owns replicas now: another manager's apply changes it without a conflict.
+    await kubectl.ok(['apply', '--server-side', '--field-manager=other', '-f', '-'], manifest('reset', { replicas: 3 }))
+    expect(entry((await metadataOf('reset')).managedFields!, 'other')).toBeDefined()
+
+    const carrying = manifest('carrying').replace(
+      '  name: carrying\n',
+      '  name: carrying\n  managedFields:\n  - {manager: x, operation: Update, apiVersion: apps/v1, fieldsType: FieldsV1}\n',
+    )
+    const r = await kubectl.run(['apply', '--server-side', '-f', '-'], carrying)
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('Error from server (BadRequest): metadata.managedFields must be nil')
+  })
+
+  test('past ten Update managers, the oldest are merged into ancient-changes', async () => {
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('many'))
+    for (let i = 0; i < 11; i++) {
+      await kubectl.ok(['label', 'deployment', 'many', `k${i}=v`, `--field-manager=labeller-${i}`])
+    }
+    const entries = await managedFields('many')
+    const updates = entries.filter((e) => e.operation === 'Update')
+    expect(updates).toHaveLength(10)
+    const ancient = entry(entries, 'ancient-changes', 'Update')
+    expect(ancient).toMatchObject({ apiVersion: 'apps/v1' })
+    // Nothing is lost: every label still has its owner, the merged ones in ancient-changes.
+    const owned = updates.flatMap((e) => Object.keys(at(e.fieldsV1, 'f:metadata', 'f:labels') ?? {}))
+    for (let i = 0; i < 11; i++) expect(owned).toContain(`f:k${i}`)
+    expect(Object.keys(at(ancient!.fieldsV1, 'f:metadata', 'f:labels')!).length).toBeGreaterThanOrEqual(2)
+    expect(entry(entries, 'kubectl')).toBeDefined() // Apply entries are never capped
   })
 })
 
@@ -222,5 +305,154 @@ describe('through client-node (application/apply-patch+yaml)', () => {
     expect(ops.operation).toBe('Update')
     // The annotations map existed already (the controller's revision), so only the key is new.
     expect(ops.fieldsV1).toEqual({ 'f:metadata': { 'f:annotations': { 'f:note': {} } } })
+  })
+
+  test('a create marks pointer structs it sets (probe, rollingUpdate) with `.`; a write that takes nothing keeps its entry and time', async () => {
+    const created = await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'cn-ptr' },
+        spec: {
+          selector: { matchLabels: { app: 'cn-ptr' } },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } },
+          template: {
+            metadata: { labels: { app: 'cn-ptr' } },
+            spec: {
+              containers: [{ name: 'app', image: 'app:1', readinessProbe: { httpGet: { path: '/', port: 80 } } }],
+            },
+          },
+        },
+      },
+    })
+    const mine = created.metadata!.managedFields!.find((e) => e.manager === 'kubernetes-client-javascript')!
+    const fields = mine.fieldsV1 as Fields
+    expect(at(fields, 'f:spec', 'f:strategy', 'f:rollingUpdate', '.')).toEqual({})
+    expect(at(fields, 'f:spec', 'f:strategy', '.')).toBeUndefined()
+    const container = at(fields, 'f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"app"}')
+    expect(at(container, 'f:readinessProbe', '.')).toEqual({})
+    expect(at(container, 'f:readinessProbe', 'f:httpGet', '.')).toEqual({})
+
+    await pastSecondOf(mine.time)
+    // A replace that changes nothing takes no field: the entry and its time stay as they were.
+    const current = await c.apps.readNamespacedDeployment({ name: 'cn-ptr', namespace: 'default' })
+    delete current.metadata!.resourceVersion // unconditional: the controllers write its status meanwhile
+    const replaced = await c.apps.replaceNamespacedDeployment({ name: 'cn-ptr', namespace: 'default', body: current })
+    const after = replaced.metadata!.managedFields!.find((e) => e.manager === 'kubernetes-client-javascript')!
+    expect(after.time).toEqual(mine.time)
+    expect(after.fieldsV1).toEqual(mine.fieldsV1)
+  })
+
+  test('managedFields a write sends are where it starts: ownership handed to another manager, or reset', async () => {
+    const dep = await c.apps.readNamespacedDeployment({ name: 'cn-ptr', namespace: 'default' })
+    delete dep.metadata!.resourceVersion
+    dep.metadata!.managedFields = [
+      {
+        manager: 'migrated',
+        operation: 'Update',
+        apiVersion: 'apps/v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      },
+    ]
+    const handed = await c.apps.replaceNamespacedDeployment({ name: 'cn-ptr', namespace: 'default', body: dep })
+    expect(handed.metadata!.managedFields!.map((e) => e.manager)).toEqual(['migrated'])
+    const error = await c.apps
+      .patchNamespacedDeployment(
+        {
+          name: 'cn-ptr',
+          namespace: 'default',
+          fieldManager: 'deployer',
+          body: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'cn-ptr' }, spec: { replicas: 4 } },
+        },
+        ssa,
+      )
+      .catch((e) => e)
+    expect(statusOf(error).code).toBe(409)
+    expect(statusOf(error).body.message).toBe(
+      'Apply failed with 1 conflict: conflict with "migrated" using apps/v1: .spec.replicas',
+    )
+    const reset = await c.apps.patchNamespacedDeployment(
+      { name: 'cn-ptr', namespace: 'default', body: { metadata: { managedFields: [{}] } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    )
+    expect(reset.metadata?.managedFields).toBeUndefined()
+  })
+
+  test('an applied configuration of another kind, or carrying managedFields, is a 400', async () => {
+    const apply = (body: object) =>
+      c.apps
+        .patchNamespacedDeployment({ name: 'cn', namespace: 'default', fieldManager: 'deployer', body }, ssa)
+        .catch((e) => e)
+    const wrongKind = statusOf(await apply({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'cn' } }))
+    expect(wrongKind.code).toBe(400)
+    expect(wrongKind.body.message).toBe('invalid object type: apps/v1, Kind=StatefulSet')
+    const carrying = statusOf(
+      await apply({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'cn', managedFields: [{ manager: 'x', operation: 'Apply', apiVersion: 'apps/v1' }] },
+      }),
+    )
+    expect(carrying.code).toBe(400)
+    expect(carrying.body.message).toBe('metadata.managedFields must be nil')
+  })
+
+  test('a no-op apply keeps its time; past ten Update managers the oldest merge into ancient-changes', async () => {
+    const cfg = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'capped' }, data: { a: '1' } }
+    const applied = await c.core.patchNamespacedConfigMap(
+      { name: 'capped', namespace: 'default', fieldManager: 'deployer', body: cfg },
+      ssa,
+    )
+    const time = applied.metadata!.managedFields![0]!.time
+    await pastSecondOf(time)
+    const again = await c.core.patchNamespacedConfigMap(
+      { name: 'capped', namespace: 'default', fieldManager: 'deployer', body: cfg },
+      ssa,
+    )
+    expect(again.metadata!.managedFields![0]!.time).toEqual(time)
+    expect(again.metadata!.resourceVersion).toBe(applied.metadata!.resourceVersion)
+
+    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
+    for (let i = 0; i < 12; i++) {
+      await c.core.patchNamespacedConfigMap(
+        { name: 'capped', namespace: 'default', fieldManager: `writer-${i}`, body: { data: { [`k${i}`]: 'v' } } },
+        merge,
+      )
+    }
+    const entries = (await c.core.readNamespacedConfigMap({ name: 'capped', namespace: 'default' })).metadata!
+      .managedFields!
+    const updates = entries.filter((e) => e.operation === 'Update')
+    expect(updates).toHaveLength(10)
+    const ancient = updates.find((e) => e.manager === 'ancient-changes')!
+    expect(ancient.apiVersion).toBe('v1')
+    const owned = updates.flatMap((e) => Object.keys((e.fieldsV1 as Fields)['f:data'] ?? {}))
+    for (let i = 0; i < 12; i++) expect(owned).toContain(`f:k${i}`)
+    expect(entries.filter((e) => e.operation === 'Apply').map((e) => e.manager)).toEqual(['deployer'])
+  })
+
+  test('a write that names no manager and sends no user agent is recorded as "unknown"', async () => {
+    const url = new URL('/api/v1/namespaces/default/configmaps', sim.url)
+    const body = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'anonymous' },
+      data: { a: '1' },
+    })
+    const created = await new Promise<{ metadata: { managedFields: Entry[] } }>((resolve, reject) => {
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = ''
+        res.on('data', (d) => (text += d))
+        res.on('end', () => resolve(JSON.parse(text)))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+    expect(created.metadata.managedFields.map((e) => [e.manager, e.operation])).toEqual([['unknown', 'Update']])
+    // client-node's writes without fieldManager are named by its user agent.
+    const named = await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: { metadata: { name: 'named' }, data: { a: '1' } },
+    })
+    expect(named.metadata?.managedFields?.map((e) => e.manager)).toEqual(['kubernetes-client-javascript'])
   })
 })

@@ -43,8 +43,8 @@ const SERVICE_ACCOUNTS = resourceByKind('ServiceAccount')
 export class Api {
   readonly store = new Store()
   /**
-   * Real milliseconds per millisecond of the cluster's clock for the durations objects declare
-   * (minReadySeconds, progressDeadlineSeconds): 1 unless the simulator was given a timeScale.
+   * Real milliseconds per millisecond of the cluster's clock, for every duration the simulator
+   * plays (startKubeSimulator's timeScale); the controllers read it from here.
    */
   timeScale = 1
   /** The event each (object, field path, reason, message, source) was recorded as, so repeats count up. */
@@ -121,6 +121,7 @@ export class Api {
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`
     delete meta.resourceVersion
     delete meta.deletionTimestamp
+    const requestedManagedFields = meta.managedFields
     delete meta.managedFields
     meta.uid = uid()
     if (r.kind === 'Job') defaultJobSelector(obj)
@@ -128,7 +129,14 @@ export class Api {
     // The create handler records its manager after decoding (and so defaulting): create.go, UpdateNoErrors.
     if (options.managedFields) meta.managedFields = options.managedFields
     else if (options.manager)
-      meta.managedFields = updateManagedFields(r, undefined, obj, options.manager, apiVersionOf(r))
+      meta.managedFields = updateManagedFields(
+        r,
+        undefined,
+        obj,
+        options.manager,
+        apiVersionOf(r),
+        requestedManagedFields,
+      )
     if (!meta.managedFields?.length) delete meta.managedFields
     if (
       r.subresources.includes('status') &&
@@ -179,11 +187,12 @@ export class Api {
     const rv = obj.metadata.resourceVersion
     applyDefaults(r, obj, false)
     if (!options.statusOnly) validate(r, obj, stored)
-    // Managed fields are the server's: what the body says of them is replaced (fieldmanager.go Update).
+    // Managed fields are the server's to work out; the body's are where it starts, if it has any (fieldmanager.go Update).
     let managedFields: KObj[] | undefined = options.managedFields
     if (!managedFields && options.manager) {
       const next = options.statusOnly ? { ...stored, status: obj.status } : { ...obj, status: stored.status }
-      managedFields = updateManagedFields(r, stored, next, options.manager, apiVersionOf(r))
+      const requested = options.statusOnly ? undefined : input.metadata?.managedFields
+      managedFields = updateManagedFields(r, stored, next, options.manager, apiVersionOf(r), requested)
     }
     managedFields ??= stored.metadata.managedFields
     if (managedFields?.length) obj.metadata.managedFields = managedFields

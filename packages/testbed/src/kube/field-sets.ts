@@ -20,7 +20,7 @@ export type FieldSet = Set<string>
 
 type TypeNode =
   | { t: 'scalar' }
-  | { t: 'struct'; model?: string }
+  | { t: 'struct'; model?: string; root?: boolean }
   | { t: 'map'; elem: string }
   | { t: 'list'; elem: string; keys?: string[]; set?: boolean }
 
@@ -49,6 +49,77 @@ const LIST_MAP_KEYS: Record<string, string[]> = {
 const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' }
 /** `+listType=set` lists of scalars. */
 const LIST_SETS = new Set(['V1ObjectMeta.finalizers'])
+/**
+ * Fields a Go object always has once its parent exists, so a typed value made from it
+ * (runtime.DefaultUnstructuredConverter) shows them even when nothing was set: non-pointer
+ * structs (`{}`), and a few slices without `omitempty` (`null`). compare.go marks a node added
+ * only when the old value lacks it, so these are never `.` members of an Update entry, while a
+ * pointer struct that appears (`rollingUpdate`, `livenessProbe`, `securityContext`) is. The
+ * metadata, spec and status of every built-in kind are such structs too (k8s.io/api types.go).
+ */
+const ALWAYS_PRESENT = new Set([
+  'V1DeploymentSpec.template',
+  'V1DeploymentSpec.strategy',
+  'V1ReplicaSetSpec.template',
+  'V1StatefulSetSpec.template',
+  'V1StatefulSetSpec.updateStrategy',
+  'V1JobSpec.template',
+  'V1CronJobSpec.jobTemplate',
+  'V1JobTemplateSpec.metadata',
+  'V1JobTemplateSpec.spec',
+  'V1PodTemplateSpec.metadata',
+  'V1PodTemplateSpec.spec',
+  'V1PersistentVolumeClaimTemplate.metadata',
+  'V1PersistentVolumeClaimTemplate.spec',
+  'V1PodSpec.containers',
+  'V1Container.resources',
+  'V1EphemeralContainer.resources',
+  'V1ContainerStatus.state',
+  'V1ContainerStatus.lastState',
+  'V1ServiceStatus.loadBalancer',
+  'V1IngressStatus.loadBalancer',
+  'V1HTTPIngressPath.backend',
+  'V1IngressServiceBackend.port',
+  'V1HorizontalPodAutoscalerSpec.scaleTargetRef',
+  'V2HorizontalPodAutoscalerSpec.scaleTargetRef',
+  'V2ResourceMetricSource.target',
+  'V2ContainerResourceMetricSource.target',
+  'V2PodsMetricSource.metric',
+  'V2PodsMetricSource.target',
+  'V2ObjectMetricSource.describedObject',
+  'V2ObjectMetricSource.metric',
+  'V2ObjectMetricSource.target',
+  'V2ExternalMetricSource.metric',
+  'V2ExternalMetricSource.target',
+  'V2ResourceMetricStatus.current',
+  'V2ContainerResourceMetricStatus.current',
+  'V2PodsMetricStatus.metric',
+  'V2PodsMetricStatus.current',
+  'V2ObjectMetricStatus.describedObject',
+  'V2ObjectMetricStatus.metric',
+  'V2ObjectMetricStatus.current',
+  'V2ExternalMetricStatus.metric',
+  'V2ExternalMetricStatus.current',
+  'V1Endpoint.conditions',
+  'V1NodeStatus.daemonEndpoints',
+  'V1NodeStatus.nodeInfo',
+  'V1NodeDaemonEndpoints.kubeletEndpoint',
+  'CoreV1Event.involvedObject',
+  'CoreV1Event.source',
+])
+
+/** Whether `key` of a struct exists (empty) in the Go object whenever the struct does. */
+function alwaysPresent(parent: TypeNode, key: string): boolean {
+  if (parent.t !== 'struct' || !parent.model) return false
+  if (parent.root) return key === 'metadata' || key === 'spec' || key === 'status'
+  return ALWAYS_PRESENT.has(`${parent.model}.${key}`)
+}
+
+/** The zero value such a field has in Go: an empty struct, or a nil slice (no items). */
+function zeroOf(type: TypeNode): unknown {
+  return type.t === 'list' ? [] : {}
+}
+
 /** `+mapType=atomic` maps and `+structType=atomic` structs: replaced whole, owned as one field. */
 const ATOMIC_FIELDS = new Set(['V1ServiceSpec.selector', 'V1PodSpec.nodeSelector'])
 const ATOMIC_STRUCTS = new Set(['V1LabelSelector'])
@@ -73,7 +144,7 @@ function typeOf(type: string, parent?: string, field?: string): TypeNode {
 
 /** The type of an object of a kind; a kind without a model (custom resources) is walked untyped. */
 export function rootType(model: string | undefined): TypeNode {
-  return { t: 'struct', model }
+  return { t: 'struct', model, root: true }
 }
 
 function fieldType(parent: TypeNode & { t: 'struct' }, key: string, value: unknown): TypeNode | undefined {
@@ -148,41 +219,41 @@ export interface Comparison {
 }
 
 /** Every node of a value, as compare.go marks a subtree that appears or disappears. */
-function everyNode(value: unknown, type: TypeNode, path: string, out: FieldSet, memberStructs: boolean): void {
-  if (path && (memberStructs || type.t !== 'struct' || !isObject(value) || !Object.keys(value).length)) out.add(path)
+function everyNode(value: unknown, type: TypeNode, path: string, out: FieldSet): void {
+  if (path) out.add(path)
   if (type.t === 'scalar') return
   if (type.t === 'list') {
     if (!Array.isArray(value)) return
     for (const item of value) {
       const p = join(path, itemElement(type, item))
       out.add(p)
-      if (!type.set) everyNode(item, elemType(type), p, out, memberStructs)
+      if (!type.set) everyNode(item, elemType(type), p, out)
     }
     return
   }
   if (!isObject(value)) return
-  if (type.t === 'map' && path) out.add(path)
   for (const [k, v] of Object.entries(value)) {
     const child = type.t === 'map' ? elemType(type) : fieldType(type, k, v)
-    if (child) everyNode(v, child, join(path, `f:${k}`), out, memberStructs)
+    if (child) everyNode(v, child, join(path, `f:${k}`), out)
   }
 }
 
 /**
- * What changed from `before` to `after` (compare.go). A struct that appears is not itself added
- * when it has content: in the Go object it existed already as an empty struct (non-pointer
- * struct fields are never absent), so only what it holds is new. Pointer structs are not told
- * apart from those (client-node's models do not say), a difference from upstream's Update sets.
+ * What changed from `before` to `after` (compare.go compareWalker.compare: a node the old value
+ * lacks is added, one the new value lacks removed, with everything beneath it). A field the Go
+ * object always has (ALWAYS_PRESENT: non-pointer structs, `containers`) is compared against its
+ * zero value instead, so only what it holds is new; a pointer struct, map or list that appears
+ * is itself added (`f:rollingUpdate: {.: {}, ...}`), as is every node of a new list item.
  */
 export function compare(before: unknown, after: unknown, type: TypeNode, path = '', c?: Comparison): Comparison {
   const out = c ?? { added: new Set(), modified: new Set(), removed: new Set() }
   if (before === undefined && after === undefined) return out
   if (before === undefined) {
-    everyNode(after, type, path, out.added, false)
+    everyNode(after, type, path, out.added)
     return out
   }
   if (after === undefined) {
-    everyNode(before, type, path, out.removed, true)
+    everyNode(before, type, path, out.removed)
     return out
   }
   if (type.t === 'scalar' || (type.t === 'list' && (!Array.isArray(before) || !Array.isArray(after)))) {
@@ -198,8 +269,8 @@ export function compare(before: unknown, after: unknown, type: TypeNode, path = 
       const [x, y] = [b.get(pe), a.get(pe)]
       if (x === undefined) {
         out.added.add(p)
-        everyNode(y, elem, p, out.added, false)
-      } else if (y === undefined) everyNode(x, elem, p, out.removed, true)
+        everyNode(y, elem, p, out.added)
+      } else if (y === undefined) everyNode(x, elem, p, out.removed)
       else if (!type.set) compare(x, y, elem, p, out)
     }
     return out
@@ -212,10 +283,14 @@ export function compare(before: unknown, after: unknown, type: TypeNode, path = 
     const child = type.t === 'map' ? elemType(type) : fieldType(type, k, after[k] ?? before[k])
     if (!child) continue
     const p = join(path, `f:${k}`)
-    if (type.t === 'map' && before[k] === undefined) {
-      everyNode(after[k], child, p, out.added, false)
-      out.added.add(p)
-    } else compare(before[k], after[k], child, p, out)
+    const [x, y] = [before[k], after[k]]
+    if (x === undefined && y !== undefined) {
+      if (alwaysPresent(type, k)) compare(zeroOf(child), y, child, p, out)
+      else everyNode(y, child, p, out.added)
+    } else if (y === undefined && x !== undefined) {
+      if (alwaysPresent(type, k)) compare(x, zeroOf(child), child, p, out)
+      else everyNode(x, child, p, out.removed)
+    } else compare(x, y, child, p, out)
   }
   return out
 }

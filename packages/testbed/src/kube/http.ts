@@ -410,6 +410,17 @@ function serveApply(
   checkPatchOptions(q, 'apply')
   const body = parseYaml(bodyText) as KObj
   if (!isObject(body)) throw badRequest('the body of the request was not a valid object')
+  // managedfields versioncheck.go Apply: the configuration names the endpoint's group, version and kind.
+  const [group, version] = String(body.apiVersion ?? '').includes('/')
+    ? String(body.apiVersion).split('/', 2)
+    : ['', String(body.apiVersion ?? '')]
+  if (group !== r.group || version !== r.version || body.kind !== r.kind) {
+    throw badRequest(`invalid object type: ${group}/${version}, Kind=${body.kind ?? ''}`)
+  }
+  // structuredmerge.go Apply: the server keeps managedFields; a configuration may not set them.
+  if (isObject(body.metadata) && body.metadata.managedFields != null) {
+    throw badRequest('metadata.managedFields must be nil')
+  }
   const violation = applyConfigurationError(r, body, ns, name)
   if (violation) throw violation
   const force = q.get('force') === 'true'

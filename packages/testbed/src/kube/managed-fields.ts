@@ -28,7 +28,7 @@ import {
 import type { ResourceDef } from './resources.ts'
 import { modelOf } from './schema.ts'
 import { ApiError } from './status.ts'
-import { clone, isObject, type KObj } from './types.ts'
+import { clone, deepEqual, isObject, type KObj } from './types.ts'
 
 export interface Manager {
   manager: string
@@ -87,27 +87,72 @@ function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'sub
 }
 
 export function decodeManagers(obj: KObj | undefined): Manager[] {
-  const entries = obj?.metadata?.managedFields
-  if (!Array.isArray(entries)) return []
-  return entries.filter(isObject).map((e) => ({
-    manager: String(e.manager ?? ''),
-    operation: e.operation === 'Apply' ? 'Apply' : 'Update',
-    apiVersion: String(e.apiVersion ?? ''),
-    subresource: e.subresource || undefined,
-    time: e.time,
-    set: fromFieldsV1(e.fieldsV1),
-  }))
+  return decodeEntries(obj?.metadata?.managedFields) ?? []
 }
 
-/** The entries as the API server writes them, sorted as sortEncodedManagedFields sorts them. */
+/**
+ * managedfields.go DecodeManagedFields: undefined when an entry is malformed (an operation
+ * other than Apply or Update, no apiVersion, a fieldsType other than FieldsV1); entries with
+ * the same identity collapse into the last, as they do in upstream's map.
+ */
+function decodeEntries(entries: unknown): Manager[] | undefined {
+  if (entries === undefined || entries === null) return []
+  if (!Array.isArray(entries)) return undefined
+  const byId = new Map<string, Manager>()
+  for (const e of entries) {
+    if (!isObject(e)) return undefined
+    if (e.operation !== 'Apply' && e.operation !== 'Update') return undefined
+    if (typeof e.apiVersion !== 'string' || !e.apiVersion) return undefined
+    if (e.fieldsType !== 'FieldsV1') return undefined
+    const m: Manager = {
+      manager: String(e.manager ?? ''),
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      subresource: e.subresource || undefined,
+      time: typeof e.time === 'string' ? e.time : undefined,
+      set: fromFieldsV1(e.fieldsV1),
+    }
+    byId.set(identity(m), m)
+  }
+  return [...byId.values()]
+}
+
+/** fieldmanager.go isResetManagedFields: `[]` or `[{}]` in a request clears them. */
+function isReset(entries: unknown): boolean {
+  if (!Array.isArray(entries)) return false
+  if (entries.length === 0) return true
+  return entries.length === 1 && isObject(entries[0]) && Object.values(entries[0]).every((v) => v === '' || v == null)
+}
+
+/**
+ * The managers a non-apply write starts from (fieldmanager.go decodeLiveOrNew): the live
+ * object's, unless the request body carries managedFields of its own: `[]` or `[{}]` resets
+ * them, a well-formed list replaces them (a malformed one is ignored). A subresource write
+ * always starts from the live object's.
+ */
+function startingManagers(live: KObj | undefined, requested: unknown, subresource: string | undefined): Manager[] {
+  if (subresource || requested === undefined) return decodeManagers(live)
+  if (isReset(requested)) return []
+  const decoded = decodeEntries(requested)
+  return decoded?.length ? decoded : decodeManagers(live)
+}
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const seconds = (time: string | undefined) => (time ? Math.floor(Date.parse(time) / 1000) || 0 : 0)
+
+/**
+ * The entries as the API server writes them, sorted as sortEncodedManagedFields sorts them:
+ * operation, time (whole seconds; none counts as 0), manager, apiVersion, subresource, each
+ * compared as Go compares strings.
+ */
 export function encodeManagers(managers: Manager[]): KObj[] {
   const sorted = [...managers].sort(
     (a, b) =>
-      a.operation.localeCompare(b.operation) ||
-      (a.time ?? '').localeCompare(b.time ?? '') ||
-      a.manager.localeCompare(b.manager) ||
-      a.apiVersion.localeCompare(b.apiVersion) ||
-      (a.subresource ?? '').localeCompare(b.subresource ?? ''),
+      byteOrder(a.operation, b.operation) ||
+      seconds(a.time) - seconds(b.time) ||
+      byteOrder(a.manager, b.manager) ||
+      byteOrder(a.apiVersion, b.apiVersion) ||
+      byteOrder(a.subresource ?? '', b.subresource ?? ''),
   )
   return sorted.map((m) => ({
     manager: m.manager,
@@ -150,17 +195,58 @@ function settle(
   return { managers: out, conflicts }
 }
 
+/** buildmanagerinfo.go buildManagerInfo: a write that names no manager (and sends no user agent) is "unknown". */
+function managerName(who: ManagerOptions): string {
+  return who.manager || 'unknown'
+}
+
+/** capmanagers.go: at most this many Update entries; the oldest are merged into `ancient-changes`. */
+const MAX_UPDATE_MANAGERS = 10
+
 /**
- * The acting manager's entry, stamped now. A write that changes nothing but these times keeps
- * the stored entries (store.ts; IgnoreManagedFieldsTimestampsTransformer).
+ * capManagersManager.capUpdateManagers: past ten Update entries, the oldest (by time, then
+ * identity) are merged, per apiVersion, into one `ancient-changes` entry stamped with the time
+ * of the last one merged in.
  */
-function restamp(next: Manager): Manager {
-  return { ...next, time: now() }
+function capUpdateManagers(managers: Manager[]): Manager[] {
+  const updaters = managers.filter((m) => m.operation === 'Update')
+  if (updaters.length <= MAX_UPDATE_MANAGERS) return managers
+  updaters.sort((a, b) => seconds(a.time) - seconds(b.time) || byteOrder(identity(a), identity(b)))
+  const out = new Map(managers.map((m) => [identity(m), m]))
+  const firstOfVersion = new Map<string, Manager>()
+  let length = updaters.length
+  for (const m of updaters) {
+    if (length <= MAX_UPDATE_MANAGERS) break
+    const first = firstOfVersion.get(m.apiVersion)
+    if (!first) {
+      firstOfVersion.set(m.apiVersion, m)
+      continue
+    }
+    const bucket: Manager = {
+      manager: 'ancient-changes',
+      operation: 'Update',
+      apiVersion: m.apiVersion,
+      set: new Set(),
+    }
+    const bucketId = identity(bucket)
+    if (!out.has(bucketId)) {
+      out.delete(identity(first))
+      out.set(bucketId, { ...bucket, set: first.set, time: first.time })
+    }
+    out.set(bucketId, { ...bucket, set: union(m.set, out.get(bucketId)!.set), time: m.time })
+    out.delete(identity(m))
+    length--
+  }
+  return [...out.values()]
 }
 
 /**
- * The managedFields of a non-apply write (create, update, patch; Updater.Update): the
- * manager gains what it added or modified, as an Update entry of the request's version.
+ * The managedFields of a non-apply write (create, update, patch; Updater.Update under
+ * managedfieldsupdater.go): the write runs as a fresh manager, so what it added or modified
+ * is taken from everyone (its own earlier entry too), what it removed leaves everyone, and
+ * if it took anything its entry (of the request's version) gets those fields and the time
+ * now; a write that took nothing leaves its entry and time as they were. `requested` is the
+ * body's metadata.managedFields (startingManagers).
  */
 export function updateManagedFields(
   r: ResourceDef,
@@ -168,24 +254,28 @@ export function updateManagedFields(
   next: KObj,
   who: ManagerOptions,
   apiVersion: string,
+  requested?: unknown,
 ): KObj[] {
   const type = typeOfKind(r)
-  const managers = decodeManagers(live)
+  const managers = startingManagers(live, requested, who.subresource)
   const c = compare(stripForCompare(live ?? {}), stripForCompare(next), type)
   const own = (s: FieldSet) => ownable(r, s, who.subresource)
   const cmp = { added: own(c.added), modified: own(c.modified), removed: own(c.removed) }
   const self: Manager = {
-    manager: who.manager,
+    manager: managerName(who),
     operation: 'Update',
     apiVersion,
     subresource: who.subresource,
     set: new Set(),
   }
+  const took = union(cmp.modified, cmp.added)
   const old = managers.find((m) => identity(m) === identity(self))
   const { managers: others } = settle(managers, cmp, self, true)
-  const set = difference(union(old?.set ?? new Set(), cmp.modified, cmp.added), cmp.removed)
-  const result = set.size ? [...others, restamp({ ...self, set })] : others
-  return encodeManagers(result)
+  const kept = difference(difference(old?.set ?? new Set(), took), cmp.removed)
+  let result = others
+  if (took.size) result = [...others, { ...self, set: union(kept, took), time: now() }]
+  else if (old && kept.size) result = [...others, { ...old, set: kept }]
+  return encodeManagers(capUpdateManagers(result))
 }
 
 function stripForCompare(obj: KObj): KObj {
@@ -248,7 +338,7 @@ export function apply(
   const applied = ownable(r, toFieldSet(body, type), who.subresource)
   const managers = decodeManagers(live)
   const self: Manager = {
-    manager: who.manager,
+    manager: managerName(who),
     operation: 'Apply',
     apiVersion,
     subresource: who.subresource,
@@ -278,6 +368,9 @@ export function apply(
   }
   const { managers: rest, conflicts } = settle(managers, cmp, self, who.force === true)
   if (conflicts.length && !who.force) throw conflictError(conflicts)
-  const result = applied.size ? [...rest, restamp(self)] : rest
+  // managedfieldsupdater.go Apply: the time is the apply's only when it changed the object
+  // (Updater.Apply returns no object for a no-op); otherwise the entry keeps the time it had.
+  const time = deepEqual(base, merged) ? old?.time : now()
+  const result = applied.size ? [...rest, { ...self, time }] : rest
   return { obj: merged, managedFields: encodeManagers(result) }
 }
