@@ -208,6 +208,24 @@ describe('through kubectl', () => {
     expect(r.stderr).toContain('Error from server (BadRequest): metadata.managedFields must be nil')
   })
 
+  test('conflicts are listed in field-set order: keys by value, so port 80 before 443', async () => {
+    const svc = (target: string) => `apiVersion: v1
+kind: Service
+metadata: {name: ports}
+spec:
+  selector: {app: ports}
+  ports:
+  - {name: https, port: 443, targetPort: ${target}}
+  - {name: http, port: 80, targetPort: ${target}}
+`
+    await kubectl.ok(['apply', '--server-side', '--field-manager=owner', '-f', '-'], svc('8080'))
+    const r = await kubectl.run(['apply', '--server-side', '--field-manager=other', '-f', '-'], svc('9090'))
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain(
+      'conflicts with "owner":\n- .spec.ports[port=80,protocol="TCP"].targetPort\n- .spec.ports[port=443,protocol="TCP"].targetPort',
+    )
+  })
+
   test('past ten Update managers, the oldest are merged into ancient-changes', async () => {
     await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('many'))
     for (let i = 0; i < 11; i++) {
@@ -376,6 +394,34 @@ describe('through client-node (application/apply-patch+yaml)', () => {
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     )
     expect(reset.metadata?.managedFields).toBeUndefined()
+  })
+
+  test('conflict causes come in field-set order: members of a level, then its children; keys by value', async () => {
+    const svc = (target: number) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'cn-ports' },
+      spec: {
+        selector: { app: 'cn-ports' },
+        ports: [
+          { name: 'https', port: 443, targetPort: target },
+          { name: 'http', port: 80, targetPort: target },
+        ],
+      },
+    })
+    await c.core.patchNamespacedService(
+      { name: 'cn-ports', namespace: 'default', fieldManager: 'owner', body: svc(8080) },
+      ssa,
+    )
+    const error = await c.core
+      .patchNamespacedService({ name: 'cn-ports', namespace: 'default', fieldManager: 'other', body: svc(9090) }, ssa)
+      .catch((e) => e)
+    expect(statusOf(error).code).toBe(409)
+    const causes = (statusOf(error).body.details as { causes: Array<{ field: string }> }).causes
+    expect(causes.map((x) => x.field)).toEqual([
+      '.spec.ports[port=80,protocol="TCP"].targetPort',
+      '.spec.ports[port=443,protocol="TCP"].targetPort',
+    ])
   })
 
   test('an applied configuration of another kind, or carrying managedFields, is a 400', async () => {

@@ -2,6 +2,7 @@
 import {
   compare,
   fromFieldsV1,
+  iterationOrder,
   merge,
   pathString,
   rootType,
@@ -107,4 +108,21 @@ test('compare: a changed image is modified, a new env item added with its fields
     ),
   )
   expect(c.removed.size).toBe(0)
+})
+
+test('set iteration order: members of a level before its children, keys compared by value', () => {
+  const ports = (port: number) => ['f:spec', 'f:ports', `k:{"port":${port},"protocol":"TCP"}`, 'f:targetPort'].join(SEP)
+  const labels = ['f:metadata', 'f:labels'].join(SEP)
+  const annotation = ['f:metadata', 'f:annotations', 'f:x'].join(SEP)
+  expect(iterationOrder([ports(443), annotation, ports(80), labels])).toEqual([
+    labels,
+    annotation,
+    ports(80),
+    ports(443),
+  ])
+  // FieldsV1 lists keys the same way.
+  expect(Object.keys(toFieldsV1(new Set([ports(443), ports(80)]))['f:spec']['f:ports'])).toEqual([
+    'k:{"port":80,"protocol":"TCP"}',
+    'k:{"port":443,"protocol":"TCP"}',
+  ])
 })

@@ -377,9 +377,77 @@ interface Tree {
 }
 
 const ORDER = ['f', 'k', 'v', 'i']
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** value.Compare: numbers by value, then strings, booleans, lists, maps, null. */
+function compareValues(a: unknown, b: unknown): number {
+  const rank = (v: unknown) =>
+    typeof v === 'number'
+      ? 0
+      : typeof v === 'string'
+        ? 1
+        : typeof v === 'boolean'
+          ? 2
+          : Array.isArray(v)
+            ? 3
+            : v === null
+              ? 5
+              : 4
+  const d = rank(a) - rank(b)
+  if (d) return d
+  if (typeof a === 'number') return Math.sign(a - (b as number))
+  if (typeof a === 'string') return byteOrder(a, b as string)
+  if (typeof a === 'boolean') return Number(a) - Number(b)
+  return byteOrder(JSON.stringify(a), JSON.stringify(b))
+}
+
+/**
+ * PathElement.Compare (fieldpath/element.go): field names before keys, values and indexes;
+ * keys field by field (FieldList.Compare), values as value.Compare orders them, so an item
+ * keyed `containerPort: 80` comes before one keyed 443.
+ */
 function peLess(a: string, b: string): number {
   const d = ORDER.indexOf(a[0]!) - ORDER.indexOf(b[0]!)
-  return d || (a < b ? -1 : a > b ? 1 : 0)
+  if (d) return d
+  const [x, y] = [a.slice(2), b.slice(2)]
+  if (a[0] === 'f') return byteOrder(x, y)
+  if (a[0] === 'i') return Number(x) - Number(y)
+  if (a[0] === 'v') return compareValues(JSON.parse(x), JSON.parse(y))
+  const [kx, ky] = [Object.entries(JSON.parse(x)), Object.entries(JSON.parse(y))]
+  for (let i = 0; ; i++) {
+    if (i >= kx.length || i >= ky.length) return kx.length - ky.length
+    const c = byteOrder(kx[i]![0], ky[i]![0]) || compareValues(kx[i]![1], ky[i]![1])
+    if (c) return c
+  }
+}
+
+/**
+ * The paths of a set in the order Set.Iterate gives them (fieldpath/set.go iteratePrefix):
+ * at each level the members first, then the children, each sorted by PathElement.Compare.
+ * Conflicts are listed in this order.
+ */
+export function iterationOrder(set: Iterable<string>): string[] {
+  const root: Tree = { member: false, children: new Map() }
+  for (const path of set) {
+    let node = root
+    for (const pe of path.split(SEP)) {
+      let next = node.children.get(pe)
+      if (!next) {
+        next = { member: false, children: new Map() }
+        node.children.set(pe, next)
+      }
+      node = next
+    }
+    node.member = true
+  }
+  const out: string[] = []
+  const walk = (t: Tree, prefix: string) => {
+    const pes = [...t.children.keys()].sort(peLess)
+    for (const pe of pes) if (t.children.get(pe)!.member) out.push(join(prefix, pe))
+    for (const pe of pes) walk(t.children.get(pe)!, join(prefix, pe))
+  }
+  walk(root, '')
+  return out
 }
 
 export function toFieldsV1(set: FieldSet): KObj {

@@ -15,6 +15,7 @@ import {
   type FieldSet,
   fromFieldsV1,
   intersection,
+  iterationOrder,
   merge,
   ownsWithin,
   pathString,
@@ -183,7 +184,8 @@ function settle(
   const selfId = identity(self)
   for (const m of managers) {
     if (identity(m) === selfId) continue
-    for (const p of intersection(m.set, changed)) conflicts.push({ manager: m, path: p })
+    // ConflictsFromManagers: each manager's conflicting paths in Set.Iterate order.
+    for (const p of iterationOrder(intersection(m.set, changed))) conflicts.push({ manager: m, path: p })
   }
   if (conflicts.length && !force) return { managers, conflicts }
   const out: Manager[] = []
