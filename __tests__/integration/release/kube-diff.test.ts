@@ -178,3 +178,36 @@ test('plan: the manifests with the release image, diffed against the cluster, in
   expect(markdown).toContain('Unchanged: `v1.Service.default.shop`.')
   expect(await generation()).toBe(before)
 }, 60_000)
+
+test('plan: a Deployment an HorizontalPodAutoscaler scales is diffed without the manifests’ replicas, as the canary applies it', async () => {
+  const api = { ...deployment('reg/api:1'), metadata: { name: 'api', namespace: 'default', labels: { app: 'api' } } }
+  api.spec.selector.matchLabels.app = 'api'
+  api.spec.template.metadata.labels.app = 'api'
+  await kubectl.ok(['apply', '--server-side', '-f', '-'], yamlOf([api]))
+  await objects.create({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'api', namespace: 'default' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' },
+      minReplicas: 2,
+      maxReplicas: 10,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
+    },
+  })
+  const dir = join(work, 'api')
+  mkdirSync(join(dir, 'k8s'), { recursive: true })
+  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfig)
+  writeFileSync(join(dir, 'k8s/api.yaml'), yamlOf([{ ...api, spec: { ...api.spec, replicas: 7 } }]))
+  writeFileSync(
+    join(dir, 'release.yaml'),
+    stringify({ kubernetes: { deployment: 'api', image: 'reg/api:2', kubeconfig: 'kubeconfig', manifests: 'k8s' } }),
+  )
+  const { NODE_OPTIONS: _, ...env } = process.env
+  const session = openSession({ planFile: join(dir, 'release.yaml'), env, sink: () => {} })
+  const markdown = await planFromPlan(session).finally(() => session.close())
+  expect(markdown).toMatch(/^\+ {6}- image: reg\/api:2$/m)
+  expect(markdown).not.toMatch(/^\+ {2}replicas: 7$/m)
+}, 60_000)

@@ -169,6 +169,17 @@ async function clusterObjects(ctx: PlanContext): Promise<ObjectsApi> {
   return createObjectsApi(kubeConfig)
 }
 
+/** True when a HorizontalPodAutoscaler in the Deployment's namespace targets it. */
+async function scaledByHpa(objects: ObjectsApi, d: LiveDeployment): Promise<boolean> {
+  type Hpa = KubeObject & { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }
+  const hpas = await objects
+    .list<Hpa>('autoscaling/v2', 'HorizontalPodAutoscaler', d.metadata?.namespace ?? 'default')
+    .catch(() => [] as Hpa[])
+  return hpas.some(
+    (h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata?.name,
+  )
+}
+
 /**
  * What the promoted release leaves in the cluster against what is there now, as
  * `kubectl diff --server-side` shows it: the canary's writes dry-run against the live objects.
@@ -186,6 +197,12 @@ async function clusterChange(
   if (k.manifests) {
     const rendered = await manifestObjects(k, target, ctx.env.GITHUB_WORKSPACE ?? ctx.dir)
     desired = rendered.objects
+    // As the canary promotes: a Deployment an HPA scales is applied without its replicas.
+    if (await scaledByHpa(objects, live)) {
+      for (const o of desired)
+        if (o.kind === 'Deployment' && o.metadata?.name === k.deployment)
+          delete (o.spec as { replicas?: unknown }).replicas
+    }
     what = `the manifests (${rendered.how}) with image ${code(target)}`
   } else {
     const container = k.container ?? containers[0]?.name ?? 'app'
