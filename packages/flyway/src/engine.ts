@@ -1,6 +1,8 @@
 // The engine's I/O edge: one `pg` connection, the advisory lock, the history table, and the
 // commands migrate / info / validate / baseline / repair. Decisions come from plan.ts; this file
 // only reads, writes and reports.
+
+import { randomUUID } from 'node:crypto'
 import {
   type Clock,
   DeployError,
@@ -12,6 +14,7 @@ import {
   waitUntil,
 } from '@deploy-actions/kit'
 import type pg from 'pg'
+import { BATCH_MAX_CHARS, BATCH_MAX_MIGRATIONS, type BatchMember, batchText, markerIndex } from './batch.ts'
 import { flywayChecksum } from './checksum.ts'
 import { copyFromStdin } from './copy.ts'
 import {
@@ -335,6 +338,11 @@ interface Prepared {
   error?: unknown
 }
 
+/** A migration that can go in a batch: transactional, sent whole, prepared without error. */
+function batchable(p: Prepared): boolean {
+  return p.mode.transactional && !p.mode.statements && p.error === undefined
+}
+
 /** A string literal for SQL sent as text (standard_conforming_strings is on since PostgreSQL 9.1). */
 function sqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`
@@ -350,6 +358,10 @@ export class Engine {
   private schemas: string[] = []
   /** The statements that put the session back before each migration (see sessionReset). */
   private reset = ''
+  /** Transactional migrations go in batches (batch.ts) unless a batch failed for a reason of its own. */
+  private batching = true
+  /** What this run's marker notices start with (batch.ts). */
+  private readonly markerToken = `flyway-migrate-${randomUUID().slice(0, 8)}`
   private withReplacedChecksums: ResolvedMigration[] | undefined
   /** Each migration's text after placeholder replacement, by file: computed once (preflight, apply). */
   private readonly replaced = new Map<string, string>()
@@ -725,20 +737,7 @@ export class Engine {
       return
     }
     try {
-      const pending = plan.pending
-      let next = pending[0] && this.prepare(pending[0])
-      for (const [i, m] of pending.entries()) {
-        this.stopIfCancelled(m, pending.length - i)
-        this.running = m
-        try {
-          const applying = this.apply(next!)
-          // The next migration's text is made ready while the server runs this one.
-          next = pending[i + 1] && this.prepare(pending[i + 1]!)
-          await applying
-        } finally {
-          this.running = undefined
-        }
-      }
+      await this.applyPending(plan.pending)
     } finally {
       // Even after a failure: what the history now says (best effort, never masking the failure).
       const after = await this.readHistory().catch(() => undefined)
@@ -818,6 +817,133 @@ export class Engine {
   }
 
   /**
+   * The pending migrations in order: runs of transactional ones in batches (batch.ts), the others
+   * one at a time. A cancelled job starts no further round trip.
+   */
+  private async applyPending(pending: ResolvedMigration[]): Promise<void> {
+    const ready = new Map<number, Prepared>()
+    const prepared = (k: number) => {
+      const known = ready.get(k)
+      if (known) return known
+      const p = this.prepare(pending[k]!)
+      ready.set(k, p)
+      return p
+    }
+    let i = 0
+    while (i < pending.length) {
+      this.stopIfCancelled(pending[i]!, pending.length - i)
+      const batch = [prepared(i)]
+      let chars = batch[0]!.sql.length
+      while (this.batching && batchable(batch[0]!) && i + batch.length < pending.length) {
+        const p = prepared(i + batch.length)
+        chars += p.sql.length
+        if (!batchable(p) || batch.length >= BATCH_MAX_MIGRATIONS || chars > BATCH_MAX_CHARS) break
+        batch.push(p)
+      }
+      if (batch.length > 1) await this.applyBatch(batch, pending.length - i)
+      else {
+        const applying = this.applyOne(batch[0]!)
+        // The next migration's text is made ready while the server runs this one.
+        if (i + 1 < pending.length) prepared(i + 1)
+        await applying
+      }
+      for (let k = i; k < i + batch.length; k++) ready.delete(k)
+      i += batch.length
+    }
+  }
+
+  private async applyOne(p: Prepared): Promise<void> {
+    this.running = p.m
+    try {
+      await this.apply(p)
+    } finally {
+      this.running = undefined
+    }
+  }
+
+  /**
+   * Transactional migrations in one round trip (batch.ts). Each member's marker notice says it has
+   * started, so every member before it has committed: it is logged and recorded then. A failure
+   * is the failure of the member that had started. When none had (a statement that does not parse
+   * anywhere stops the whole query before it runs, or the marker could not run), nothing was
+   * applied, and the members go one at a time, which meets the failure exactly where it is.
+   */
+  private async applyBatch(batch: Prepared[], remaining: number): Promise<void> {
+    const clock = this.options.clock ?? realClock
+    const c = this.client
+    const { text, sqlStarts } = batchText(batch as Array<Prepared & BatchMember>, this.markerToken)
+    let started = -1
+    let startedAt = clock.now()
+    const begin = (k: number) => {
+      while (started < k) {
+        const now = clock.now()
+        if (started >= 0) this.record(batch[started]!.m, now - startedAt, true)
+        started++
+        startedAt = now
+        const m = batch[started]!.m
+        this.running = m
+        this.options.log.info(`Migrating ${this.label(m)}`)
+      }
+    }
+    const onNotice = (notice: { message?: string }) => {
+      const k = markerIndex(notice.message, this.markerToken)
+      if (k !== undefined && k < batch.length) begin(k)
+    }
+    c.on('notice', onNotice)
+    this.running = batch[0]!.m
+    try {
+      await c.query(text)
+      begin(batch.length - 1)
+      this.record(batch[started]!.m, clock.now() - startedAt, true)
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => {})
+      if (started < 0) {
+        c.off('notice', onNotice)
+        this.running = undefined
+        return this.applyOneByOne(batch, remaining, error)
+      }
+      // A member that committed, then the next one failed before its marker (its session reset:
+      // a migration that changed the session authorization): the history's last row says so.
+      if (started + 1 < batch.length && (await this.lastRowIs(batch[started]!.m))) begin(started + 1)
+      const { m, sql } = batch[started]!
+      const where = await this.locate(error as PgError, sql, text, sqlStarts[started]!, batch[started]!.head!)
+      throw this.failure(m, error as PgError, where, false)
+    } finally {
+      c.off('notice', onNotice)
+      this.running = undefined
+    }
+  }
+
+  /** Whether the history's last row is this migration's (best effort: false when it cannot tell). */
+  private async lastRowIs(m: ResolvedMigration): Promise<boolean> {
+    try {
+      const r = await this.client.query(
+        `SELECT "version", "script", "checksum" FROM ${this.table} ORDER BY "installed_rank" DESC LIMIT 1`,
+      )
+      const last = r.rows[0] as { version: string | null; script: string; checksum: number | null } | undefined
+      return (
+        last !== undefined &&
+        last.version === (m.version?.text ?? null) &&
+        last.script === abbreviateScript(m.script) &&
+        last.checksum === m.checksum
+      )
+    } catch {
+      return false
+    }
+  }
+
+  /** After a batch in which nothing ran: its members one at a time; batches stop if they all succeed. */
+  private async applyOneByOne(batch: Prepared[], remaining: number, error: unknown): Promise<void> {
+    for (const [k, p] of batch.entries()) {
+      this.stopIfCancelled(p.m, remaining - k)
+      await this.applyOne(p)
+    }
+    // Every member ran on its own, so the batch failed for a reason of its own (the marker).
+    this.batching = false
+    this.options.log.debug(`migrations go one at a time from now on (a batch failed: ${(error as Error).message})`)
+  }
+
+  /**
    * A migration as apply sends it: its text after placeholders, how it runs and, for a
    * transactional one, the round trip around it. Worked out ahead, while the one before it runs; a
    * failure here (a placeholder without a value) is kept for apply to throw in its turn.
@@ -857,7 +983,7 @@ export class Engine {
         this.record(m, clock.now() - started, true)
       } catch (error) {
         await c.query('ROLLBACK').catch(() => {})
-        const where = await this.locate(error as PgError, sql, head!)
+        const where = await this.locate(error as PgError, sql, `${head}${sql}`, head!.length, head!)
         throw this.failure(m, error as PgError, where, false)
       }
       return
@@ -935,17 +1061,23 @@ export class Engine {
    * one; otherwise by replaying the statements one at a time inside a transaction that is rolled
    * back, to find the one that fails (skipped for lock, timeout and resource errors).
    */
-  private async locate(error: PgError, sql: string, head: string): Promise<number | undefined> {
+  private async locate(
+    error: PgError,
+    sql: string,
+    sent: string,
+    sqlStart: number,
+    head: string,
+  ): Promise<number | undefined> {
     const pos = Number(error.position)
     if (pos > 0) {
-      const offset = offsetOfPosition(`${head}${sql}`, pos) - head.length
+      const offset = offsetOfPosition(sent, pos) - sqlStart
       if (offset >= 0 && offset <= sql.length) return lineAt(sql, offset)
     }
     if (!error.code || /^(40|53|55|57|08)/.test(error.code)) return undefined
     const c = this.client
     let line: number | undefined
     try {
-      await c.query(`BEGIN; ${this.reset}`)
+      await c.query(head)
       for (const st of splitStatements(sql)) {
         try {
           await c.query(st.text)
