@@ -208,6 +208,30 @@ describe('through kubectl', () => {
     expect(r.stderr).toContain('Error from server (BadRequest): metadata.managedFields must be nil')
   })
 
+  test('a container the applier stops applying goes, though another manager changed its image', async () => {
+    const withSidecar = manifest('side').replace(
+      '        ports: [{containerPort: 8080}]\n',
+      '        ports: [{containerPort: 8080}]\n      - name: sidecar\n        image: sidecar:1\n',
+    )
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], withSidecar)
+    await kubectl.ok(['set', 'image', 'deployment/side', 'sidecar=sidecar:2'])
+    const setter = entry(await managedFields('side'), 'kubectl-set', 'Update')!
+    expect(at(setter.fieldsV1, 'f:spec', 'f:template', 'f:spec', 'f:containers')).toEqual({
+      'k:{"name":"sidecar"}': { 'f:image': {} },
+    })
+    // prune: the item is the applier's (kubectl-set owns only a field in it), so it goes whole.
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('side'))
+    const names = await kubectl.ok([
+      'get',
+      'deployment',
+      'side',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[*].name}',
+    ])
+    expect(names).toBe('app')
+    expect(entry(await managedFields('side'), 'kubectl-set', 'Update')).toBeUndefined()
+  })
+
   test('conflicts are listed in field-set order: keys by value, so port 80 before 443', async () => {
     const svc = (target: string) => `apiVersion: v1
 kind: Service
@@ -358,6 +382,45 @@ describe('through client-node (application/apply-patch+yaml)', () => {
     const after = replaced.metadata!.managedFields!.find((e) => e.manager === 'kubernetes-client-javascript')!
     expect(after.time).toEqual(mine.time)
     expect(after.fieldsV1).toEqual(mine.fieldsV1)
+  })
+
+  test('a struct the applier stops applying goes whole, not field by field', async () => {
+    const cfg = (probe: boolean) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'cn-probe' },
+      spec: {
+        selector: { matchLabels: { app: 'cn-probe' } },
+        template: {
+          metadata: { labels: { app: 'cn-probe' } },
+          spec: {
+            containers: [
+              {
+                name: 'app',
+                image: 'app:1',
+                ...(probe ? { readinessProbe: { httpGet: { path: '/ready', port: 8080 } } } : {}),
+              },
+            ],
+          },
+        },
+      },
+    })
+    const apply = (probe: boolean) =>
+      c.apps.patchNamespacedDeployment(
+        { name: 'cn-probe', namespace: 'default', fieldManager: 'deployer', body: cfg(probe) },
+        ssa,
+      )
+    const first = await apply(true)
+    expect(first.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.path).toBe('/ready')
+    const second = await apply(false)
+    // EnsureNamedFieldsAreMembers: readinessProbe and httpGet were the applier's, nobody else's.
+    expect(second.spec?.template.spec?.containers[0]?.readinessProbe).toBeUndefined()
+    const fields = second.metadata!.managedFields!.find((e) => e.manager === 'deployer')!.fieldsV1 as Fields
+    expect(at(fields, 'f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"app"}')).toEqual({
+      '.': {},
+      'f:image': {},
+      'f:name': {},
+    })
   })
 
   test('managedFields a write sends are where it starts: ownership handed to another manager, or reset', async () => {

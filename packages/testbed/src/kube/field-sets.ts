@@ -320,11 +320,17 @@ export function merge(live: unknown, config: unknown, type: TypeNode): unknown {
   return out
 }
 
-/** Removes one path from an object, in place (typed.RemoveItems for one path). */
+/**
+ * Removes one path from an object, in place (typed/remove.go removingWalker for one path). A
+ * struct the removal leaves empty becomes null there, which the Go object holds as a nil
+ * pointer (gone), unless it is one the Go object always has (ALWAYS_PRESENT).
+ */
 export function removePath(obj: unknown, path: string, type: TypeNode): void {
   const pes = path.split(SEP)
   let node: unknown = obj
   let t: TypeNode = type
+  /** The object holding the current node, under which key, and that object's type. */
+  let holder: { parent: KObj; key: string; within: TypeNode } | undefined
   for (const [i, pe] of pes.entries()) {
     const last = i === pes.length - 1
     if (pe.startsWith('f:')) {
@@ -332,8 +338,11 @@ export function removePath(obj: unknown, path: string, type: TypeNode): void {
       const k = pe.slice(2)
       if (last) {
         delete node[k]
+        const emptied = holder && t.t === 'struct' && Object.keys(node).length === 0
+        if (emptied && !alwaysPresent(holder!.within, holder!.key)) delete holder!.parent[holder!.key]
         return
       }
+      holder = { parent: node, key: k, within: t }
       const child = t.t === 'map' ? elemType(t) : fieldType(t, k, node[k])
       if (!child) return
       node = node[k]
@@ -349,8 +358,37 @@ export function removePath(obj: unknown, path: string, type: TypeNode): void {
       }
       node = node[index]
       t = elemType(list)
+      holder = undefined
     }
   }
+}
+
+/**
+ * Set.EnsureNamedFieldsAreMembers (fieldpath/set.go): every declared struct field that has
+ * something beneath it in the set becomes a member too (list items and map keys do not).
+ * Prune compares these sets, so a struct goes whole once nobody owns anything in it, while
+ * a list item goes when nobody owns the item itself, whoever owns a field inside it.
+ */
+export function ensureNamedFieldsAreMembers(set: FieldSet, type: TypeNode): FieldSet {
+  const out = new Set(set)
+  for (const path of set) {
+    const pes = path.split(SEP)
+    let t: TypeNode | undefined = type
+    let prefix = ''
+    for (const [i, pe] of pes.entries()) {
+      if (!t) break
+      const last = i === pes.length - 1
+      prefix = join(prefix, pe)
+      let next: TypeNode | undefined
+      if (pe.startsWith('f:') && t.t === 'struct') {
+        next = fieldType(t, pe.slice(2), {})
+        if (!last && next) out.add(prefix)
+      } else if (pe.startsWith('f:') && t.t === 'map') next = elemType(t)
+      else if (t.t === 'list') next = elemType(t)
+      t = next
+    }
+  }
+  return out
 }
 
 /** Empty maps and lists left by a removal go, as Go's omitempty drops them on the way out. */
@@ -516,12 +554,4 @@ export function difference(a: FieldSet, b: FieldSet): FieldSet {
 
 export function intersection(a: FieldSet, b: FieldSet): FieldSet {
   return new Set([...a].filter((p) => b.has(p)))
-}
-
-/** Whether a set holds the path or anything beneath it. */
-export function ownsWithin(set: FieldSet, path: string): boolean {
-  if (set.has(path)) return true
-  const prefix = path + SEP
-  for (const p of set) if (p.startsWith(prefix)) return true
-  return false
 }

@@ -12,12 +12,12 @@ import {
   compare,
   difference,
   dropEmpty,
+  ensureNamedFieldsAreMembers,
   type FieldSet,
   fromFieldsV1,
   intersection,
   iterationOrder,
   merge,
-  ownsWithin,
   pathString,
   removePath,
   rootType,
@@ -348,13 +348,18 @@ export function apply(
   }
   const old = managers.find((m) => identity(m) === identity(self))
   const merged = merge(base, body, type) as KObj
-  // prune: what this manager owned and stops applying goes, unless someone else still owns it (or beneath it).
+  // Updater.prune: what this manager applied last time goes unless a manager (this one with its
+  // new configuration included) owns it, both sets with their named fields as members
+  // (EnsureNamedFieldsAreMembers): a struct stays while anyone owns something in it, a list
+  // item only while someone owns the item. The new configuration counts whole here (its
+  // metadata.name too: stripmeta.go strips only afterwards); identity metadata is never pruned.
   const others = managers.filter((m) => identity(m) !== identity(self))
-  const stillOwned = union(applied, ...others.map((m) => m.set))
+  const claimed = ensureNamedFieldsAreMembers(union(toFieldSet(body, type), ...others.map((m) => m.set)), type)
+  const last = ensureNamedFieldsAreMembers(old?.set ?? new Set(), type)
   // Shallowest first: an item's key fields go with the item, not before it (it could no longer be found).
-  const dropped = [...difference(old?.set ?? new Set(), applied)]
-    .filter((p) => !ownsWithin(stillOwned, p))
-    .sort((a, b) => a.split(SEP).length - b.split(SEP).length)
+  const dropped = [...ownable(r, difference(last, claimed), who.subresource)].sort(
+    (a, b) => a.split(SEP).length - b.split(SEP).length,
+  )
   const gone: string[] = []
   for (const p of dropped) {
     if (gone.some((g) => p.startsWith(g + SEP))) continue
