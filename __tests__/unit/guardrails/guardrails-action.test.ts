@@ -1,13 +1,15 @@
 // The guardrails action (actions/guardrails): its inputs by table (good and bad, each mistake
 // naming its input), and its check mode run with a pinned clock and fake preflight ports: the
 // window on Berlin's wall clock, a freeze, break-glass with its reason, a failed check that
-// break-glass does not override, the outputs and the summary of each.
+// break-glass does not override (an alarm, a rollout in progress, a running canary), the
+// outputs and the summary of each.
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
 import { check } from '../../../actions/guardrails/src/check.ts'
 import { type CheckInputs, parseInputs } from '../../../actions/guardrails/src/inputs.ts'
 import type { Deps } from '../../../actions/guardrails/src/ports.ts'
 import { newReport, outputsOf, renderSummary } from '../../../actions/guardrails/src/report.ts'
-import type { PreflightPorts } from '../../../packages/release/src/guardrails/preflight.ts'
+import type { LiveDeployment, PreflightPorts } from '../../../packages/release/src/guardrails/preflight.ts'
+import { pausedCanary, rolledOut, rollingOut } from './live-deployments.ts'
 
 const ENV = { GITHUB_REF: 'refs/tags/v2.1.0', GITHUB_REPOSITORY: 'acme/webshop', AWS_REGION: 'eu-west-1' }
 const parse = (inputs: Record<string, string>, env: NodeJS.ProcessEnv = ENV) =>
@@ -109,30 +111,31 @@ describe('check', () => {
   // Sunday 2026-03-29 is the spring-forward Sunday in Berlin: 01:30 UTC is 03:30 CEST.
   const SUNDAY_0330_BERLIN = Date.parse('2026-03-29T01:30:00Z')
   const TUESDAY = Date.parse('2026-03-31T10:00:00Z')
-  const ports = (firing: string[] = []): PreflightPorts => ({
+  const settled: LiveDeployment = { deployment: rolledOut('backend', 'r/backend:v2.0.0'), canary: undefined }
+  const ports = (firing: string[] = [], live = settled): PreflightPorts => ({
     identity: async () => ({ account: '123456789012', arn: 'arn:aws:sts::123456789012:assumed-role/release/gh' }),
     alarmsInAlarm: async (names) => firing.filter((n) => names.includes(n)).map((name) => ({ name, reason: 'high' })),
-    deploymentImages: async () => ['r/backend:v2.0.0'],
+    liveDeployment: async () => live,
     tagDigest: async () => undefined,
     httpStatus: async () => 200,
   })
-  function harness(now: number, firing: string[] = []) {
+  function harness(now: number, firing: string[] = [], live = settled) {
     const lines: string[] = []
     const warnings: string[] = []
     const deps: Deps = {
       now: () => now,
       log: (l) => lines.push(l),
       warn: (l) => warnings.push(l),
-      preflight: async () => ports(firing),
+      preflight: async () => ports(firing, live),
       env: {},
     }
     return { deps, lines, warnings }
   }
   const WINDOW = { window: 'Sun 02:00-04:00 Europe/Berlin', freeze: '2026-12-20..2027-01-04 Europe/Berlin' }
 
-  async function checked(inputs: Record<string, string>, now: number, firing: string[] = []) {
+  async function checked(inputs: Record<string, string>, now: number, firing: string[] = [], live = settled) {
     const parsed = parse(inputs) as CheckInputs
-    const h = harness(now, firing)
+    const h = harness(now, firing, live)
     const report = newReport(parsed)
     const error = await check(parsed, h.deps, report).then(
       () => undefined,
@@ -146,7 +149,7 @@ describe('check', () => {
     expect(r.error).toBeUndefined()
     expect(r.outputs).toEqual({
       result: 'passed',
-      reason: 'inside the deployment window Sun 02:00-04:00 Europe/Berlin; 3 preflight checks passed',
+      reason: 'inside the deployment window Sun 02:00-04:00 Europe/Berlin; 4 preflight checks passed',
       override: undefined,
     })
     expect(r.lines).toEqual([
@@ -154,6 +157,7 @@ describe('check', () => {
       '✔ aws identity: arn:aws:sts::123456789012:assumed-role/release/gh',
       '✔ alarms: none in ALARM of shop-5xx',
       '✔ deployment: default/backend runs r/backend:v2.0.0',
+      '✔ nothing deploying: no rollout in progress (deployment "backend" successfully rolled out), no canary running',
     ])
     expect(r.summary).toContain('## Release v2.1.0 guardrails: ✅ may start')
   })
@@ -193,7 +197,32 @@ describe('check', () => {
     )
     expect(r.error?.message).toBe('release v2.1.0 blocked: alarms: in ALARM: shop-5xx (high)')
     expect(r.outputs.result).toBe('blocked')
-    expect(r.lines.filter((l) => l.startsWith('✔'))).toHaveLength(3)
+    expect(r.lines.filter((l) => l.startsWith('✔'))).toHaveLength(4)
     expect(r.summary).toMatch(/\| alarms \| ❌ \| in ALARM: shop-5xx \(high\) \|/)
+  })
+
+  test('a rollout in progress blocks, break-glass or not, saying what to wait for', async () => {
+    const r = await checked({ ...WINDOW, 'break-glass': 'INC-42', deployment: 'backend' }, TUESDAY, [], {
+      deployment: rollingOut('backend', 'r/backend:v2.0.1'),
+      canary: undefined,
+    })
+    expect(r.error?.message).toBe(
+      'release v2.1.0 blocked: nothing deploying: default/backend is still rolling out (Waiting for deployment "backend" rollout to finish: 1 of 3 updated replicas are available...): wait until it has rolled out (kubectl rollout status deployment/backend -n default)',
+    )
+    // The window was overridden (and says so); the rollout was not.
+    expect(r.warnings).toHaveLength(1)
+    expect(r.outputs.result).toBe('blocked')
+    expect(r.summary).toMatch(/\| nothing deploying \| ❌ \| default\/backend is still rolling out/)
+  })
+
+  test('a running canary blocks, break-glass or not: wait for its promotion or abort it', async () => {
+    const r = await checked({ ...WINDOW, 'break-glass': 'INC-42', deployment: 'backend' }, TUESDAY, [], {
+      ...settled,
+      canary: pausedCanary('backend', 'r/backend:v2.1.0-rc1', 20),
+    })
+    expect(r.error?.message).toBe(
+      'release v2.1.0 blocked: nothing deploying: a canary of default/backend is running: canary backend-canary (image r/backend:v2.1.0-rc1, 20%, paused, router replicas, started by https://github.com/acme/webshop/actions/runs/7); wait until it is promoted, or abort it with the canary action (action: abort)',
+    )
+    expect(r.outputs.reason).toContain('a canary of default/backend is running')
   })
 })

@@ -2,8 +2,8 @@
 // outputs and the summary.
 
 import { ConfigurationError, recordInputGetter } from '@deploy-actions/kit'
+import { describeCanary, runningCanary } from '@deploy-actions/kube'
 import { thrownBy } from '@deploy-actions/testbed'
-import { describeCanary, runningCanary } from '../../../actions/rollback/src/canary.ts'
 import { parseInputs } from '../../../actions/rollback/src/inputs.ts'
 import { newReport, outputsOf, renderSummary } from '../../../actions/rollback/src/report.ts'
 import { earlierRun, markerOf, stepKey } from '../../../actions/rollback/src/rerun.ts'

@@ -1,8 +1,7 @@
 // Aborting a running canary before rolling its stable back (abort-canary: true): the canary's own
 // router routes 100% to stable and removes its objects first, then the canary Deployment goes.
 import { DeployError } from '@deploy-actions/kit'
-import { createRouter } from '@deploy-actions/kube'
-import type { RunningCanary } from './canary.ts'
+import { createRouter, type RunningCanary } from '@deploy-actions/kube'
 import type { Inputs } from './inputs.ts'
 import type { Deps } from './ports.ts'
 import { messageOf, type RollbackReport } from './report.ts'

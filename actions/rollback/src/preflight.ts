@@ -1,8 +1,16 @@
 // Everything rollback checks before its first write: the namespace, the Deployment, whether this
 // job step already rolled it back (a re-run), the target (revision in the history, or a container
 // for the image), and a running canary.
-import { checkRollbackTarget, isNotFound, RollbackError, revisionOf } from '@deploy-actions/kube'
-import { canaryDeploymentName, describeCanary, type RunningCanary, runningCanary } from './canary.ts'
+import {
+  canaryDeploymentName,
+  checkRollbackTarget,
+  describeCanary,
+  isNotFound,
+  RollbackError,
+  type RunningCanary,
+  revisionOf,
+  runningCanary,
+} from '@deploy-actions/kube'
 import type { Inputs } from './inputs.ts'
 import type { Deps } from './ports.ts'
 import type { RollbackReport } from './report.ts'

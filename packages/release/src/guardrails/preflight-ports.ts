@@ -1,7 +1,7 @@
 // The preflight ports over the AWS SDK (STS, CloudWatch, ECR), client-node (through
 // packages/kube) and fetch. Loaded with dynamic import() only after the inputs were checked.
 import { awsErrorName, clientConfig } from '@deploy-actions/aws'
-import type { KubeAccess } from '@deploy-actions/kube'
+import type { KubeAccess, KubeObject } from '@deploy-actions/kube'
 import type { PreflightPorts } from './preflight.ts'
 
 export async function preflightPorts(
@@ -39,19 +39,23 @@ export async function preflightPorts(
       }
       return firing
     },
-    async deploymentImages(namespace, name) {
-      const { connectKube, createKubeApi, isNotFound, loadKubeConfig } = await import('@deploy-actions/kube')
+    async liveDeployment(namespace, name) {
+      const { canaryDeploymentName, connectKube, createKubeApi, isNotFound, loadKubeConfig } = await import(
+        '@deploy-actions/kube'
+      )
       const env = kube.env ?? process.env
       const api = kube.access
         ? (await connectKube(kube.access, { region, env, ...(kube.onSecret ? { onSecret: kube.onSecret } : {}) })).api
         : await createKubeApi((await loadKubeConfig({ kubeconfig: kube.kubeconfig ?? '', env })).kubeConfig)
-      try {
-        const d = await api.readDeployment(namespace, name)
-        return (d.spec?.template.spec?.containers ?? []).map((c) => c.image ?? '')
-      } catch (error) {
-        if (isNotFound(error)) return undefined
-        throw error
-      }
+      const read = (n: string) =>
+        api.readDeployment(namespace, n).catch((error: unknown) => {
+          if (isNotFound(error)) return undefined
+          throw error
+        })
+      // Both reads at once: the canary's own Deployment carries its state (canary-deploy's annotation).
+      const [deployment, canary] = await Promise.all([read(name), read(canaryDeploymentName(name))])
+      // Read as any object: only its metadata (name, annotations, deletionTimestamp) is looked at.
+      return deployment && { deployment, canary: canary as KubeObject | undefined }
     },
     async tagDigest(repository, tag) {
       const { ECRClient, DescribeImagesCommand } = await import('@aws-sdk/client-ecr')

@@ -1,8 +1,10 @@
 // Whether a canary of the Deployment is running, read the way canary-deploy writes it: a
 // `<name>-canary` Deployment carrying the `deploy-actions.dev/canary-state` annotation (JSON; see
-// actions/canary-deploy/src/state.ts). Only the fields rollback needs to refuse, or to abort the
-// canary (route 100% stable, remove the router's objects, delete the canary Deployment). Pure.
-import type { CanaryRouting, KubeObject, WeightedRouterKind } from '@deploy-actions/kube'
+// actions/canary-deploy/src/state.ts). Only the fields others need: rollback to refuse or to
+// abort the canary (route 100% stable, remove the router's objects, delete the canary
+// Deployment), the release guardrails to block a release while one runs. Pure.
+import type { KubeObject } from './objects.ts'
+import type { CanaryRouting, WeightedRouterKind } from './traffic/router.ts'
 
 export const CANARY_STATE_ANNOTATION = 'deploy-actions.dev/canary-state'
 export const canaryDeploymentName = (stable: string) => `${stable}-canary`
