@@ -70,8 +70,8 @@ export async function listFiles(
 /** Files up to this size are read whole in the calling thread (see hashEntries); larger ones are streamed. */
 const SMALL_FILE_MAX = 1024 * 1024
 /** Small files read between two turns of the event loop: at most this many, or this many bytes. */
-const SLICE_FILES = 128
-const SLICE_BYTES = 4 * 1024 * 1024
+const SLICE_FILES = 64
+const SLICE_BYTES = 1024 * 1024
 
 type Digests = { size: number; md5: string; sha256: string }
 
@@ -162,9 +162,9 @@ export async function listSource(
  * Hashes every entry, in order. Small files (most of a site) are read with synchronous calls in
  * slices: four system calls each, without a round trip through libuv's thread pool per call,
  * which costs more than the read itself for a file of a few KiB (and waits longest on a busy
- * machine). Between slices the event loop turns, so the
- * listing's answer, a cancellation or a progress line is never held up for long. Large files are
- * then streamed, `concurrency` at a time.
+ * machine). Between slices (a few milliseconds each) the event loop turns, so the request for
+ * the listing's next page, a cancellation or a progress line is never held up for long. Large
+ * files are then streamed, `concurrency` at a time.
  */
 export async function hashEntries(entries: readonly SourceEntry[], concurrency = 8): Promise<LocalFile[]> {
   const out: LocalFile[] = new Array(entries.length)
