@@ -49,10 +49,10 @@ describe('without a timeScale', () => {
     expect(r.stderr).toContain('error: deployment "late" exceeded its progress deadline')
   }, 90_000)
 
-  test('client-node: minReadySeconds runs on the same clock (1000 s of cluster time)', async () => {
+  test('client-node: minReadySeconds runs on the same clock (500 s of cluster time)', async () => {
     await c.apps.createNamespacedDeployment({
       namespace: 'default',
-      body: deploymentBody('steady', 'steady:1', 1, { minReadySeconds: 1000 }),
+      body: deploymentBody('steady', 'steady:1', 1, { minReadySeconds: 500 }),
     })
     const ready = await eventually('the pod ready but not yet available', async () => {
       const d = await c.apps.readNamespacedDeployment({ name: 'steady', namespace: 'default' })
