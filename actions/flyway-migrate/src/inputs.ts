@@ -19,7 +19,7 @@ import {
   UrlError,
   urlSecrets,
   type Version,
-} from '@deploy-actions/flyway'
+} from '@deploy-actions/flyway/config'
 import {
   ConfigurationError,
   type InputGetter,

@@ -1,6 +1,6 @@
 // What a run did, as outputs and as the job summary (what ran, then `info` before and after as
 // tables). Pure: the engine fills the report as it goes, so a failed run still reports what it knows.
-import { type InfoRow, newReport as newEngineReport, type Report } from '@deploy-actions/flyway'
+import { type InfoRow, newReport as newEngineReport, type Report } from '@deploy-actions/flyway/config'
 import { escapeCell, formatDuration, markdownTable } from '@deploy-actions/kit'
 import type { Inputs } from './inputs.ts'
 

@@ -29,7 +29,8 @@ import {
 } from './history.ts'
 import { abbreviateDescription, abbreviateScript } from './names.ts'
 import { builtinPlaceholders, type PlaceholderSyntax, replacePlaceholders } from './placeholders.ts'
-import { type AppliedRow, buildPlan, type InfoRow, type Plan, type ValidationIssue } from './plan.ts'
+import { type AppliedRow, buildPlan, type Plan, type ValidationIssue } from './plan.ts'
+import type { Command, Report } from './report.ts'
 import type { ResolvedMigration } from './scan.ts'
 import {
   lineAt,
@@ -43,9 +44,6 @@ import {
 } from './sql.ts'
 import type { ConnectionSettings } from './url.ts'
 import type { Version } from './version.ts'
-
-export type Command = 'migrate' | 'info' | 'validate' | 'baseline' | 'repair'
-export const COMMANDS: readonly Command[] = ['migrate', 'info', 'validate', 'baseline', 'repair']
 
 export interface EngineOptions {
   connection: ConnectionSettings
@@ -107,48 +105,6 @@ export function engineOptions(
     placeholders: {},
     dryRun: false,
     ...given,
-  }
-}
-
-export interface AppliedMigrationReport {
-  version: string
-  description: string
-  script: string
-  file: string
-  executionTimeMs: number
-  transactional: boolean
-}
-
-/** What a run did; filled in as it goes, so a failure midway still reports what happened. */
-export interface Report {
-  command: Command
-  dryRun: boolean
-  database?: string
-  schemaVersionBefore?: string
-  schemaVersion?: string
-  infoBefore: InfoRow[]
-  infoAfter: InfoRow[]
-  applied: AppliedMigrationReport[]
-  /** Dry run: what migrate would apply, in order. After a real run: what is still pending. */
-  pending: Array<{ version: string; description: string; script: string; file: string }>
-  errors: ValidationIssue[]
-  /** Repair / baseline actions, in words. */
-  actions: string[]
-  notes: string[]
-  failure?: { file?: string; line?: number; message: string; sqlState?: string }
-}
-
-export function newReport(command: Command, dryRun: boolean): Report {
-  return {
-    command,
-    dryRun,
-    infoBefore: [],
-    infoAfter: [],
-    applied: [],
-    pending: [],
-    errors: [],
-    actions: [],
-    notes: [],
   }
 }
 
