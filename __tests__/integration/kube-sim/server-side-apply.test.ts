@@ -95,7 +95,10 @@ describe('through kubectl', () => {
     expect(at(container, 'f:ports', 'k:{"containerPort":8080,"protocol":"TCP"}', '.')).toEqual({})
     expect(at(csa!.fieldsV1, 'f:status')).toBeUndefined()
 
-    const r = await kubectl.run(['apply', '--server-side', '-f', '-'], manifest('csa', { replicas: 3 }))
+    const r = await kubectl.run(
+      ['apply', '--server-side', '--field-manager=other', '-f', '-'],
+      manifest('csa', { replicas: 3 }),
+    )
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain(
       'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
@@ -105,14 +108,32 @@ describe('through kubectl', () => {
 
   test('--force-conflicts takes the field over', async () => {
     const out = await kubectl.ok(
-      ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+      ['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'],
       manifest('csa', { replicas: 3 }),
     )
     expect(out).toBe('deployment.apps/csa serverside-applied\n')
     expect(await kubectl.ok(['get', 'deployment', 'csa', '-o', 'jsonpath={.spec.replicas}'])).toBe('3')
     const entries = await managedFields('csa')
-    expect(at(entry(entries, 'kubectl')?.fieldsV1, 'f:spec', 'f:replicas')).toEqual({})
+    expect(at(entry(entries, 'other')?.fieldsV1, 'f:spec', 'f:replicas')).toEqual({})
     expect(at(entry(entries, 'kubectl-client-side-apply', 'Update')?.fieldsV1, 'f:spec', 'f:replicas')).toBeUndefined()
+  })
+
+  test("kubectl's server-side apply takes over from its client-side apply while live matches last-applied, and keeps the annotation in step", async () => {
+    await kubectl.ok(['apply', '-f', '-'], manifest('migrate', { replicas: 2 }))
+    // The manager is "kubectl": lastappliedmanager.go lets it take replicas, which live still has at 2.
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('migrate', { replicas: 3 }))
+    const d = JSON.parse(await kubectl.ok(['get', 'deployment', 'migrate', '-o', 'json', '--show-managed-fields']))
+    expect(d.spec.replicas).toBe(3)
+    const last = JSON.parse(d.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'])
+    expect(last).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 3 } })
+    expect(at(entry(d.metadata.managedFields, 'kubectl')!.fieldsV1, 'f:spec', 'f:replicas')).toEqual({})
+    const csa = entry(d.metadata.managedFields, 'kubectl-client-side-apply', 'Update')
+    expect(at(csa?.fieldsV1, 'f:spec', 'f:replicas')).toBeUndefined()
+    // Once live departs from last-applied (a scale), the scaler's field is a conflict again.
+    await kubectl.ok(['scale', 'deployment', 'migrate', '--replicas', '5'])
+    const r = await kubectl.run(['apply', '--server-side', '-f', '-'], manifest('migrate', { replicas: 4 }))
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/Apply failed with 1 conflict: conflict with "kubectl[^"]*" with subresource "scale"/)
   })
 
   test('a field removed from the applied manifest is removed; one another manager shares stays', async () => {
@@ -421,6 +442,43 @@ describe('through client-node (application/apply-patch+yaml)', () => {
       'f:image': {},
       'f:name': {},
     })
+  })
+
+  test('fieldManager "kubectl" may take over what last-applied-configuration still says; another manager may not', async () => {
+    const config = (replicas: number) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'cn-last' },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: 'cn-last' } },
+        template: { metadata: { labels: { app: 'cn-last' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+      },
+    })
+    // What kubectl's client-side apply writes: the annotation, as the Update manager.
+    await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      fieldManager: 'kubectl-client-side-apply',
+      body: {
+        ...config(2),
+        metadata: {
+          name: 'cn-last',
+          annotations: { 'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify(config(2))}\n` },
+        },
+      },
+    })
+    const apply = (fieldManager: string) =>
+      c.apps.patchNamespacedDeployment({ name: 'cn-last', namespace: 'default', fieldManager, body: config(3) }, ssa)
+    const other = await apply('deployer').catch((e) => e)
+    expect(statusOf(other).code).toBe(409)
+    expect(statusOf(other).body.message).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+    )
+    const taken = await apply('kubectl')
+    expect(taken.spec?.replicas).toBe(3)
+    const annotation = taken.metadata!.annotations!['kubectl.kubernetes.io/last-applied-configuration']!
+    expect(annotation.endsWith('\n')).toBe(true)
+    expect(JSON.parse(annotation)).toEqual(config(3))
   })
 
   test('managedFields a write sends are where it starts: ownership handed to another manager, or reset', async () => {

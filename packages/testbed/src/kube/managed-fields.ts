@@ -373,11 +373,70 @@ export function apply(
     modified: ownable(r, c.modified, who.subresource),
     removed: ownable(r, c.removed, who.subresource),
   }
-  const { managers: rest, conflicts } = settle(managers, cmp, self, who.force === true)
-  if (conflicts.length && !who.force) throw conflictError(conflicts)
+  let { managers: rest, conflicts } = settle(managers, cmp, self, who.force === true)
+  if (conflicts.length && !who.force) {
+    // lastappliedmanager.go Apply: kubectl's server-side apply may take fields over from its
+    // client-side apply where the live object still holds what last-applied-configuration says.
+    const allowed = self.manager === 'kubectl' ? allowedFromLastApplied(live, type, apiVersion) : new Set<string>()
+    const remaining = conflicts.filter((x) => !allowed.has(x.path))
+    if (remaining.length) throw conflictError(remaining)
+    ;({ managers: rest, conflicts } = settle(managers, cmp, self, true))
+  }
   // managedfieldsupdater.go Apply: the time is the apply's only when it changed the object
   // (Updater.Apply returns no object for a no-op); otherwise the entry keeps the time it had.
   const time = deepEqual(base, merged) ? old?.time : now()
   const result = applied.size ? [...rest, { ...self, time }] : rest
+  if (self.manager === 'kubectl') keepLastAppliedInStep(merged, config)
   return { obj: merged, managedFields: encodeManagers(result) }
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
+
+/**
+ * lastappliedmanager.go allowedConflictsFromLastApplied: the fields of the live object's
+ * last-applied-configuration (when it is of this version) whose values the live object still
+ * has; none when there is no such annotation or it does not parse.
+ */
+function allowedFromLastApplied(live: KObj | undefined, type: ReturnType<typeof rootType>, apiVersion: string) {
+  const raw = live?.metadata?.annotations?.[LAST_APPLIED]
+  if (typeof raw !== 'string' || !raw) return new Set<string>()
+  let last: KObj
+  try {
+    last = JSON.parse(raw)
+  } catch {
+    return new Set<string>()
+  }
+  if (!isObject(last) || last.apiVersion !== apiVersion) return new Set<string>()
+  const { apiVersion: _a, kind: _k, ...fields } = last
+  const c = compare(fields, stripForCompare(live ?? {}), type)
+  return difference(difference(difference(toFieldSet(fields, type), c.modified), c.added), c.removed)
+}
+
+/** 256 KiB: apimachinery ValidateAnnotationsSize's limit on all annotations together. */
+const TOTAL_ANNOTATION_SIZE = 256 * 1024
+
+/**
+ * lastappliedupdater.go Apply: after kubectl's server-side apply, an object that carries
+ * last-applied-configuration gets the applied configuration there (without that annotation,
+ * encoded as UnstructuredJSONScheme encodes it: keys sorted, a newline at the end), unless
+ * the annotations would then be too large, when it is dropped.
+ */
+function keepLastAppliedInStep(obj: KObj, config: KObj): void {
+  const annotations = obj.metadata?.annotations
+  if (!isObject(annotations) || typeof annotations[LAST_APPLIED] !== 'string' || !annotations[LAST_APPLIED]) return
+  const applied = clone(config)
+  if (isObject(applied.metadata?.annotations)) delete applied.metadata.annotations[LAST_APPLIED]
+  annotations[LAST_APPLIED] = `${JSON.stringify(sortKeys(applied))}\n`
+  const size = Object.entries(annotations).reduce((n, [k, v]) => n + k.length + String(v).length, 0)
+  if (size > TOTAL_ANNOTATION_SIZE) delete annotations[LAST_APPLIED]
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (!isObject(value)) return value
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortKeys(value[k])]),
+  )
 }
