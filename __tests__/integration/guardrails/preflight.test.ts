@@ -1,6 +1,8 @@
 // Preflight against real local services: moto (STS GetCallerIdentity, CloudWatch alarms put in
 // ALARM and read back by DescribeAlarms, ECR tags), the Kubernetes API simulator (the Deployment
-// present, the image it runs) and a local HTTP server as staging. Every check runs and says its line.
+// present, the image it runs, nothing else deploying it) and a local HTTP server as staging. Every
+// check runs and says its line. Each test's Deployment has rolled out before the preflight runs
+// (a rollout in progress would block it: nothing-deploying.test.ts).
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch'
@@ -14,7 +16,7 @@ import {
 } from '../../../packages/release/src/guardrails/preflight.ts'
 import { preflightPorts } from '../../../packages/release/src/guardrails/preflight-ports.ts'
 import { CROSSED, putShopAlarms } from './shop-alarms.ts'
-import { shopDeployment } from './shop-deployment.ts'
+import { rolledOut, shopDeployment } from './shop-deployment.ts'
 
 let moto: Moto
 let sim: KubeSimulator
@@ -59,6 +61,7 @@ async function world(opts: { running: string; alarm: 'OK' | 'ALARM' }) {
   await ecr.send(new PutImageCommand({ repositoryName: 'shop', imageTag: 'v1.0.0', imageManifest: manifest }))
   await objects.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop', namespace: 'default' })
   await objects.create(shopDeployment(opts.running))
+  await rolledOut(sim.kubeconfig)
 }
 
 const spec = (tag: string, deployment = 'shop'): PreflightSpec => ({
@@ -79,6 +82,11 @@ test('all clear: identity, no alarm, the Deployment present, a new tag, staging 
       check: 'deployment',
       ok: true,
       detail: 'default/shop runs 123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:v1.0.0',
+    },
+    {
+      check: 'nothing deploying',
+      ok: true,
+      detail: 'no rollout in progress (deployment "shop" successfully rolled out), no canary running',
     },
     { check: 'image tag', ok: true, detail: 'v1.1.0 is new' },
     { check: `staging ${stagingUrl}`, ok: true, detail: 'answered 200' },

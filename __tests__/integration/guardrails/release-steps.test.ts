@@ -21,7 +21,7 @@ import { parsePlan } from '../../../packages/release/src/plan-file.ts'
 import { type ReleaseContext, runRelease } from '../../../packages/release/src/release.ts'
 import type { StepRunner } from '../../../packages/release/src/run-step.ts'
 import { RELEASE_STEPS } from '../../../packages/release/src/steps.ts'
-import { shopDeployment } from './shop-deployment.ts'
+import { rolledOut, shopDeployment } from './shop-deployment.ts'
 import { startWebhook, type WebhookServer } from './webhook-server.ts'
 
 let moto: Moto
@@ -50,7 +50,9 @@ beforeAll(async () => {
     metadata: { name: 'shop', namespace: 'default' },
     spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] },
   })
-}, 60_000)
+  // Rolled out before any release looks at it (the preflight blocks one in progress).
+  await rolledOut(sim.kubeconfig)
+}, 90_000)
 afterAll(async () => {
   process.env = saved
   await Promise.all([moto?.stop(), sim?.stop(), github?.stop(), slack?.stop()])

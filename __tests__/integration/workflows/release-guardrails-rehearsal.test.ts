@@ -23,7 +23,7 @@ import {
   tempDir,
 } from '@deploy-actions/testbed'
 import { putShopAlarms, setShop5xx } from '../guardrails/shop-alarms.ts'
-import { shopDeployment } from '../guardrails/shop-deployment.ts'
+import { rolledOut, shopDeployment } from '../guardrails/shop-deployment.ts'
 import { startWebhook, type WebhookServer } from '../guardrails/webhook-server.ts'
 
 const REGION = 'us-east-1'
@@ -57,6 +57,8 @@ beforeAll(async () => {
   await new ECRClient(aws()).send(new CreateRepositoryCommand({ repositoryName: 'shop' }))
   const objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
   await objects.create(shopDeployment('123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:v0.9.0'))
+  // Rolled out before the preflight looks at it (it blocks a rollout in progress).
+  await rolledOut(sim.kubeconfig)
   await putShopAlarms(new CloudWatchClient(aws()))
   await setAlarm('OK')
   staging = createServer((_, res) => {
@@ -163,6 +165,7 @@ describe('preflight: the guardrails first, before anything changes', () => {
     expect(checks).toMatch(/✔ aws identity: arn:aws:sts::123456789012:/)
     expect(checks).toMatch(/✔ alarms: none in ALARM of shop-5xx, shop-latency/)
     expect(checks).toMatch(/✔ deployment: default\/shop runs .*shop:v0\.9\.0/)
+    expect(checks).toContain('✔ nothing deploying: no rollout in progress (deployment "shop" successfully rolled out), no canary running')
     expect(checks).toMatch(/✔ image tag: v1\.0\.0 is new/)
     expect(preflight.summary).toMatch(/## Release v1\.0\.0 guardrails: ✅ may start/)
     expect(messages).toHaveLength(1)
