@@ -152,6 +152,11 @@ test('a fresh checkout (every mtime new) re-syncs nothing', async () => {
   })
   expect(siteUploads(BUCKET)).toEqual([])
   expect(proxy.requests.filter((r) => r.method !== 'GET')).toEqual([]) // listing only: no HEAD, no write
+  // Two requests in all: one listing page and the state object (no HeadBucket, no GetBucketLocation).
+  expect(proxy.requests.map((r) => r.path.split('?')[0]).sort()).toEqual([
+    `/${BUCKET}/`,
+    `/${BUCKET}/.frontend-sync/state.json`,
+  ])
   expect(run.stdout).toContain('already matches')
 })
 
