@@ -3,6 +3,8 @@
 // step run as its bundle (moto for RDS and S3, PostgreSQL for the migrations, a local HTTP server
 // for the smoke test), outputs handed from job to job as the runner does. The deploy job needs an
 // EKS cluster, which the testbed cannot give; its result is handed on as a needed job's would be.
+// rollback.yml the same way, its notify job posting to a local HTTP server standing in for a Slack
+// incoming webhook: rolled back (the image now serving), refused, a database restored.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -14,6 +16,7 @@ import {
   fakeImageManifest,
   type JobRehearsal,
   type Moto,
+  type NeededJob,
   type Postgres,
   type RehearsalOptions,
   rehearseJob,
@@ -23,6 +26,8 @@ import {
   tempDir,
 } from '@deploy-actions/testbed'
 import { type Cluster, imageOf, namespace, stableApp, startCluster } from '../canary-deploy/helpers.ts'
+import { rolledOut } from '../guardrails/shop-deployment.ts'
+import { startWebhook, type WebhookServer } from '../guardrails/webhook-server.ts'
 import { rdsClient, seedInstance } from '../rds-snapshot/seed.ts'
 
 const WORKFLOW = '.github/workflows/release.yml'
@@ -34,11 +39,19 @@ let web: Server
 let webUrl: string
 let workspace: string
 let cluster: Cluster
+let hook: WebhookServer
 
 beforeAll(async () => {
-  ;[moto, postgres, cluster] = await Promise.all([startMoto(), startPostgres(), startCluster()])
+  ;[moto, postgres, cluster, hook] = await Promise.all([
+    startMoto(),
+    startPostgres(),
+    startCluster(),
+    startWebhook({ status: 200, body: 'ok' }),
+  ])
   await namespace(cluster.objects, 'shop')
   await stableApp(cluster.objects, 'shop', 'backend', 4, 'registry.local/backend:1')
+  // Rolled out before the preflight's guardrails look at it (they block a rollout in progress).
+  await rolledOut(cluster.sim.kubeconfig, 'backend', 'shop')
   // The service's ECR repository exists before its first release (the preflight reads its tags).
   await ecrClient().send(new CreateRepositoryCommand({ repositoryName: 'ecommerce-backend' }))
   web = createServer((req, res) => {
@@ -61,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => web?.close(resolve))
-  await Promise.all([moto?.stop(), postgres?.stop(), cluster?.sim.stop()])
+  await Promise.all([moto?.stop(), postgres?.stop(), cluster?.sim.stop(), hook?.stop()])
   if (workspace) removeDir(workspace)
 })
 
@@ -325,7 +338,18 @@ describe('rollback.yml', () => {
     },
   })
 
-  test('application: the Deployment back to its previous revision', async () => {
+  /** The notify job after the jobs before it, and the Slack messages it posted. */
+  async function notified(needs: Record<string, NeededJob>, inputs: Record<string, string | boolean> = {}) {
+    const before = hook.bodies.length
+    const job = await rehearseJob(
+      rollback('notify', { needs, inputs: { namespace: 'shop', ...inputs }, secrets: { 'slack-webhook': hook.url } }),
+    )
+    expectSuccess(job)
+    return { job, messages: hook.bodies.slice(before) as Array<{ text: string; blocks: unknown[] }> }
+  }
+  const skipped: NeededJob = { result: 'skipped', outputs: {} }
+
+  test('application: the Deployment back to its previous revision; Slack told which image serves now', async () => {
     const application = await rehearseJob(
       rollback('application', {
         inputs: { 'eks-cluster': '', namespace: 'shop', timeout: '30s' },
@@ -336,7 +360,52 @@ describe('rollback.yml', () => {
     expectSuccess(application)
     expect(application.outputs).toMatchObject({ image: 'registry.local/backend:1' })
     expect(await imageOf(cluster.objects, 'shop', 'backend')).toBe('registry.local/backend:1')
+
+    // The job's own result and outputs, handed on as the runner hands them.
+    const { messages } = await notified({
+      application: { result: 'success', outputs: application.outputs },
+      database: skipped,
+    })
+    expect(messages).toHaveLength(1)
+    const { revision, 'previous-image': replaced } = application.outputs
+    expect(replaced).toBe('registry.local/backend:2')
+    // The release rolled back is the replaced image's tag (no version input given).
+    expect(messages[0]!.text).toBe(
+      `:leftwards_arrow_with_hook: webshop 2 rolled back in staging: shop/backend rolled back to revision ${revision}: registry.local/backend:1 now serving (instead of registry.local/backend:2)`,
+    )
+    expect(JSON.stringify(messages[0]!.blocks)).toContain('*Event*\\nrollback')
+  }, 180_000)
+
+  test('a refused rollback (no such revision): nothing changed, Slack told it failed', async () => {
+    const refused = await rehearseJob(
+      rollback('application', {
+        inputs: { 'eks-cluster': '', namespace: 'shop', 'to-revision': '99' },
+        secrets: { kubeconfig: cluster.sim.kubeconfig },
+        // Another run: in the same run the rollback action takes its step for a re-run of the last one.
+        github: { run_id: '2' },
+        timeoutMs: 60_000,
+      }),
+    )
+    expect(refused.result).toBe('failure')
+    expect(await imageOf(cluster.objects, 'shop', 'backend')).toBe('registry.local/backend:1')
+    const { messages } = await notified(
+      { application: { result: refused.result, outputs: refused.outputs }, database: skipped },
+      { version: 'v1.4.0' },
+    )
+    expect(messages.map((m) => m.text)).toEqual([
+      ':x: webshop v1.4.0 failed in staging: rollback of shop/backend failed: nothing was rolled back, backend serves what it served before; see the application job',
+    ])
   }, 120_000)
+
+  test('no webhook given: the notify job sends nothing and succeeds', async () => {
+    const before = hook.bodies.length
+    const job = await rehearseJob(
+      rollback('notify', { needs: { application: success({ image: 'r/x:1' }), database: skipped } }),
+    )
+    expectSuccess(job)
+    expect(job.steps.find((s) => s.name === 'Notification')?.log).toContain('no webhook given')
+    expect(hook.bodies.length).toBe(before)
+  })
 
   test('database: only when asked, the release snapshot restored into a new instance, with the next step for a human', async () => {
     await seedInstance(moto, 'webshop-dr')
@@ -366,5 +435,26 @@ describe('rollback.yml', () => {
     expect(restored.summary).toContain(`point \`backend\` (namespace \`default\`) at \`${restored.outputs.endpoint}\``)
     const source = await rdsClient(moto).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'webshop-dr' }))
     expect(source.DBInstances?.[0]?.DBInstanceStatus).toBe('available')
+
+    const restore = {
+      'restore-database': true,
+      'snapshot-identifier': 'webshop-dr-pre-v1-0-0',
+      'target-identifier': 'webshop-dr-restored',
+    }
+    const told = await notified(
+      { ...needs, database: { result: restored.result, outputs: restored.outputs } },
+      { ...restore, namespace: 'default' },
+    )
+    expect(told.messages.map((m) => m.text)).toEqual([
+      `:leftwards_arrow_with_hook: webshop v1.0.0 rolled back in staging: default/backend rolled back to revision 3: r/x:v0.9.0 now serving; database restored from webshop-dr-pre-v1-0-0 into webshop-dr-restored (${restored.outputs.endpoint}): point backend at it by hand (the database job's summary says how)`,
+    ])
+    // A failed restore after a good application rollback is a failure, the current database untouched.
+    const failed = await notified(
+      { ...needs, database: { result: 'failure', outputs: {} } },
+      { ...restore, namespace: 'default', version: 'v1.0.0' },
+    )
+    expect(failed.messages[0]!.text).toBe(
+      ':x: webshop v1.0.0 failed in staging: default/backend rolled back to revision 3: r/x:v0.9.0 now serving; but the database restore of webshop-dr-pre-v1-0-0 into webshop-dr-restored failed: the current database is untouched, see the database job',
+    )
   })
 })
