@@ -11,7 +11,14 @@ import { CloudFrontClient, CreateDistributionCommand } from '@aws-sdk/client-clo
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr'
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
-import { createObjectsApi, type KubeObject, loadKubeConfig, type ObjectsApi } from '@deploy-actions/kube'
+import {
+  createKubeApi,
+  createObjectsApi,
+  type KubeObject,
+  loadKubeConfig,
+  type ObjectsApi,
+  waitForRollout,
+} from '@deploy-actions/kube'
 import {
   type Dockerd,
   importBusyboxImage,
@@ -152,6 +159,13 @@ export async function startProduction(log: (line: string) => void = () => {}): P
     const { kubeConfig } = await loadKubeConfig({ kubeconfig: sim.kubeconfig })
     const objects = await createObjectsApi(kubeConfig)
     for (const o of kubernetesObjects(registry.host)) await objects.create(o as unknown as KubeObject)
+    // Production settled before the first release: its preflight blocks a Deployment still rolling out.
+    await waitForRollout(await createKubeApi(kubeConfig), {
+      namespace: NAMESPACE,
+      name: APP,
+      timeoutMs: 120_000,
+      log: () => {},
+    })
     const traffic = await startTrafficEmulator({
       kube: { url: sim.url },
       namespace: NAMESPACE,
