@@ -50,6 +50,14 @@ export async function bake(ctx: Ctx): Promise<void> {
     timeoutMs: inputs.rolloutTimeoutMs,
     log: (l) => deps.log.info(l),
     progressEveryMs: inputs.progressEveryMs,
+    clock: deps.clock,
+    signal: deps.signal,
+  }).catch((error: unknown) => {
+    // The undo is written: stopping the wait (cancelled or timed out) leaves it rolling out.
+    throw new DeployError(`bake failed: ${failure}; the rollback did not finish: ${(error as Error).message}`, {
+      leftState: `${inputs.deployment} rolling back (${undo.message}) to ${undo.images.join(', ')}; not awaited`,
+      cause: error,
+    })
   })
   report.result = 'aborted'
   report.reason = `bake: ${failure}`

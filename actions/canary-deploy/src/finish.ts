@@ -42,13 +42,16 @@ export async function promote(ctx: Ctx, state: CanaryState): Promise<void> {
       timeoutMs: inputs.rolloutTimeoutMs,
       log: (l) => deps.log.info(l),
       progressEveryMs: inputs.progressEveryMs,
+      clock: deps.clock,
+      signal: deps.signal,
     }).catch((error: unknown) => {
+      // Cancelled: the phase saved above is 'promoting', and the post step finishes the promotion.
+      const left = deps.signal?.aborted
+        ? `${state.stable} rolling out ${state.image} (phase promoting); the post step finishes the promotion`
+        : `canary ${canaryName(state.stable)} still running at ${state.liveWeight}%; ${state.stable} rollout incomplete (run action: abort, then rollback)`
       throw new DeployError(
         `promotion of ${state.stable} to ${state.image} did not roll out: ${(error as Error).message}`,
-        {
-          leftState: `canary ${canaryName(state.stable)} still running at ${state.liveWeight}%; ${state.stable} rollout incomplete (run action: abort, then rollback)`,
-          cause: error,
-        },
+        { leftState: left, cause: error },
       )
     })
     report.revision = revisionOf(rolled.deployment)
