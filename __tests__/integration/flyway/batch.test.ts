@@ -132,3 +132,15 @@ test('without PL/pgSQL (no marker can be raised) the migrations go one at a time
   expect(report.applied.map((a) => a.version)).toEqual(['1', '2', '3', '4', '5'])
   expect((await f.history()).map((h) => [h.version, h.success])).toEqual([1, 2, 3, 4, 5].map((i) => [String(i), true]))
 }, 120_000)
+
+test('descriptions with a quote and a backslash are written into the history rows as they are', async () => {
+  const f = await fixture()
+  f.write("V1__it's_a\\b.sql", 'CREATE TABLE q1 (id int);\n')
+  f.write('V2__plain.sql', 'CREATE TABLE q2 (id int);\n')
+  const { error } = await migrate(f)
+  expect(error).toBeUndefined()
+  expect((await f.history()).map((h) => [h.description, h.script])).toEqual([
+    ["it's a\\b", "V1__it's_a\\b.sql"],
+    ['plain', 'V2__plain.sql'],
+  ])
+}, 120_000)

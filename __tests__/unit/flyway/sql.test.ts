@@ -2,6 +2,7 @@ import {
   lineAt,
   mustRunOutsideTransaction,
   offsetOfPosition,
+  searchPathNames,
   splitStatements,
   transactionMode,
 } from '@deploy-actions/flyway'
@@ -106,4 +107,27 @@ test('COPY … FROM STDIN carries its data lines up to \\. and the statements af
   expect(transactionMode('COPY t FROM stdin;\n1\n\\.\nCREATE INDEX CONCURRENTLY i ON t (a);\n').transactional).toBe(
     false,
   )
+})
+
+describe("searchPathNames (the server's SplitIdentifierString)", () => {
+  test.each([
+    ['the default', '"$user", public', ['$user', 'public']],
+    ['quoted names keep their case and doubled quotes', '"My Schema", "a""b",Public', ['My Schema', 'a"b', 'public']],
+    ['only ASCII letters are lower-cased', 'ÄPP, App', ['Äpp', 'app']],
+    ['spaces around', '  app ,  public  ', ['app', 'public']],
+    ['empty', '', []],
+    ['only spaces', '   ', []],
+  ])('%s', (_, text, names) => {
+    expect(searchPathNames(text)).toEqual(names)
+  })
+
+  test.each([
+    ['a trailing comma', 'app,'],
+    ['an empty quoted name', '"", public'],
+    ['an unterminated quote', '"app, public'],
+    ['two names without a comma', 'app public'],
+    ['a name past 63 bytes', 'a'.repeat(64)],
+  ])('%s is no list', (_, text) => {
+    expect(searchPathNames(text)).toBeUndefined()
+  })
 })

@@ -38,6 +38,7 @@ import {
   mixedProblem,
   offsetOfPosition,
   type Statement,
+  searchPathNames,
   splitStatements,
   type TransactionMode,
   transactionMode,
@@ -594,8 +595,13 @@ export class Engine {
       // A schema that does not exist is not put on the path (Flyway: `!schema.exists()`).
       if ((await this.existingSchemas()).has(this.schema)) path = original ? `${quoted}, ${original}` : quoted
     }
-    // set_config('role', …) is what SET ROLE sets (the `role` setting), so both fit in one statement.
-    return `SELECT set_config('role', ${sqlString(s.user)}, false), set_config('search_path', ${sqlString(path)}, false);`
+    // SET statements, not SELECT set_config(): no plan and no row to send back, before every migration.
+    const names = searchPathNames(path)
+    const setPath =
+      names && names.length > 0
+        ? `SET search_path = ${names.map(quoteIdent).join(', ')};`
+        : `SELECT set_config('search_path', ${sqlString(path)}, false);`
+    return `SET ROLE ${sqlString(s.user)}; ${setPath}`
   }
 
   private setInfo(which: 'infoBefore' | 'infoAfter', plan: Plan): void {
@@ -914,9 +920,8 @@ export class Engine {
       const params = this.migrationRow(m, 0, true)
       params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
       const insert = insertRowSql(this.schema, this.options.table)
-      const c = this.client
       // The session is reset first (sessionReset) and the row is written as the original role.
-      const row = `${this.resetRole()} ${insert.replace(/\$(\d)/g, (_, i) => literal(c, params[Number(i) - 1]))};\nCOMMIT`
+      const row = `${this.resetRole()} ${insert.replace(/\$(\d)/g, (_, i) => literal(params[Number(i) - 1]))};\nCOMMIT`
       return { m, sql, mode, head: `BEGIN; ${this.reset}\n`, row }
     } catch (error) {
       return { m, sql: '', mode: { transactional: true }, error }
@@ -1162,11 +1167,17 @@ export class Engine {
   }
 }
 
-function literal(c: pg.Client, v: unknown): string {
+/**
+ * A value inlined in SQL text. Strings read the same whatever standard_conforming_strings says, as
+ * libpq's PQescapeLiteral writes them: quotes doubled, and with a backslash, an E'' string with
+ * backslashes doubled too.
+ */
+function literal(v: unknown): string {
   if (v === null || v === undefined) return 'NULL'
   if (typeof v === 'object' && 'sql' in v) return String(v.sql)
   if (typeof v === 'number' || typeof v === 'boolean') return String(v)
-  return c.escapeLiteral(String(v))
+  const text = String(v).replace(/'/g, "''")
+  return text.includes('\\') ? ` E'${text.replace(/\\/g, '\\\\')}'` : `'${text}'`
 }
 
 function positionLine(error: PgError, script: string, st: Statement): number | undefined {

@@ -278,3 +278,49 @@ export function transactionMode(script: string, serverVersionNum = 150000): Tran
     ? { transactional: true, statements }
     : { transactional: true }
 }
+
+/**
+ * The schema names of a `search_path` value as the server reads them (varlena.c
+ * SplitIdentifierString): comma-separated, `"…"` names as written (`""` for a quote), other names
+ * with ASCII letters lower-cased. Undefined for text that is not such a list, or a name past 63
+ * bytes (the server would truncate it), so that the caller sets the text as it is instead.
+ */
+export function searchPathNames(text: string): string[] | undefined {
+  const names: string[] = []
+  const space = /\s/
+  const n = text.length
+  let i = 0
+  const skipSpace = () => {
+    while (i < n && space.test(text[i]!)) i++
+  }
+  skipSpace()
+  if (i >= n) return names
+  for (;;) {
+    let name = ''
+    if (text[i] === '"') {
+      let j = i + 1
+      for (;;) {
+        const q = text.indexOf('"', j)
+        if (q < 0) return undefined
+        name += text.slice(j, q)
+        if (text[q + 1] !== '"') {
+          i = q + 1
+          break
+        }
+        name += '"'
+        j = q + 2
+      }
+    } else {
+      const start = i
+      while (i < n && text[i] !== ',' && !space.test(text[i]!)) i++
+      name = text.slice(start, i).replace(/[A-Z]+/g, (upper) => upper.toLowerCase())
+    }
+    if (!name || Buffer.byteLength(name) > 63) return undefined
+    names.push(name)
+    skipSpace()
+    if (i >= n) return names
+    if (text[i] !== ',') return undefined
+    i++
+    skipSpace()
+  }
+}
