@@ -13,6 +13,8 @@
 // NoSuchKey) throws, so the caller asks the SDK instead, which retries and names errors as always.
 import { createHash, createHmac } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import * as http from 'node:http'
+import * as https from 'node:https'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { RemoteObject } from './diff.ts'
@@ -202,13 +204,14 @@ export function signV4(r: SigningRequest): Record<string, string> {
   }
 }
 
-async function httpGet(
+function httpGet(
   origin: URL,
   path: string,
   query: ReadonlyArray<[string, string]>,
   headers: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
-  const { request } = origin.protocol === 'https:' ? await import('node:https') : await import('node:http')
+  // Both modules are loaded anyway (by @actions/core's HTTP client): the request starts now.
+  const { request } = origin.protocol === 'https:' ? https : http
   const search = query.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&')
   return new Promise((resolve, reject) => {
     const req = request(

@@ -4,9 +4,19 @@
 // `source` and refuses the run when one points outside (a link to /etc/passwd in a build must not
 // be published with public caching), `refuse` refuses any link, `all` follows every file link.
 import { createHash } from 'node:crypto'
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs'
-import { readdir, readlink, realpath, stat } from 'node:fs/promises'
-import { join, relative, sep } from 'node:path'
+import {
+  closeSync,
+  createReadStream,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs'
+import { join, sep } from 'node:path'
 import { ConfigurationError, mapLimit } from '@deploy-actions/kit'
 import type { LocalFile } from './diff.ts'
 
@@ -17,43 +27,62 @@ function inside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)
 }
 
+export interface SourceEntry {
+  /** The path on disk (under `root` as given). */
+  file: string
+  /** Relative to the root, `/`-separated. */
+  path: string
+}
+
+const byPath = (a: SourceEntry, b: SourceEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+
 /**
- * Every file under `root`, sorted; `onFile` sees each as it is found (in no set order). Throws a
- * ConfigurationError naming the links the policy refuses.
+ * Every file under `root`, sorted by path; `onFile` sees each as it is found (in no set order).
+ * Throws a ConfigurationError naming the links the policy refuses. The tree is read with
+ * synchronous calls: one readdir per directory (a few milliseconds for thousands of files, a
+ * fraction of what the same walk costs through promises and the thread pool). Relative paths
+ * are built while walking (no path.relative per file: it resolves both paths, every time).
  */
 export async function listFiles(
   root: string,
-  onFile?: (file: string) => void,
+  onFile?: (entry: SourceEntry) => void,
   policy: SymlinkPolicy = 'within',
-): Promise<string[]> {
-  const out: string[] = []
+): Promise<SourceEntry[]> {
+  const out: SourceEntry[] = []
   const refused: string[] = []
-  const realRoot = await realpath(root)
-  const found = (file: string) => {
-    out.push(file)
-    onFile?.(file)
+  const realRoot = realpathSync(root)
+  const found = (file: string, path: string) => {
+    const entry = { file, path }
+    out.push(entry)
+    onFile?.(entry)
   }
-  const link = async (full: string) => {
-    const [target, real] = await Promise.all([stat(full), realpath(full)]).catch(() => [])
-    if (!target || !real) return // a dangling link: nothing to publish
-    const shown = `${relative(root, full).split(sep).join('/')} → ${await readlink(full).catch(() => real)}`
-    if (policy === 'refuse' || (policy === 'within' && !inside(realRoot, real))) refused.push(shown)
-    else if (target.isFile()) found(full)
-  }
-  // Sibling directories are read concurrently (scandir runs whole on the libuv pool, so at most
-  // its size are open at once); the result is sorted, so the order does not depend on timing.
-  const visit = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true })
-    const pending: Promise<void>[] = []
-    for (const e of entries) {
-      const full = join(dir, e.name)
-      if (e.isDirectory()) pending.push(visit(full))
-      else if (e.isFile()) found(full)
-      else if (e.isSymbolicLink()) pending.push(link(full))
+  const link = (full: string, path: string) => {
+    let target: Stats
+    let real: string
+    try {
+      target = statSync(full)
+      real = realpathSync(full)
+    } catch {
+      return // a dangling link: nothing to publish
     }
-    await Promise.all(pending)
+    if (policy === 'refuse' || (policy === 'within' && !inside(realRoot, real))) {
+      let to = real
+      try {
+        to = readlinkSync(full)
+      } catch {}
+      refused.push(`${path} → ${to}`)
+    } else if (target.isFile()) found(full, path)
   }
-  await visit(root)
+  const visit = (dir: string, base: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name)
+      const path = base + e.name
+      if (e.isDirectory()) visit(full, `${path}/`)
+      else if (e.isFile()) found(full, path)
+      else if (e.isSymbolicLink()) link(full, path)
+    }
+  }
+  visit(root, '')
   if (refused.length > 0) {
     refused.sort()
     const list = refused.slice(0, 10).join(', ') + (refused.length > 10 ? ` and ${refused.length - 10} more` : '')
@@ -64,7 +93,7 @@ export async function listFiles(
         : `symlinks whose target is inside source (follow-symlinks: within); ${refused.length} point outside and would be published: ${list}. Remove them, or set follow-symlinks: all`,
     )
   }
-  return out.sort()
+  return out.sort(byPath)
 }
 
 /** Files up to this size are read whole in the calling thread (see hashEntries); larger ones are streamed. */
@@ -123,17 +152,6 @@ export async function hashFile(file: string): Promise<Digests> {
   return body ? digestsOf(body) : hashStream(file)
 }
 
-export interface SourceEntry {
-  /** Absolute path. */
-  file: string
-  /** Relative to the root, `/`-separated. */
-  path: string
-}
-
-function sourcePath(root: string, file: string): string {
-  return relative(root, file).split(sep).join('/')
-}
-
 /**
  * The files under `root` that `skip(path)` does not exclude, sorted. `onFirstKept` is called once,
  * as soon as the first such file is found (so work that needs a non-empty source can start
@@ -147,15 +165,13 @@ export async function listSource(
 ): Promise<SourceEntry[]> {
   let kept = false
   const onFile = onFirstKept
-    ? (file: string) => {
-        if (kept || skip(sourcePath(root, file))) return
+    ? ({ path }: SourceEntry) => {
+        if (kept || skip(path)) return
         kept = true
         onFirstKept()
       }
     : undefined
-  return (await listFiles(root, onFile, policy))
-    .map((file) => ({ file, path: sourcePath(root, file) }))
-    .filter(({ path }) => !skip(path))
+  return (await listFiles(root, onFile, policy)).filter(({ path }) => !skip(path))
 }
 
 /**
