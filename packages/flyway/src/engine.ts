@@ -363,7 +363,24 @@ export class Engine {
   private cancelling: Promise<void> | undefined
 
   private readonly onAbort = () => {
+    this.flushLines()
     if (this.running && this.session) this.cancelling = this.cancelRunning(this.session.pid)
+  }
+
+  /** A batch's "Migrating …" lines not yet written. */
+  private lines: string[] = []
+  private linesTimer: NodeJS.Timeout | undefined
+
+  /** A line written with the others of the next 50 ms: one write, not one per migration. */
+  private sayLater(line: string): void {
+    this.lines.push(line)
+    this.linesTimer ??= setTimeout(() => this.flushLines(), 50)
+  }
+
+  private flushLines(): void {
+    clearTimeout(this.linesTimer)
+    this.linesTimer = undefined
+    if (this.lines.length > 0) this.options.log.info(this.lines.splice(0).join('\n'))
   }
 
   /**
@@ -844,7 +861,7 @@ export class Engine {
         startedAt = now
         const m = batch[started]!.m
         this.running = m
-        this.options.log.info(`Migrating ${this.label(m)}`)
+        this.sayLater(`Migrating ${this.label(m)}`)
       }
     }
     const onNotice = (notice: { message?: string }) => {
@@ -862,6 +879,7 @@ export class Engine {
       if (started < 0) {
         c.off('notice', onNotice)
         this.running = undefined
+        this.flushLines()
         return this.applyOneByOne(batch, remaining, error)
       }
       // A member that committed, then the next one failed before its marker (its session reset:
@@ -873,6 +891,7 @@ export class Engine {
     } finally {
       c.off('notice', onNotice)
       this.running = undefined
+      this.flushLines()
     }
   }
 
