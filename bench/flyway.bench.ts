@@ -5,6 +5,7 @@
 // node bench/flyway.bench.ts  (needs dist/flyway-migrate: node scripts/bundle.ts dist flyway-migrate)
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { runBundle, startPostgres, tempDir } from '@deploy-actions/testbed'
 
@@ -95,7 +96,9 @@ const median = (xs: number[]) => {
 }
 const ratios = pairs.map((p) => p.ours / p.psql)
 console.log(
-  `flyway-migrate bench: ${COUNT} migrations of mixed DDL and DML, ${PAIRS} pairs, PostgreSQL 15 on 127.0.0.1`,
+  `flyway-migrate bench: ${COUNT} migrations of mixed DDL and DML, ${PAIRS} pairs, PostgreSQL 15 on 127.0.0.1 (load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')})`,
 )
 for (const [i, p] of pairs.entries())
   console.log(
