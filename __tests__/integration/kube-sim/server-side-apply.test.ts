@@ -253,6 +253,17 @@ describe('through kubectl', () => {
     expect(entry(await managedFields('side'), 'kubectl-set', 'Update')).toBeUndefined()
   })
 
+  test('an atomic struct (secretKeyRef, +structType=atomic) is owned whole, as one field', async () => {
+    const env = '        - name: PASSWORD\n          valueFrom: {secretKeyRef: {name: db, key: password}}\n'
+    await kubectl.ok(['apply', '--server-side', '-f', '-'], manifest('atomic', { env }))
+    const applied = entry(await managedFields('atomic'), 'kubectl')!
+    const item = at(
+      applied.fieldsV1,
+      ...['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"app"}', 'f:env', 'k:{"name":"PASSWORD"}'],
+    )
+    expect(item).toEqual({ '.': {}, 'f:name': {}, 'f:valueFrom': { 'f:secretKeyRef': {} } })
+  })
+
   test('conflicts are listed in field-set order: keys by value, so port 80 before 443', async () => {
     const svc = (target: string) => `apiVersion: v1
 kind: Service
@@ -543,6 +554,40 @@ describe('through client-node (application/apply-patch+yaml)', () => {
       '.spec.ports[port=80,protocol="TCP"].targetPort',
       '.spec.ports[port=443,protocol="TCP"].targetPort',
     ])
+  })
+
+  test('an atomic struct (fieldRef, +structType=atomic) is owned whole', async () => {
+    const applied = await c.apps.patchNamespacedDeployment(
+      {
+        name: 'cn-atomic',
+        namespace: 'default',
+        fieldManager: 'deployer',
+        body: {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'cn-atomic' },
+          spec: {
+            selector: { matchLabels: { app: 'cn-atomic' } },
+            template: {
+              metadata: { labels: { app: 'cn-atomic' } },
+              spec: {
+                containers: [
+                  {
+                    name: 'app',
+                    image: 'app:1',
+                    env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+      ssa,
+    )
+    const fields = applied.metadata!.managedFields!.find((e) => e.manager === 'deployer')!.fieldsV1 as Fields
+    const item = at(fields, 'f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"app"}', 'f:env')
+    expect(item).toEqual({ 'k:{"name":"POD"}': { '.': {}, 'f:name': {}, 'f:valueFrom': { 'f:fieldRef': {} } } })
   })
 
   test('an applied configuration of another kind, or carrying managedFields, is a 400', async () => {

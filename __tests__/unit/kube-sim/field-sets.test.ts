@@ -126,3 +126,14 @@ test('set iteration order: members of a level before its children, keys compared
     'k:{"port":443,"protocol":"TCP"}',
   ])
 })
+
+test('list markers: Job conditions atomic, other kinds keyed by type; Endpoint addresses a set', () => {
+  const conditions = { status: { conditions: [{ type: 'Complete', status: 'True' }] } }
+  expect([...toFieldSet(conditions, rootType('V1Job'))]).toEqual([['f:status', 'f:conditions'].join(SEP)])
+  expect([...toFieldSet(conditions, rootType('V1Deployment'))]).toContain(
+    ['f:status', 'f:conditions', 'k:{"type":"Complete"}', 'f:status'].join(SEP),
+  )
+  const slice = { endpoints: [{ addresses: ['10.0.0.1'] }] }
+  // EndpointSlice endpoints are atomic; an Endpoint's addresses a set (discovery/v1 types.go).
+  expect([...toFieldSet(slice, rootType('V1EndpointSlice'))]).toEqual(['f:endpoints'])
+})

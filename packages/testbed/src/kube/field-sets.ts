@@ -24,7 +24,10 @@ type TypeNode =
   | { t: 'map'; elem: string }
   | { t: 'list'; elem: string; keys?: string[]; set?: boolean }
 
-/** Associative lists (`+listType=map`) by struct and field, with their key fields. */
+/**
+ * Associative lists (`+listType=map`) by struct and field, with their key fields; the markers of
+ * k8s.io/api core/v1, apps/v1, batch/v1 types.go and apimachinery meta/v1 types.go.
+ */
 const LIST_MAP_KEYS: Record<string, string[]> = {
   'V1PodSpec.containers': ['name'],
   'V1PodSpec.initContainers': ['name'],
@@ -44,11 +47,16 @@ const LIST_MAP_KEYS: Record<string, string[]> = {
   'V1EphemeralContainer.volumeMounts': ['mountPath'],
   'V1ServiceSpec.ports': ['port', 'protocol'],
   'V1ObjectMeta.ownerReferences': ['uid'],
+  'V1ResourceRequirements.claims': ['name'],
+  'V1ContainerStatus.volumeMounts': ['mountPath'],
+  'V1PodStatus.podIPs': ['ip'],
+  'V1NodeStatus.addresses': ['type'],
+  'V1ServiceAccount.secrets': ['name'],
 }
 /** Key fields with a schema default (`protocol: TCP`), used for an item that leaves them out. */
 const KEY_DEFAULTS: Record<string, unknown> = { protocol: 'TCP' }
 /** `+listType=set` lists of scalars. */
-const LIST_SETS = new Set(['V1ObjectMeta.finalizers'])
+const LIST_SETS = new Set(['V1ObjectMeta.finalizers', 'V1Endpoint.addresses', 'V1NodeSpec.podCIDRs'])
 /**
  * Fields a Go object always has once its parent exists, so a typed value made from it
  * (runtime.DefaultUnstructuredConverter) shows them even when nothing was set: non-pointer
@@ -122,15 +130,36 @@ function zeroOf(type: TypeNode): unknown {
 
 /** `+mapType=atomic` maps and `+structType=atomic` structs: replaced whole, owned as one field. */
 const ATOMIC_FIELDS = new Set(['V1ServiceSpec.selector', 'V1PodSpec.nodeSelector'])
-const ATOMIC_STRUCTS = new Set(['V1LabelSelector'])
+const ATOMIC_STRUCTS = new Set([
+  'V1LabelSelector',
+  'V1OwnerReference',
+  'V1ObjectReference',
+  'V1LocalObjectReference',
+  'V1TypedLocalObjectReference',
+  'V1SecretReference',
+  'V1ConfigMapKeySelector',
+  'V1SecretKeySelector',
+  'V1ObjectFieldSelector',
+  'V1ResourceFieldSelector',
+  'V1FileKeySelector',
+  'V1NodeSelector',
+  'V1NodeSelectorTerm',
+  'V1TopologySelectorTerm',
+  'V1ServiceBackendPort',
+  'V1EndpointAddress',
+  'CoreV1EndpointPort',
+  'DiscoveryV1EndpointPort',
+])
+/** Status conditions are keyed by `type` (`+listMapKey=type`) in every built-in kind but these (`+listType=atomic`). */
+const ATOMIC_CONDITIONS = new Set(['V1JobStatus'])
 
 function typeOf(type: string, parent?: string, field?: string): TypeNode {
   const where = `${parent}.${field}`
   if (ATOMIC_FIELDS.has(where)) return { t: 'scalar' }
   const list = /^Array<(.+)>$/.exec(type)
   if (list) {
-    // Status conditions are keyed by type across the built-in kinds (`+listMapKey=type`).
-    if (field === 'conditions') return { t: 'list', elem: list[1]!, keys: ['type'] }
+    if (field === 'conditions' && !ATOMIC_CONDITIONS.has(parent ?? ''))
+      return { t: 'list', elem: list[1]!, keys: ['type'] }
     if (LIST_SETS.has(where)) return { t: 'list', elem: list[1]!, set: true }
     const keys = LIST_MAP_KEYS[where]
     return keys ? { t: 'list', elem: list[1]!, keys } : { t: 'scalar' }
