@@ -178,8 +178,10 @@ try {
       heads: Math.max(...ms.map((m) => m.heads)),
     })
     row(`${label}: re-sync after fresh checkout (median of ${times})`, pick(o), pick(a))
-    const ratios = o.map((m, i) => (a[i]!.ms / m.ms).toFixed(1))
-    notes.push(`${label} re-syncs, speed-up per run: ${ratios.map((r) => `${r}x`).join(', ')}`)
+    const runs = o.map(
+      (m, i) => `${(a[i]!.ms / m.ms).toFixed(1)}x (${formatDuration(m.ms)} vs ${formatDuration(a[i]!.ms)})`,
+    )
+    notes.push(`${label} re-syncs, speed-up per run (ours vs aws): ${runs.join(', ')}`)
   }
 
   row(`${files.length}-file site: first sync`, await ours(site, 'bench-ours'), await theirs(site, 'bench-aws'))
