@@ -88,3 +88,39 @@ test('client-node: clamped to maxReplicas, ScalingLimited stays True with TooMan
     ]),
   )
 })
+
+test('the HPA rescales through the scale subresource as kube-controller-manager, so an apply setting replicas conflicts with it', async () => {
+  await kubectl.ok(
+    ['apply', '--server-side', '-f', '-'],
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: owned}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: owned}}
+  template:
+    metadata: {labels: {app: owned}}
+    spec: {containers: [{name: app, image: owned:1}]}
+`,
+  )
+  await kubectl.ok(['autoscale', 'deployment', 'owned', '--min=1', '--max=2', '--cpu-percent=70'])
+  const d = await eventually('clamped to 2', async () => {
+    const x = await c.apps.readNamespacedDeployment({ name: 'owned', namespace })
+    return x.spec?.replicas === 2 ? x : undefined
+  })
+  const hpa = d.metadata?.managedFields?.find((e) => e.manager === 'kube-controller-manager')
+  expect(hpa).toMatchObject({ operation: 'Update', apiVersion: 'apps/v1', subresource: 'scale' })
+  expect(hpa?.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } })
+  const applied = d.metadata?.managedFields?.find((e) => e.manager === 'kubectl')
+  const spec = (applied?.fieldsV1 as { 'f:spec'?: Record<string, unknown> } | undefined)?.['f:spec']
+  expect(spec).toBeDefined()
+  expect(spec?.['f:replicas']).toBeUndefined()
+  const r = await kubectl.run(
+    ['apply', '--server-side', '-f', '-'],
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: owned}\nspec: {replicas: 6}\n`,
+  )
+  expect(r.code).not.toBe(0)
+  expect(r.stderr).toContain(
+    'Apply failed with 1 conflict: conflict with "kube-controller-manager" with subresource "scale" using apps/v1: .spec.replicas',
+  )
+})

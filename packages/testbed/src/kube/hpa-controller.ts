@@ -151,7 +151,15 @@ export class HpaController {
         )
       }
       if (desired !== current) {
-        this.api.updateScale(targetDef, hpa.metadata.namespace, ref.name, { spec: { replicas: desired } })
+        // As the real controller does, through the scale subresource as kube-controller-manager:
+        // the HPA then owns .spec.replicas, and an apply that sets it conflicts with it.
+        this.api.updateScale(
+          targetDef,
+          hpa.metadata.namespace,
+          ref.name,
+          { spec: { replicas: desired } },
+          { manager: { manager: 'kube-controller-manager', subresource: 'scale' } },
+        )
         const why =
           desired > current
             ? 'Current number of replicas below Spec.MinReplicas'
