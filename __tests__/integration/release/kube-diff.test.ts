@@ -1,7 +1,8 @@
 // `deploy-actions plan` shows the cluster change as `kubectl diff --server-side` does: the same
-// manifests diffed by kubectl and by the release against the Kubernetes simulator give the same
-// hunks (the diff program's temp paths and timestamps aside), nothing is stored, and the plan's
-// markdown carries the diff of its manifests with the release's image put in.
+// manifests diffed by kubectl and by the release against the Kubernetes simulator, both through
+// the same `diff -u -N` over LIVE and MERGED folders, give the same output (kubectl's temp paths
+// and timestamps aside), nothing is stored, and the plan's markdown carries the diff of its
+// manifests with the release's image put in.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { KubeObject, ObjectsApi } from '@deploy-actions/kube'
@@ -61,8 +62,10 @@ const configMap = {
 const yamlOf = (list: object[]) => list.map((o) => stringify(o, { version: '1.1' })).join('---\n')
 
 /**
- * kubectl diff's output with the diff program's temp folders and timestamps in our names; and
- * of a created object, the uid and creation time each dry run makes up; the live resourceVersion.
+ * kubectl diff's output with its temp folders (`/tmp/LIVE-123/…`) named as ours (`LIVE/…`), the
+ * timestamps after each file name and the per-file `diff -u -N …` lines dropped (ours drops
+ * them); of a created object, the uid and creation time each dry run makes up; the live
+ * resourceVersion.
  */
 const normalised = (out: string) =>
   out
@@ -125,22 +128,22 @@ test('the diff of a set of manifests is the one kubectl diff --server-side print
     file,
   ])
   if (theirs.code !== 1) throw new Error(`kubectl diff: exit ${theirs.code}\n${theirs.stderr}\n${theirs.stdout}`) // 1: differences found
-  const ours = await clusterDiff(objects, desired, { fieldManager: 'deploy-actions-canary' })
-  const printed = [...ours]
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .map((d) => d.diff)
-    .join('')
-  expect(normalised(printed)).toBe(normalised(theirs.stdout))
-  expect(ours.map((d) => [d.name, d.created, d.diff === ''])).toEqual([
-    ['apps.v1.Deployment.default.shop', false, false],
-    ['v1.Service.default.shop', false, true],
-    ['v1.Secret.default.shop-db', false, false],
-    ['v1.ConfigMap.default.shop-settings', true, false],
+  const { KUBECTL_EXTERNAL_DIFF: _, ...env } = process.env
+  const ours = await clusterDiff(objects, desired, { fieldManager: 'deploy-actions-canary', env })
+  expect(normalised(ours.diff)).toBe(normalised(theirs.stdout))
+  expect(ours.diff).toMatch(
+    /^--- LIVE\/apps\.v1\.Deployment\.default\.shop\n\+\+\+ MERGED\/apps\.v1\.Deployment\.default\.shop\n@@ /,
+  )
+  expect(ours.objects.map((d) => [d.name, d.created, d.changed])).toEqual([
+    ['apps.v1.Deployment.default.shop', false, true],
+    ['v1.Service.default.shop', false, false],
+    ['v1.Secret.default.shop-db', false, true],
+    ['v1.ConfigMap.default.shop-settings', true, true],
   ])
   // The Secret's values never show; that one changes does.
-  const secretDiff = ours.find((d) => d.name.includes('Secret'))!.diff
-  expect(secretDiff).toContain("-  password: '*** (before)'")
-  expect(secretDiff).not.toContain(Buffer.from('new').toString('base64'))
+  expect(ours.diff).toContain("-  password: '*** (before)'")
+  expect(ours.diff).not.toContain(Buffer.from('new').toString('base64'))
+  expect(ours.diff).not.toContain(Buffer.from('old').toString('base64'))
   // Dry runs: every object as it was, the new one not created.
   expect(await stored(desired)).toEqual(before)
   expect(before[3]).toBeUndefined()
@@ -167,7 +170,7 @@ test('plan: the manifests with the release image, diffed against the cluster, in
   const session = openSession({ planFile: join(dir, 'release.yaml'), env, sink: () => {} })
   const markdown = await planFromPlan(session).finally(() => session.close())
   expect(markdown).toContain(
-    'Once promoted (the manifests (2 YAML file(s) in k8s) with image `reg/shop:v3`), `kubectl diff --server-side` would show:',
+    'Once promoted (the manifests (2 YAML files in k8s) with image `reg/shop:v3`), `kubectl diff --server-side` would show:',
   )
   expect(markdown).toContain('--- LIVE/apps.v1.Deployment.default.shop\n+++ MERGED/apps.v1.Deployment.default.shop')
   expect(markdown).toMatch(/^- {6}- image: reg\/shop:v1$/m)

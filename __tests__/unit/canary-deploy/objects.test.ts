@@ -4,8 +4,8 @@ import {
   canaryLabels,
   chooseContainer,
 } from '../../../actions/canary-deploy/src/canary-objects.ts'
-import { imageName, parseManifests, replaceImage } from '../../../actions/canary-deploy/src/manifests.ts'
 import { decodeState } from '../../../actions/canary-deploy/src/state.ts'
+import { imageName, parseManifests, replaceImage } from '../../../packages/kube/src/manifests.ts'
 
 const stable: Deployment = {
   metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } },

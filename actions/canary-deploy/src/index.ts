@@ -25,11 +25,7 @@ void runAction(async (action) => {
   const report = newReport(inputs, Date.now())
   action.left(() => report.left)
   try {
-    const [{ connectPorts }, { run }, { kustomize }] = await Promise.all([
-      import('./ports.ts'),
-      import('./main.ts'),
-      import('./kustomize.ts'),
-    ])
+    const [{ connectPorts }, { run }] = await Promise.all([import('./ports.ts'), import('./main.ts')])
     const ports = await connectPorts(inputs, { onSecret: maskSecret, env: process.env })
     coreLogger.info(`cluster: ${ports.source}`)
     await run(
@@ -40,7 +36,6 @@ void runAction(async (action) => {
         log: coreLogger,
         signal: action.signal,
         remember: (c) => saveState('canary', c),
-        kustomize,
       },
       report,
     )

@@ -17,7 +17,7 @@ export interface Deps {
   signal?: AbortSignal
   /** Remembers for the post step which canary this job started ('' once it no longer needs cleanup). */
   remember(canary: string): void
-  /** Renders a kustomization (`kubectl kustomize DIR`); only needed for `manifests`. */
+  /** Renders a kustomization for `manifests`; packages/kube's `kubectl kustomize DIR` unless given. */
   kustomize?(dir: string): Promise<string>
 }
 

@@ -1,6 +1,7 @@
 // The release from one plan file: the plan's schema, the ordered steps with the runbooks' gates,
 // the step runner (each action as its bundle, as the runner runs it), `plan` as markdown.
 export * from './bundles.ts'
+export * from './diff-program.ts'
 export * from './kube-diff.ts'
 export * from './next-steps.ts'
 export * from './pending-migrations.ts'
@@ -15,4 +16,3 @@ export * from './step-inputs.ts'
 export * from './step-log.ts'
 export * from './steps.ts'
 export type * from './types.ts'
-export * from './unified-diff.ts'

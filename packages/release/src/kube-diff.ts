@@ -3,19 +3,25 @@
 // server-side with dryRun=All against the live one (InfoObject.Merged), the live object and the
 // dry-run answer are printed as YAML with their managedFields dropped (omitManagedFields; the
 // rest, generation and resourceVersion included, stays as kubectl leaves it) and a Secret's data
-// masked (Masker), into files named as kubectl names them (InfoObject.Name), and the two are
-// compared with a unified diff (DiffProgram: `diff -u -N LIVE MERGED`).
+// masked (Masker), into files named as kubectl names them (InfoObject.Name), and the two folders
+// are compared by the diff program kubectl runs (diff-program.ts: `diff -u -N LIVE MERGED`).
 import type { KubeObject, ObjectsApi } from '@deploy-actions/kube'
 import { Document, parse, visit } from 'yaml'
-import { unifiedDiff } from './unified-diff.ts'
+import { type DiffFile, runDiffProgram } from './diff-program.ts'
 
-export interface ObjectDiff {
-  /** `apps.v1.Deployment.shop.shop`, as kubectl names the object's files. */
-  name: string
-  /** The unified diff; empty when the object would not change. */
-  diff: string
+export interface ObjectDiff extends DiffFile {
   /** Created by the release (no live object). */
   created: boolean
+  /** The release would change it (its two printed versions differ). */
+  changed: boolean
+}
+
+export interface ClusterDiff {
+  objects: ObjectDiff[]
+  /** The diff program's output over all of them ('' when nothing changes). */
+  diff: string
+  /** Words of KUBECTL_EXTERNAL_DIFF kubectl would ignore (and so did we). */
+  ignored: string[]
 }
 
 /** InfoObject.Name: `<group>.<version>.<Kind>.<namespace>.<name>` (no group for the core API). */
@@ -110,27 +116,24 @@ function readsAsOtherType(value: string): boolean {
   }
 }
 
-/** The diff of one object: live against what the release would leave (both absent-tolerant). */
+/** One object's two files: live against what the release would leave (either may be absent). */
 export function objectDiff(live: KubeObject | undefined, merged: KubeObject | undefined): ObjectDiff {
   const name = diffFileName((merged ?? live)!)
   const [from, to] = maskSecrets(live && omitManagedFields(live), merged && omitManagedFields(merged))
-  return {
-    name,
-    diff: unifiedDiff(kubectlYaml(from), kubectlYaml(to), `LIVE/${name}`, `MERGED/${name}`),
-    created: !live,
-  }
+  const [a, b] = [kubectlYaml(from), kubectlYaml(to)]
+  return { name, live: a, merged: b, created: !live, changed: a !== b }
 }
 
 /**
- * Each object's diff against the cluster: live read, then applied server-side with dryRun=All
- * under the field manager the release writes with (forcing conflicts, as the release does).
- * Nothing is stored.
+ * The objects' diff against the cluster: each live one read, then applied server-side with
+ * dryRun=All under the field manager the release writes with (forcing conflicts, as the release
+ * does), then all compared by the diff program (`env` for KUBECTL_EXTERNAL_DIFF). Nothing is stored.
  */
 export async function clusterDiff(
   objects: ObjectsApi,
   desired: readonly KubeObject[],
-  options: { fieldManager: string; force?: boolean },
-): Promise<ObjectDiff[]> {
+  options: { fieldManager: string; force?: boolean; env: Record<string, string | undefined> },
+): Promise<ClusterDiff> {
   const out: ObjectDiff[] = []
   for (const o of desired) {
     const ref = {
@@ -147,5 +150,7 @@ export async function clusterDiff(
     })
     out.push(objectDiff(live, merged))
   }
-  return out
+  if (!out.some((o) => o.changed)) return { objects: out, diff: '', ignored: [] }
+  const { output, ignored } = await runDiffProgram(out, options.env)
+  return { objects: out, diff: output, ignored }
 }

@@ -5,10 +5,10 @@
 // step in dry-run against the bucket, the Kubernetes change as `kubectl diff --server-side` shows
 // it (the canary's writes applied with dryRun=All against the live objects).
 import { describeError } from '@deploy-actions/kit'
-import type { KubeObject, ObjectsApi } from '@deploy-actions/kube'
-import { clusterDiff } from './kube-diff.ts'
+import { CANARY_FIELD_MANAGER, type KubeObject, type ObjectsApi } from '@deploy-actions/kube'
+import { type ClusterDiff, clusterDiff } from './kube-diff.ts'
 import { type PendingMigrations, pendingMigrations } from './pending-migrations.ts'
-import { CANARY_FIELD_MANAGER, imageChange, manifestObjects } from './release-objects.ts'
+import { imageChange, manifestObjects } from './release-objects.ts'
 import type { StepRunner } from './run-step.ts'
 import { databaseUrl, frontendInputs, frontendName, rolloutImage } from './step-inputs.ts'
 import { clusterOf, kubeconfigOf } from './steps.ts'
@@ -192,31 +192,45 @@ async function clusterChange(
 ): Promise<string[]> {
   const k = ctx.plan.kubernetes!
   const containers = live.spec?.template.spec?.containers ?? []
+  const notes: string[] = []
   let desired: KubeObject[]
   let what: string
   if (k.manifests) {
-    const rendered = await manifestObjects(k, target, ctx.env.GITHUB_WORKSPACE ?? ctx.dir)
-    desired = rendered.objects
     // As the canary promotes: a Deployment an HPA scales is applied without its replicas.
-    if (await scaledByHpa(objects, live)) {
-      for (const o of desired)
-        if (o.kind === 'Deployment' && o.metadata?.name === k.deployment)
-          delete (o.spec as { replicas?: unknown }).replicas
-    }
+    const rendered = await manifestObjects(k, target, {
+      workspace: ctx.env.GITHUB_WORKSPACE ?? ctx.dir,
+      scaledByHpa: await scaledByHpa(objects, live),
+    })
+    desired = rendered.objects
     what = `the manifests (${rendered.how}) with image ${code(target)}`
+    if (!rendered.deployment)
+      notes.push(
+        `**The manifests do not contain Deployment ${code(k.deployment)}**: the canary's promotion would refuse.`,
+      )
   } else {
     const container = k.container ?? containers[0]?.name ?? 'app'
     desired = [imageChange(k, container, target)]
     what = `container ${code(container)} set to ${code(target)}`
   }
-  const diffs = await clusterDiff(objects, desired, { fieldManager: CANARY_FIELD_MANAGER })
-  const changed = diffs.filter((d) => d.diff)
+  let result: ClusterDiff
+  try {
+    result = await clusterDiff(objects, desired, { fieldManager: CANARY_FIELD_MANAGER, env: ctx.env })
+  } catch (error) {
+    return [...notes, `Once promoted (${what}): the diff could not be made (${describeError(error)}).`]
+  }
+  const changed = result.objects.filter((o) => o.changed)
   const out = [
+    ...notes,
     `Once promoted (${what}), \`kubectl diff --server-side\` would show${changed.length ? ':' : ' no change.'}`,
   ]
-  if (changed.length) out.push('', '```diff', ...changed.map((d) => d.diff.trimEnd()), '```')
-  const same = diffs.filter((d) => !d.diff).map((d) => code(d.name))
+  if (changed.length) out.push('', '```diff', result.diff.trimEnd(), '```')
+  const same = result.objects.filter((o) => !o.changed).map((o) => code(o.name))
   if (same.length && changed.length) out.push('', `Unchanged: ${same.join(', ')}.`)
+  if (result.ignored.length)
+    out.push(
+      '',
+      `KUBECTL_EXTERNAL_DIFF: ${result.ignored.map(code).join(', ')} ignored, as kubectl ignores them (letters, digits, \`-\` and \`=\` only).`,
+    )
   return out
 }
 
