@@ -1,15 +1,15 @@
 // release.yml's guardrails rehearsed as the runner runs them: the preflight job's guardrails step
 // (the guardrails bundle: the window and freezes, break-glass, STS identity, CloudWatch alarms and
-// ECR on moto, the Deployment on the Kubernetes simulator), its staging check and start
-// notification; the record job naming a break-glass; the notify job posting the outcome to a real
-// local HTTP server standing in for a Slack incoming webhook, after a success, a failure, an
-// aborted canary and a blocked preflight. Freezes are written around today's date (the days
+// ECR on moto, the Deployment and a canary of it left running on the Kubernetes simulator), its
+// staging check and start notification; the record job naming a break-glass; the notify job
+// posting the outcome to a real local HTTP server standing in for a Slack incoming webhook, after a
+// success, a failure, an aborted canary and a blocked preflight. Freezes are written around today's date (the days
 // before and after included), so they are in effect whenever the test runs.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr'
-import { createObjectsApi, loadKubeConfig } from '@deploy-actions/kube'
+import { createObjectsApi, loadKubeConfig, type ObjectsApi } from '@deploy-actions/kube'
 import {
   type JobRehearsal,
   type KubeSimulator,
@@ -22,6 +22,8 @@ import {
   startMoto,
   tempDir,
 } from '@deploy-actions/testbed'
+import { encodeState } from '../../../actions/canary-deploy/src/state.ts'
+import { canaryState } from '../../unit/guardrails/live-deployments.ts'
 import { putShopAlarms, setShop5xx } from '../guardrails/shop-alarms.ts'
 import { rolledOut, shopDeployment } from '../guardrails/shop-deployment.ts'
 import { startWebhook, type WebhookServer } from '../guardrails/webhook-server.ts'
@@ -34,6 +36,7 @@ let staging: Server
 let stagingUrl: string
 let stagingStatus = 200
 let workspace: string
+let objects: ObjectsApi
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
 /** A freeze from yesterday to tomorrow (whole local days): in effect now, whatever the hour. */
@@ -55,7 +58,7 @@ beforeAll(async () => {
   // What production holds before the release: the ECR repository, the Deployment on the
   // previous version, the service's alarms (OK).
   await new ECRClient(aws()).send(new CreateRepositoryCommand({ repositoryName: 'shop' }))
-  const objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
+  objects = await createObjectsApi((await loadKubeConfig({ kubeconfig: sim.kubeconfig })).kubeConfig)
   await objects.create(shopDeployment('123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:v0.9.0'))
   // Rolled out before the preflight looks at it (it blocks a rollout in progress).
   await rolledOut(sim.kubeconfig)
@@ -165,7 +168,9 @@ describe('preflight: the guardrails first, before anything changes', () => {
     expect(checks).toMatch(/✔ aws identity: arn:aws:sts::123456789012:/)
     expect(checks).toMatch(/✔ alarms: none in ALARM of shop-5xx, shop-latency/)
     expect(checks).toMatch(/✔ deployment: default\/shop runs .*shop:v0\.9\.0/)
-    expect(checks).toContain('✔ nothing deploying: no rollout in progress (deployment "shop" successfully rolled out), no canary running')
+    expect(checks).toContain(
+      '✔ nothing deploying: no rollout in progress (deployment "shop" successfully rolled out), no canary running',
+    )
     expect(checks).toMatch(/✔ image tag: v1\.0\.0 is new/)
     expect(preflight.summary).toMatch(/## Release v1\.0\.0 guardrails: ✅ may start/)
     expect(messages).toHaveLength(1)
@@ -275,6 +280,59 @@ describe('preflight: the guardrails first, before anything changes', () => {
     const preflight = await rehearseJob(options('preflight', { inputs: { version: 'v0.9.0' } }))
     expect(preflight.result).toBe('failure')
     expect(preflight.outputs['guardrails-reason']).toContain('shop:v0.9.0 is already in production')
+  }, 180_000)
+
+  test('a canary of the Deployment left running blocks the release, break-glass or not, and the notify job says why', async () => {
+    // `shop-canary` as the canary action leaves it paused between jobs: its state annotation, written
+    // by the canary action's own encoder.
+    const track = { app: 'shop', track: 'shop-canary' }
+    const canary = shopDeployment('shop:v1.0.0', {
+      replicas: 0,
+      selector: { matchLabels: track },
+      template: { metadata: { labels: track }, spec: { containers: [{ name: 'app', image: 'shop:v1.0.0' }] } },
+    })
+    canary.metadata = {
+      name: 'shop-canary',
+      namespace: 'default',
+      annotations: encodeState(canaryState('shop', 'shop:v1.0.0', 20, 'paused')),
+    }
+    await objects.create(canary)
+    try {
+      let preflight!: JobRehearsal
+      const messages = await posted(async () => {
+        preflight = await rehearseJob(
+          options('preflight', { inputs: { freeze: FREEZE(), 'break-glass': 'INC-9 hotfix' } }),
+        )
+      })
+      expect(preflight.result).toBe('failure')
+      expect(messages).toEqual([]) // no start message for a release that does not start
+      expect(preflight.outputs.override).toMatch(/reason: INC-9 hotfix$/)
+      expect(preflight.outputs['guardrails-reason']).toContain(
+        'nothing deploying: a canary of default/shop is running: canary shop-canary (image shop:v1.0.0, 20%, paused, router replicas, started by https://github.com/acme/webshop/actions/runs/7); wait until it is promoted, or abort it with the canary action (action: abort)',
+      )
+      const told = await posted(() =>
+        notifyAfter({
+          preflight: {
+            result: 'failure',
+            outputs: {
+              version: 'v1.0.0',
+              guardrails: 'blocked',
+              'guardrails-reason': preflight.outputs['guardrails-reason']!,
+            },
+          },
+          image: skipped,
+          database: skipped,
+          deploy: skipped,
+          verify: skipped,
+          record: { result: 'failure', outputs: {} },
+        }),
+      )
+      expect(told.map(eventOf)).toEqual(['failure'])
+      expect(told[0]!.text).toContain('blocked before anything changed:')
+      expect(told[0]!.text).toContain('a canary of default/shop is running')
+    } finally {
+      await objects.delete({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-canary', namespace: 'default' })
+    }
   }, 180_000)
 
   test('staging answering 503 stops the release after the guardrails, before anything changes', async () => {
