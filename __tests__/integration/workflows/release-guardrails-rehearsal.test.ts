@@ -3,8 +3,8 @@
 // ECR on moto, the Deployment and a canary of it left running on the Kubernetes simulator), its
 // staging check and start notification; the record job naming a break-glass; the notify job
 // posting the outcome to a real local HTTP server standing in for a Slack incoming webhook, after a
-// success, a failure, an aborted canary and a blocked preflight. Freezes are written around today's date (the days
-// before and after included), so they are in effect whenever the test runs.
+// success, a failure, an aborted canary and a blocked preflight. Freezes are written around
+// today's date (the days before and after included), so they are in effect whenever the test runs.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch'
