@@ -295,6 +295,11 @@ interface Prepared {
   error?: unknown
 }
 
+/** A statement with its `$n` parameters written in as literals (for a multi-statement round trip). */
+function inlineParams(sql: string, params: unknown[]): string {
+  return sql.replace(/\$(\d)/g, (_, i) => literal(params[Number(i) - 1]))
+}
+
 /** A migration that can go in a batch: transactional, sent whole, prepared without error. */
 function batchable(p: Prepared): boolean {
   return p.mode.transactional && !p.mode.statements && p.error === undefined
@@ -313,6 +318,8 @@ export class Engine {
   private locked = false
   /** `options.schemas`, or the connection's current schema when none was given. */
   private schemas: string[] = []
+  /** The managed schemas that exist, once asked (and after createHistory made the missing ones). */
+  private knownSchemas: Set<string> | undefined
   /** The statements that put the session back before each migration (see sessionReset). */
   private reset = ''
   /** Transactional migrations go in batches (batch.ts) unless a batch failed for a reason of its own. */
@@ -458,7 +465,8 @@ export class Engine {
     const r = await this.client.query('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [
       this.schemas,
     ])
-    return new Set(r.rows.map((x: { nspname: string }) => x.nspname))
+    this.knownSchemas = new Set(r.rows.map((x: { nspname: string }) => x.nspname))
+    return this.knownSchemas
   }
 
   async historyExists(): Promise<boolean> {
@@ -466,8 +474,9 @@ export class Engine {
     return (r.rows[0] as { e: boolean }).e
   }
 
-  async readHistory(): Promise<AppliedRow[]> {
-    if (!(await this.historyExists())) return []
+  /** The history's rows; `exists` when the caller knows the table is there (one round trip fewer). */
+  async readHistory(exists?: boolean): Promise<AppliedRow[]> {
+    if (!(exists ?? (await this.historyExists()))) return []
     const r = await this.client.query(selectRowsSql(this.schema, this.options.table))
     return r.rows.map((x) => ({
       installedRank: x.installed_rank,
@@ -538,59 +547,65 @@ export class Engine {
    * Creates the missing schemas and the history table (with the schema-creation marker when it
    * created schemas, and a baseline row when asked), in one transaction.
    */
-  private async createHistory(baseline: boolean): Promise<void> {
-    const existing = await this.existingSchemas()
-    const missing = this.schemas.filter((s) => !existing.has(s))
+  private async createHistory(baseline: boolean, existing?: Set<string>): Promise<void> {
+    const known = existing ?? (await this.existingSchemas())
+    const missing = this.schemas.filter((s) => !known.has(s))
     if (missing.length > 0 && this.options.createSchemas === false) {
       throw new DeployError(
         `Schema ${missing.map(quoteIdent).join(', ')} does not exist and createSchemas is false: create it first, or allow Flyway to create it`,
         { leftState: 'nothing changed' },
       )
     }
+    const o = this.options
+    const statements = [
+      ...missing.map((s) => `CREATE SCHEMA ${quoteIdent(s)}`),
+      createTableSql(this.schema, o.table, o.tablespace).replace(/;\s*$/, ''),
+    ]
+    if (missing.length > 0) {
+      const marker = this.rowParams({
+        version: null,
+        description: SCHEMA_CREATION_DESCRIPTION,
+        type: 'SCHEMA',
+        script: missing.map(quoteIdent).join(','),
+        checksum: null,
+        ms: 0,
+        success: true,
+      })
+      statements.push(inlineParams(insertRowSql(this.schema, o.table, 0), marker))
+    }
+    if (baseline) statements.push(inlineParams(insertRowSql(this.schema, o.table, 1), this.baselineParams()))
+    // One round trip: the schemas, the table and its first rows in one transaction.
     const c = this.client
-    await c.query('BEGIN')
     try {
-      for (const s of missing) await c.query(`CREATE SCHEMA ${quoteIdent(s)}`)
-      await c.query(createTableSql(this.schema, this.options.table, this.options.tablespace))
-      if (missing.length > 0) {
-        await c.query(
-          insertRowSql(this.schema, this.options.table, 0),
-          this.rowParams({
-            version: null,
-            description: SCHEMA_CREATION_DESCRIPTION,
-            type: 'SCHEMA',
-            script: missing.map(quoteIdent).join(','),
-            checksum: null,
-            ms: 0,
-            success: true,
-          }),
-        )
-        this.report.actions.push(`created schema${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
-      }
-      if (baseline) await this.insertBaseline(1)
-      await c.query('COMMIT')
+      await c.query(`BEGIN;\n${statements.join(';\n')};\nCOMMIT`)
     } catch (error) {
       await c.query('ROLLBACK').catch(() => {})
       throw error
     }
+    this.knownSchemas = new Set([...known, ...missing])
+    if (missing.length > 0)
+      this.report.actions.push(`created schema${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
+    if (baseline) this.report.actions.push(`baselined ${this.table} at version ${o.baselineVersion.text}`)
     this.report.actions.push(`created schema history table ${this.table}`)
+  }
+
+  private baselineParams(): unknown[] {
+    const o = this.options
+    const description = o.baselineDescription ?? BASELINE_DESCRIPTION
+    return this.rowParams({
+      version: o.baselineVersion.text,
+      description,
+      type: 'BASELINE',
+      script: description,
+      checksum: null,
+      ms: 0,
+      success: true,
+    })
   }
 
   private async insertBaseline(rank?: number): Promise<void> {
     const o = this.options
-    const description = o.baselineDescription ?? BASELINE_DESCRIPTION
-    await this.client.query(
-      insertRowSql(this.schema, o.table, rank),
-      this.rowParams({
-        version: o.baselineVersion.text,
-        description,
-        type: 'BASELINE',
-        script: description,
-        checksum: null,
-        ms: 0,
-        success: true,
-      }),
-    )
+    await this.client.query(insertRowSql(this.schema, o.table, rank), this.baselineParams())
     this.report.actions.push(`baselined ${this.table} at version ${o.baselineVersion.text}`)
   }
 
@@ -610,7 +625,8 @@ export class Engine {
     let path = original
     if ((first !== this.schema && first !== quoted) || !original) {
       // A schema that does not exist is not put on the path (Flyway: `!schema.exists()`).
-      if ((await this.existingSchemas()).has(this.schema)) path = original ? `${quoted}, ${original}` : quoted
+      const existing = this.knownSchemas ?? (await this.existingSchemas())
+      if (existing.has(this.schema)) path = original ? `${quoted}, ${original}` : quoted
     }
     // SET statements, not SELECT set_config(): no plan and no row to send back, before every migration.
     const names = searchPathNames(path)
@@ -683,10 +699,11 @@ export class Engine {
     const o = this.options
     if (!o.dryRun) await this.lock()
     const exists = await this.historyExists()
-    let rows = exists ? await this.readHistory() : []
+    let rows = exists ? await this.readHistory(true) : []
     this.setInfo('infoBefore', this.plan(rows))
     if (!exists) {
-      const present = [...(await this.existingSchemas())]
+      const existing = await this.existingSchemas()
+      const present = [...existing]
       const busy = await this.schemasHaveObjects(present)
       if (busy && !o.baselineOnMigrate) {
         throw new DeployError(
@@ -700,8 +717,8 @@ export class Engine {
         )
         if (busy) rows = [syntheticBaseline(o.baselineVersion.text, o.baselineDescription)]
       } else {
-        await this.createHistory(busy)
-        rows = await this.readHistory()
+        await this.createHistory(busy, existing)
+        rows = await this.readHistory(true)
       }
     }
     this.reset = await this.sessionReset()
@@ -719,7 +736,7 @@ export class Engine {
       await this.applyPending(plan.pending)
     } finally {
       // Even after a failure: what the history now says (best effort, never masking the failure).
-      const after = await this.readHistory().catch(() => undefined)
+      const after = await this.readHistory(true).catch(() => undefined)
       if (after) this.setInfo('infoAfter', this.plan(after))
     }
   }
@@ -940,7 +957,7 @@ export class Engine {
       params[6] = { sql: '(EXTRACT(EPOCH FROM clock_timestamp() - now()) * 1000)::int' }
       const insert = insertRowSql(this.schema, this.options.table)
       // The session is reset first (sessionReset) and the row is written as the original role.
-      const row = `${this.resetRole()} ${insert.replace(/\$(\d)/g, (_, i) => literal(params[Number(i) - 1]))};\nCOMMIT`
+      const row = `${this.resetRole()} ${inlineParams(insert, params)};\nCOMMIT`
       return { m, sql, mode, head: `BEGIN; ${this.reset}\n`, row }
     } catch (error) {
       return { m, sql: '', mode: { transactional: true }, error }
