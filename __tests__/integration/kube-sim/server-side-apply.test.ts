@@ -668,3 +668,37 @@ describe('through client-node (application/apply-patch+yaml)', () => {
     expect(named.metadata?.managedFields?.map((e) => e.manager)).toEqual(['kubernetes-client-javascript'])
   })
 })
+
+describe('the field manager a request names (ValidateFieldManager)', () => {
+  test('kubectl: a --field-manager over 128 bytes is a 422 naming the limit', async () => {
+    const r = await kubectl.run(
+      ['apply', '--server-side', `--field-manager=${'m'.repeat(129)}`, '-f', '-'],
+      manifest('long'),
+    )
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toContain('The PatchOptions "" is invalid: fieldManager: Too long: may not be more than 128 bytes')
+    await kubectl.ok(['apply', '--server-side', `--field-manager=${'m'.repeat(128)}`, '-f', '-'], manifest('long'))
+  })
+
+  test('client-node: on create and update too, and a character that does not print is refused', async () => {
+    const created = await c.core
+      .createNamespacedConfigMap({
+        namespace: 'default',
+        fieldManager: 'x'.repeat(129),
+        body: { metadata: { name: 'fm' } },
+      })
+      .catch((e) => e)
+    expect(statusOf(created).code).toBe(422)
+    expect(statusOf(created).body.message).toBe(
+      'CreateOptions.meta.k8s.io "" is invalid: fieldManager: Too long: may not be more than 128 bytes',
+    )
+    const cm = await c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'fm' } } })
+    const replaced = await c.core
+      .replaceNamespacedConfigMap({ name: 'fm', namespace: 'default', fieldManager: 'tab\there', body: cm })
+      .catch((e) => e)
+    expect(statusOf(replaced).code).toBe(422)
+    expect(statusOf(replaced).body.message).toBe(
+      'UpdateOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "tab\\there": invalid character U+0009 (at position 3)',
+    )
+  })
+})

@@ -233,6 +233,7 @@ async function serveResource(
     warnings.push(...decoded.warnings)
     return decoded.obj
   }
+  checkWriteOptions(q, method)
   const manager = managerOf(q, req)
   const patchOptions = { dryRun, fieldValidation: validation, warnings, manager }
   const reply = (code: number, out: unknown) => {
@@ -369,28 +370,76 @@ function managerOf(q: URLSearchParams, req: IncomingMessage): ManagerOptions {
   return { manager: agent.split('/')[0]!.slice(0, 128) }
 }
 
+type Cause = { field: string; reason: string; message: string }
+
+/** Go's FieldManagerMaxLength (apimachinery meta/v1 validation). */
+const FIELD_MANAGER_MAX_LENGTH = 128
+
+/**
+ * ValidateFieldManager (apimachinery meta/v1/validation): at most 128 bytes, every character
+ * printable as unicode.IsPrint has it (no control, format or separator character but the space).
+ */
+function fieldManagerCauses(q: URLSearchParams): Cause[] {
+  const name = q.get('fieldManager') ?? ''
+  const causes: Cause[] = []
+  if (Buffer.byteLength(name) > FIELD_MANAGER_MAX_LENGTH) {
+    causes.push({
+      reason: 'FieldValueTooLong',
+      field: 'fieldManager',
+      message: `Too long: may not be more than ${FIELD_MANAGER_MAX_LENGTH} bytes`,
+    })
+  }
+  let at = 0
+  for (const ch of name) {
+    if (/[\p{C}\p{Z}]/u.test(ch) && ch !== ' ') {
+      const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: 'fieldManager',
+        message: `Invalid value: ${JSON.stringify(name)}: invalid character U+${code} (at position ${at})`,
+      })
+    }
+    at += Buffer.byteLength(ch)
+  }
+  return causes
+}
+
+/** errors.NewInvalid on request options: 422 `CreateOptions.meta.k8s.io "" is invalid: ...`. */
+function invalidOptions(kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions', causes: Cause[]): ApiError {
+  const each = causes.map((c) => `${c.field}: ${c.message}`)
+  const list = each.length === 1 ? each[0] : `[${each.join(', ')}]`
+  return new ApiError(422, 'Invalid', `${kind}.meta.k8s.io "" is invalid: ${list}`, {
+    group: 'meta.k8s.io',
+    kind,
+    causes,
+  })
+}
+
+/** CreateOptions and UpdateOptions as ValidateCreateOptions / ValidateUpdateOptions check the manager. */
+function checkWriteOptions(q: URLSearchParams, method: string): void {
+  if (method !== 'POST' && method !== 'PUT') return
+  const causes = fieldManagerCauses(q)
+  if (causes.length) throw invalidOptions(method === 'POST' ? 'CreateOptions' : 'UpdateOptions', causes)
+}
+
 /** PatchOptions as ValidatePatchOptions checks them: 422 PatchOptions.meta.k8s.io "" is invalid. */
 function checkPatchOptions(q: URLSearchParams, type: PatchType): void {
-  let cause: { field: string; reason: string; message: string } | undefined
+  const causes: Cause[] = []
   if (type === 'apply' && !q.get('fieldManager')) {
-    cause = {
+    causes.push({
       reason: 'FieldValueRequired',
       field: 'fieldManager',
       message: 'Required value: is required for apply patch',
-    }
+    })
   } else if (type !== 'apply' && q.has('force')) {
-    cause = {
+    causes.push({
       reason: 'FieldValueForbidden',
       field: 'force',
       message: 'Forbidden: may not be specified for non-apply patch',
-    }
+    })
   }
-  if (!cause) return
-  throw new ApiError(422, 'Invalid', `PatchOptions.meta.k8s.io "" is invalid: ${cause.field}: ${cause.message}`, {
-    group: 'meta.k8s.io',
-    kind: 'PatchOptions',
-    causes: [cause],
-  })
+  causes.push(...fieldManagerCauses(q))
+  if (causes.length) throw invalidOptions('PatchOptions', causes)
 }
 
 /**
