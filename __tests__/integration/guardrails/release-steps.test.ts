@@ -138,8 +138,8 @@ test('a good release inside the window: maintenance on during the rollout and ba
   const r = release({ code: 0, outputs: { result: 'promoted', revision: '2' } }, SUNDAY_0230_BERLIN)
   const result = await r.run
   expect(result.timeline.map((e) => [e.step, e.outcome])).toEqual([
-    ['preflight', 'success'],
     ['schedule', 'success'],
+    ['preflight', 'success'],
     ['checks', 'success'],
     ['announce', 'success'],
     ['maintenance-on', 'success'],
@@ -202,6 +202,7 @@ test('outside the window nothing starts; break-glass goes through with a logged 
       /^outside the deployment windows \(Sun 02:00-04:00 Europe\/Berlin\): it is Tue 2026-11-10 11:00 Europe\/Berlin; the next opens Sun 2026-11-15 02:00 Europe\/Berlin; set break-glass/,
     ),
   })
+  expect(blocked.timeline.find((e) => e.step === 'preflight')?.outcome).toBe('skipped') // nothing read
   expect(blocked.timeline.find((e) => e.step === 'canary')?.outcome).toBe('skipped')
   expect(blocked.timeline.find((e) => e.step === 'maintenance-off')?.detail).toBe('was not switched on')
   expect(github.deployments.length).toBe(deployments)

@@ -1,5 +1,5 @@
 // The guardrails as release steps, inserted around the runner's own (release.ts insertStep):
-//   preflight → schedule (window/freeze, break-glass) → checks (AWS identity, alarms,
+//   schedule (window/freeze, break-glass) → preflight → checks (AWS identity, alarms,
 //             Deployment, tag not in production, staging) → announce (GitHub deployment queued →
 //             in_progress, "start" notifications) → maintenance on → image … canary
 //             → maintenance off (always) → smoke → frontends → conclude (always: deployment
@@ -244,8 +244,9 @@ async function tell(ctx: ReleaseContext, deps: GuardrailDeps, event: ReleaseEven
 /** The release's steps with the guardrails in place. */
 export function withGuardrails(steps: readonly ReleaseStep[], deps: GuardrailDeps): ReleaseStep[] {
   const g = guardrailSteps(deps)
-  let out = insertStep(steps, { after: 'preflight' }, g.schedule)
-  out = insertStep(out, { after: 'schedule' }, g.checks)
+  // The window first: a release outside it stops before anything is read, the database included.
+  let out = insertStep(steps, { before: 'preflight' }, g.schedule)
+  out = insertStep(out, { after: 'preflight' }, g.checks)
   out = insertStep(out, { after: 'checks' }, g.announce)
   out = insertStep(out, { after: 'announce' }, g.maintenanceOn)
   out = insertStep(out, { after: 'canary' }, g.maintenanceOff)
