@@ -1,7 +1,7 @@
 // The plan phase: walk and hash `source` while the bucket is listed and the state of the last
 // sync is read, settle what the listing cannot (HeadObject), and turn the comparison into a plan:
 // uploads with their headers and go-live order, deletes, old assets kept for open tabs.
-import { realpath, stat } from 'node:fs/promises'
+import { realpathSync, type Stats, statSync } from 'node:fs'
 import { sep } from 'node:path'
 import { ConfigurationError, DeployError, formatBytes, mapLimit } from '@deploy-actions/kit'
 import {
@@ -49,8 +49,13 @@ function refusal(inputs: Inputs, what: string): ConfigurationError {
   )
 }
 
+// Synchronous file-system calls here and in the walk: each is microseconds, where a thread-pool
+// round trip waits for a turn on a busy runner.
 async function checkSource(inputs: Inputs): Promise<void> {
-  const st = await stat(inputs.source).catch(() => undefined)
+  let st: Stats | undefined
+  try {
+    st = statSync(inputs.source)
+  } catch {}
   if (!st?.isDirectory()) {
     if (inputs.delete) throw refusal(inputs, st ? 'is not a directory' : 'does not exist')
     throw new ConfigurationError('source', 'an existing directory', inputs.source)
@@ -58,7 +63,11 @@ async function checkSource(inputs: Inputs): Promise<void> {
   // A workflow publishes its own build: a source that resolves (through `..` or a symlink) outside
   // the checkout is refused unless explicitly allowed.
   if (inputs.workspace && !inputs.allowSourceOutsideWorkspace) {
-    const [real, workspace] = await Promise.all([realpath(inputs.source), realpath(inputs.workspace).catch(() => '')])
+    const real = realpathSync(inputs.source)
+    let workspace = ''
+    try {
+      workspace = realpathSync(inputs.workspace)
+    } catch {}
     if (workspace && real !== workspace && !real.startsWith(workspace.endsWith(sep) ? workspace : workspace + sep)) {
       throw new ConfigurationError(
         'source',
