@@ -893,15 +893,18 @@ export class Engine {
       this.record(batch[started]!.m, clock.now() - startedAt, true)
     } catch (error) {
       await c.query('ROLLBACK').catch(() => {})
-      if (started < 0) {
+      // The history's last row says which members committed (the markers say which had started):
+      // a member that committed, then the next one failed before its marker (its session reset,
+      // after a migration changed the session authorization), is recorded, and no committed
+      // member is ever sent again.
+      const committed = await this.committedThrough(batch)
+      if (started < 0 && committed < 0) {
         c.off('notice', onNotice)
         this.running = undefined
         this.flushLines()
         return this.applyOneByOne(batch, remaining, error)
       }
-      // A member that committed, then the next one failed before its marker (its session reset:
-      // a migration that changed the session authorization): the history's last row says so.
-      if (started + 1 < batch.length && (await this.lastRowIs(batch[started]!.m))) begin(started + 1)
+      if (committed >= started) begin(Math.min(committed + 1, batch.length - 1))
       const { m, sql } = batch[started]!
       const where = await this.locate(error as PgError, sql, text, sqlStarts[started]!, batch[started]!.head!)
       throw this.failure(m, error as PgError, where, false)
@@ -912,21 +915,22 @@ export class Engine {
     }
   }
 
-  /** Whether the history's last row is this migration's (best effort: false when it cannot tell). */
-  private async lastRowIs(m: ResolvedMigration): Promise<boolean> {
+  /** The last member of the batch the history's last row is (-1 for none, or when it cannot tell). */
+  private async committedThrough(batch: Prepared[]): Promise<number> {
     try {
       const r = await this.client.query(
         `SELECT "version", "script", "checksum" FROM ${this.table} ORDER BY "installed_rank" DESC LIMIT 1`,
       )
       const last = r.rows[0] as { version: string | null; script: string; checksum: number | null } | undefined
-      return (
-        last !== undefined &&
-        last.version === (m.version?.text ?? null) &&
-        last.script === abbreviateScript(m.script) &&
-        last.checksum === m.checksum
+      if (!last) return -1
+      return batch.findIndex(
+        ({ m }) =>
+          last.version === (m.version?.text ?? null) &&
+          last.script === abbreviateScript(m.script) &&
+          last.checksum === m.checksum,
       )
     } catch {
-      return false
+      return -1
     }
   }
 
