@@ -206,8 +206,8 @@ test('v1.0.0: image pushed, snapshot, migrations, canary promoted, smoke passed,
   first = await release(0)
   failOnError(first)
   expect(steps(first)).toEqual([
-    'preflight:success',
     'schedule:skipped',
+    'preflight:success',
     'checks:success',
     'announce:success',
     'maintenance-on:skipped',
