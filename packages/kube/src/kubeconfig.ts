@@ -3,7 +3,7 @@
 // ~/.kube/config, else the in-cluster service account; and the kubeconfig an `eks-cluster`
 // input builds from DescribeCluster. No client-node here.
 import { ConfigurationError, DeployError } from '@deploy-actions/kit'
-import { parse, stringify } from 'yaml'
+import { parse, stringify } from './tunnel/lazy-yaml.cjs'
 
 export const IN_CLUSTER_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token'
 

@@ -4,7 +4,7 @@
 // `tunnel-pod: <namespace>/<pod>:<port>` form of a pod a team already runs, and the
 // `tunnel-pod-spec` overrides (node selectors, service accounts, security contexts). No client-node.
 import { ConfigurationError } from '@deploy-actions/kit'
-import { parse } from 'yaml'
+import { parse } from './lazy-yaml.cjs'
 
 /**
  * A small public TCP proxy image (socat on Alpine): `TCP-LISTEN:<port>,fork,reuseaddr
