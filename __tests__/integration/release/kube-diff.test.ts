@@ -214,3 +214,26 @@ test('plan: a Deployment an HorizontalPodAutoscaler scales is diffed without the
   expect(markdown).toMatch(/^\+ {6}- image: reg\/api:2$/m)
   expect(markdown).not.toMatch(/^\+ {2}replicas: 7$/m)
 }, 60_000)
+
+test('plan: manifests without the Deployment, and a diff program that cannot run, are said in the markdown', async () => {
+  const dir = join(work, 'other')
+  mkdirSync(join(dir, 'k8s'), { recursive: true })
+  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfig)
+  writeFileSync(join(dir, 'k8s/settings.yaml'), yamlOf([configMap]))
+  writeFileSync(
+    join(dir, 'release.yaml'),
+    stringify({ kubernetes: { deployment: 'shop', image: 'reg/shop:v4', kubeconfig: 'kubeconfig', manifests: 'k8s' } }),
+  )
+  const { NODE_OPTIONS: _, ...env } = process.env
+  const plan = async (extra: Record<string, string>) => {
+    const session = openSession({ planFile: join(dir, 'release.yaml'), env: { ...env, ...extra }, sink: () => {} })
+    return planFromPlan(session).finally(() => session.close())
+  }
+  const markdown = await plan({})
+  expect(markdown).toContain("**The manifests do not contain Deployment `shop`**: the canary's promotion would refuse.")
+  expect(markdown).toContain('+++ MERGED/v1.ConfigMap.default.shop-settings\n')
+  const failed = await plan({ KUBECTL_EXTERNAL_DIFF: join(dir, 'no-such-difftool') })
+  expect(failed).toContain(
+    `Once promoted (the manifests (1 YAML file in k8s) with image \`reg/shop:v4\`): the diff could not be made (failed to run "${join(dir, 'no-such-difftool')}" (KUBECTL_EXTERNAL_DIFF): `,
+  )
+}, 60_000)
