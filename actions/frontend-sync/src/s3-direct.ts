@@ -1,7 +1,7 @@
 // The plan phase's two S3 reads (the ListObjectsV2 pages and the state object's GET) without the
-// SDK: signed with Signature Version 4 over node:http(s). Loading and setting up the S3 SDK is
-// most of what a sync with nothing to upload would otherwise spend before its first request, so
-// such a sync never loads it. These reads answer only where they ask exactly what the SDK would:
+// S3 client: signed by the SDK's own Signature V4 signer, sent over node:http(s). Loading and
+// setting up the S3 client is most of what a sync with nothing to upload would otherwise spend
+// before its first request, so such a sync never loads it. These reads answer only where they ask exactly what the SDK would:
 // - static credentials in the environment and no AWS_PROFILE (the SDK's default chain then takes
 //   them first: credential-provider-node's defaultProvider, fromEnv);
 // - no shared config or credentials file (either could set a profile's endpoint, FIPS,
@@ -11,7 +11,7 @@
 //   `<bucket>.s3.<region>.amazonaws.com`, as the SDK's S3 endpoint rules give).
 // Anything else is declined (`undefined`), and any answer but 200 (or the state object's 404
 // NoSuchKey) throws, so the caller asks the SDK instead, which retries and names errors as always.
-import { createHash, createHmac } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import * as http from 'node:http'
 import * as https from 'node:https'
@@ -96,7 +96,7 @@ export function directReads(
   }
   const get = async (bucket: string, path: string, query: Array<[string, string]>) => {
     const { origin, base } = endpointOf(bucket)
-    const headers = signV4({
+    const headers = await signV4({
       method: 'GET',
       host: origin.host,
       path: base + path,
@@ -166,42 +166,39 @@ export interface SigningRequest {
 }
 
 /**
- * The headers of a bodyless request signed with Signature Version 4 (Authorization header form):
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+ * The headers of a bodyless request signed with Signature Version 4 by the signer the SDK itself
+ * uses (@smithy/signature-v4, as the S3 client configures it: paths signed as sent, no second
+ * encoding, the payload hash header sent). Loaded on the first read: a few small modules.
  */
-export function signV4(r: SigningRequest): Record<string, string> {
-  const amzDate = r.now.toISOString().replace(/[-:]|\.\d{3}/g, '')
-  const day = amzDate.slice(0, 8)
-  const headers: Record<string, string> = {
-    host: r.host,
-    'x-amz-content-sha256': EMPTY_SHA256,
-    'x-amz-date': amzDate,
-  }
-  if (r.credentials.sessionToken) headers['x-amz-security-token'] = r.credentials.sessionToken
-  const names = Object.keys(headers).sort()
-  const query = r.query
-    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
-    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&')
-  const canonical = [
-    r.method,
-    r.path,
-    query,
-    ...names.map((n) => `${n}:${headers[n]!.trim()}`),
-    '',
-    names.join(';'),
-    EMPTY_SHA256,
-  ].join('\n')
-  const scope = `${day}/${r.region}/${r.service}/aws4_request`
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n')
-  let key: Buffer = createHmac('sha256', `AWS4${r.credentials.secretAccessKey}`).update(day).digest()
-  for (const part of [r.region, r.service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest()
-  const signature = createHmac('sha256', key).update(toSign).digest('hex')
-  return {
-    ...headers,
-    authorization: `AWS4-HMAC-SHA256 Credential=${r.credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`,
-  }
+export async function signV4(r: SigningRequest): Promise<Record<string, string>> {
+  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([
+    import('@smithy/signature-v4'),
+    import('@aws-crypto/sha256-js'),
+  ])
+  const signer = new SignatureV4({
+    credentials: r.credentials,
+    region: r.region,
+    service: r.service,
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: true,
+  })
+  const query: Record<string, string> = {}
+  for (const [k, v] of r.query) query[k] = v
+  const signed = await signer.sign(
+    {
+      method: r.method,
+      protocol: 'https:',
+      hostname: r.host,
+      path: r.path,
+      query,
+      headers: { host: r.host, 'x-amz-content-sha256': EMPTY_SHA256 },
+    },
+    { signingDate: r.now },
+  )
+  const headers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v
+  return headers
 }
 
 function httpGet(
