@@ -1,0 +1,1 @@
+export const id=363;export const ids=[363];export const modules={6363:(n,t,e)=>{async function c(n,t,c){if("check"===n.mode){const{check:o}=await e.e(196).then(e.bind(e,7196));return o(n,t,c)}const{announce:o}=await e.e(885).then(e.bind(e,7885));return o(n,t,c)}e.r(t),e.d(t,{run:()=>c})}};

@@ -1,0 +1,1 @@
+export const id=765;export const ids=[765];export const modules={3765:(t,o,n)=>{n.d(o,{ZH:()=>s,clientConfig:()=>r});n(4040);const e=["deploy-actions","1"];function r(t,o=6){return{region:t,maxAttempts:o,retryMode:"adaptive",customUserAgent:[e]}}function s(t){const o=t?.name;return"string"==typeof o?o:void 0}}};
