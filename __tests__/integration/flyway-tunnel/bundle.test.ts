@@ -437,7 +437,12 @@ describe('bad inputs fail before anything is created', () => {
       )
         delete given.kubeconfig
       if (given['tunnel-pod-spec'] || /:99999$/.test(given['tunnel-pod'] ?? '')) given.kubeconfig = sim.kubeconfig
-      const before = (await objects.list('v1', 'Pod', 'default')).length
+      // Pods not being deleted: an earlier test's proxy pod may still be terminating, and goes meanwhile.
+      const standing = async () =>
+        (await objects.list('v1', 'Pod', 'default'))
+          .filter((p) => !p.metadata?.deletionTimestamp)
+          .map((p) => p.metadata?.name)
+      const before = await standing()
       const r = await runBundle('flyway-migrate', {
         cwd: project(BASE),
         inputs: given,
@@ -445,7 +450,7 @@ describe('bad inputs fail before anything is created', () => {
       })
       expect(r.code).toBe(1)
       expect(r.stdout).toMatch(message)
-      expect((await objects.list('v1', 'Pod', 'default')).length).toBe(before)
+      expect(await standing()).toEqual(before)
       expect(r.state['tunnel-pod']).toBeUndefined()
     },
     30_000,
