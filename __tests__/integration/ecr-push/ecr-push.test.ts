@@ -436,15 +436,20 @@ describe('ecr-push hardening (issue 14)', () => {
 describe('ecr-push cancellation (issue 14, item 9)', () => {
   test('SIGINT mid-build: docker is interrupted, nothing is pushed, outputs, summary and a left: line are written at once', async () => {
     mkdirSync(join(workspace, 'slow'), { recursive: true })
-    writeFileSync(join(workspace, 'slow', 'Dockerfile'), 'FROM busybox\nRUN sleep 60\n')
+    writeFileSync(join(workspace, 'slow', 'Dockerfile'), 'FROM busybox\nRUN echo sleeping-"now" && sleep 60\n')
     const run = await runBundle('ecr-push', {
       inputs: { repository: 'shop/backend', tags: 'cancelled', context: 'slow', registry: registry.host },
       env: env(),
       // The runner's protocol: SIGINT once the RUN step is under way, SIGTERM 7.5 s later if needed.
-      cancelWhen: (out) => out.includes('Running in'),
+      // Its container has printed (the quotes keep the marker out of the step's own line), so it has
+      // started: dockerd's legacy builder, cancelled between
+      // creating a RUN container ("Running in") and starting it, kills it before the start and then
+      // starts it anyway (builder/dockerfile containerManager.Run), which leaves it running its 60 s.
+      cancelWhen: (out) => out.includes('sleeping-now'),
     })
     expect(run.signalsSent).toEqual(['SIGINT']) // it stopped on SIGINT; SIGTERM was never due
     expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/Running in \w+/) // the RUN container was started before the SIGINT
     expect(run.stdout).toContain('received SIGINT: the job is being cancelled')
     const left = `nothing pushed to ${registry.host}/shop/backend; the post step logs docker out; a re-run builds and pushes again`
     expect(failure(run)).toMatch(/^::error::cancelled \(SIGINT\)/)
