@@ -240,8 +240,12 @@ describe('issue 14 item 9: a cancelled sync stops, writes what it knows, and the
 
     const rerun = await sync({ source: site, bucket })
     expect(rerun.code).toBe(0)
-    expect(Number(rerun.outputs.uploaded) + uploaded).toBe(files.length)
+    // The one PUT in flight at the SIGINT (concurrency 1) is not counted as uploaded, yet S3 may
+    // have stored it all the same: the re-run then finds that file current and skips it.
+    expect([0, 1]).toContain(files.length - Number(rerun.outputs.uploaded) - uploaded)
     expect(await invalidated(rerun.outputs['invalidation-id']!)).toEqual([...recorded].sort())
     expect((await stateOf(bucket)).pending).toEqual({})
+    // Every file is current now.
+    expect((await sync({ source: site, bucket })).outputs).toMatchObject({ uploaded: '0', 'paths-invalidated': '0' })
   })
 })
