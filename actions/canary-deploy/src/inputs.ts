@@ -9,7 +9,8 @@ import {
   parseInteger,
   runUrl,
 } from '@deploy-actions/kit'
-import { type KubeAccess, parseKubeAccess } from '@deploy-actions/kube'
+// The kubeconfig parser alone: the package index would load client-node's helpers before validation.
+import { type KubeAccess, parseKubeAccess } from '@deploy-actions/kube/kubeconfig'
 import { type MetricCheck, parseMetrics } from './metrics.ts'
 import { canaryName } from './state.ts'
 import { parseSteps } from './steps.ts'

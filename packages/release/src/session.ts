@@ -1,13 +1,14 @@
 // One use of a plan file: read and check it, then release, plan, restore or roll back. Shared by
 // the CLI (a laptop: readable lines) and the root action (a runner: workflow commands pass through).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import { ConfigurationError, versionFromRef } from '@deploy-actions/kit'
 import { repositoryRoot } from './bundles.ts'
 import { nextSteps, restoreTarget, timelineLines } from './next-steps.ts'
 import { planMarkdown } from './plan-command.ts'
 import { parsePlan } from './plan-file.ts'
+import { readPlanFile } from './plan-path.ts'
 import { failureOf, type ReleaseResult, type ReleaseStep, runRelease } from './release.ts'
 import { type StepRun, stepRunner } from './run-step.ts'
 import { restoreInputs, rollbackInputs } from './step-inputs.ts'
@@ -46,13 +47,7 @@ export interface Session {
 export function openSession(options: SessionOptions): Session {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(options.env ?? process.env)) if (v !== undefined) env[k] = v
-  const path = resolve(env.GITHUB_WORKSPACE ?? process.cwd(), options.planFile)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    throw new ConfigurationError('plan', `the path of a release plan (YAML); ${options.planFile} cannot be read`)
-  }
+  const { path, text } = readPlanFile(options.planFile, env)
   const plan = parsePlan(text, options.planFile, { given: options.version, fallback: versionFromRef(env) })
   const dir = dirname(path)
   const temp = env.RUNNER_TEMP ? undefined : mkdtempSync(`${tmpdir()}/deploy-actions-`)
