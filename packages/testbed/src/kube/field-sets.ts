@@ -488,12 +488,8 @@ function peLess(a: string, b: string): number {
   }
 }
 
-/**
- * The paths of a set in the order Set.Iterate gives them (fieldpath/set.go iteratePrefix):
- * at each level the members first, then the children, each sorted by PathElement.Compare.
- * Conflicts are listed in this order.
- */
-export function iterationOrder(set: Iterable<string>): string[] {
+/** A set as a tree of path elements, each node marked when its path is a member. */
+function treeOf(set: Iterable<string>): Tree {
   const root: Tree = { member: false, children: new Map() }
   for (const path of set) {
     let node = root
@@ -507,6 +503,16 @@ export function iterationOrder(set: Iterable<string>): string[] {
     }
     node.member = true
   }
+  return root
+}
+
+/**
+ * The paths of a set in the order Set.Iterate gives them (fieldpath/set.go iteratePrefix):
+ * at each level the members first, then the children, each sorted by PathElement.Compare.
+ * Conflicts are listed in this order.
+ */
+export function iterationOrder(set: Iterable<string>): string[] {
+  const root = treeOf(set)
   const out: string[] = []
   const walk = (t: Tree, prefix: string) => {
     const pes = [...t.children.keys()].sort(peLess)
@@ -518,19 +524,7 @@ export function iterationOrder(set: Iterable<string>): string[] {
 }
 
 export function toFieldsV1(set: FieldSet): KObj {
-  const root: Tree = { member: false, children: new Map() }
-  for (const path of set) {
-    let node = root
-    for (const pe of path.split(SEP)) {
-      let next = node.children.get(pe)
-      if (!next) {
-        next = { member: false, children: new Map() }
-        node.children.set(pe, next)
-      }
-      node = next
-    }
-    node.member = true
-  }
+  const root = treeOf(set)
   const write = (t: Tree): KObj => {
     const out: KObj = {}
     if (t.member && t.children.size) out['.'] = {}
