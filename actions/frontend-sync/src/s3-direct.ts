@@ -207,7 +207,7 @@ function httpGet(
   query: ReadonlyArray<[string, string]>,
   headers: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
-  // Both modules are loaded anyway (by @actions/core's HTTP client): the request starts now.
+  // Both modules are imported with this file (loaded after validation): the request starts now.
   const { request } = origin.protocol === 'https:' ? https : http
   const search = query.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&')
   return new Promise((resolve, reject) => {
