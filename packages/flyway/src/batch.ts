@@ -6,7 +6,7 @@
 // knows which one a cancellation stops, and which ones committed before a failure. Pure.
 
 /** At most this many migrations, or this much text, go in one round trip. */
-export const BATCH_MAX_MIGRATIONS = 32
+export const BATCH_MAX_MIGRATIONS = 64
 export const BATCH_MAX_CHARS = 1 << 20
 
 /** One migration's part of a batch: `head` (BEGIN and the session reset), its SQL, `row` (history row, COMMIT). */

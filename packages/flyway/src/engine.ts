@@ -825,26 +825,30 @@ export class Engine {
       ready.set(k, p)
       return p
     }
-    let i = 0
-    while (i < pending.length) {
-      this.stopIfCancelled(pending[i]!, pending.length - i)
-      const batch = [prepared(i)]
+    // The members of the round trip starting at `from` (batch.ts), their texts prepared on the way.
+    const batchFrom = (from: number): Prepared[] => {
+      const batch = [prepared(from)]
       let chars = batch[0]!.sql.length
-      while (this.batching && batchable(batch[0]!) && i + batch.length < pending.length) {
-        const p = prepared(i + batch.length)
+      while (this.batching && batchable(batch[0]!) && from + batch.length < pending.length) {
+        const p = prepared(from + batch.length)
         chars += p.sql.length
         if (!batchable(p) || batch.length >= BATCH_MAX_MIGRATIONS || chars > BATCH_MAX_CHARS) break
         batch.push(p)
       }
-      if (batch.length > 1) await this.applyBatch(batch, pending.length - i)
-      else {
-        const applying = this.applyOne(batch[0]!)
-        // The next migration's text is made ready while the server runs this one.
-        if (i + 1 < pending.length) prepared(i + 1)
-        await applying
-      }
-      for (let k = i; k < i + batch.length; k++) ready.delete(k)
-      i += batch.length
+      return batch
+    }
+    let i = 0
+    while (i < pending.length) {
+      this.stopIfCancelled(pending[i]!, pending.length - i)
+      const batch = batchFrom(i)
+      const next = i + batch.length
+      const applying = batch.length > 1 ? this.applyBatch(batch, pending.length - i) : this.applyOne(batch[0]!)
+      // The next round trip's texts are made ready while the server runs this one, so the server
+      // waits only for the network between two round trips, not for placeholder replacement and parsing.
+      if (next < pending.length) batchFrom(next)
+      await applying
+      for (let k = i; k < next; k++) ready.delete(k)
+      i = next
     }
   }
 

@@ -1,18 +1,20 @@
-// @actions/http-client, loaded on first use instead of at start. @actions/core's index imports it
-// for getIDToken (oidc-utils.js), and it imports undici and tunnel at the top: about 45 ms of every
-// action's start on Node 24, for a client no action of ours uses before its inputs are valid
-// (only @actions/github's Octokit does, and that loads after validation).
+// @actions/http-client in bundles, loaded only when asked for instead of at start. @actions/core's
+// index imports it for getIDToken (oidc-utils.js), and it imports undici and tunnel at the top:
+// about 45 ms of every action's start on Node 24 (evaluation, and compiling an entry file three
+// times larger), for a client no action of ours uses before its inputs are valid.
 // The root tsconfig.json's `paths` maps the bare specifier `@actions/http-client` here; ncc (its
 // TsconfigPathsPlugin, reading tsconfig.json from the working directory) applies it to every
 // importer, node_modules included. Only bundles see it: Node and jest run the real module.
-// A CommonJS `require` inside a function is what a bundler leaves to run when called; the real
-// module is named by its file, which the mapping does not catch. Every export is a getter, so
-// `httpClient.HttpClient` (as @actions/core and @actions/github read it) loads the module then.
+// The real module is named by its file, which the mapping does not catch, and loaded by `import()`,
+// so the bundler puts it (and undici) in a chunk of its own. Its users get it through `load()`
+// first: kit's githubToolkit() does that before Octokit reads `getProxyAgent` and `HttpClient`.
 let real
-const load = () => {
-  real ??= require('../../../node_modules/@actions/http-client/lib/index.js')
-  return real
+
+/** Loads the real module; the names below read from it afterwards. */
+exports.load = async () => {
+  real ??= await import('../../../node_modules/@actions/http-client/lib/index.js')
 }
+
 /** The names @actions/http-client 4.x exports (checked against the real module by a unit test). */
 const NAMES = [
   'HttpCodes',
@@ -24,4 +26,16 @@ const NAMES = [
   'isHttps',
   'HttpClient',
 ]
-for (const name of NAMES) Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] })
+for (const name of NAMES) {
+  Object.defineProperty(exports, name, {
+    enumerable: true,
+    get() {
+      if (!real) {
+        throw new Error(
+          `@actions/http-client's ${name} was read before the client was loaded: import @actions/github through githubToolkit() of @deploy-actions/kit/runtime (core.getIDToken is not supported in these bundles)`,
+        )
+      }
+      return real[name]
+    },
+  })
+}

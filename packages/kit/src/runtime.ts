@@ -11,6 +11,7 @@ import type { ExecOptions } from '@actions/exec'
 import { CancelledError, cancellationOf } from './cancel.ts'
 import { ConfigurationError, DeployError, describeError } from './errors.ts'
 import { escapeCommandText } from './escape.ts'
+import { load as loadHttpClient } from './lazy-http-client.cjs'
 import type { Annotation, Logger } from './log.ts'
 
 /** `core.getInput`: the trimmed `INPUT_<NAME>` variable, '' when unset. */
@@ -99,6 +100,16 @@ export async function workflowContext(): Promise<WorkflowContext> {
     ...(repositoryUrl ? { repositoryUrl } : {}),
     ...(repositoryUrl && context.runId ? { runUrl: `${repositoryUrl}/actions/runs/${context.runId}` } : {}),
   }
+}
+
+/**
+ * @actions/github, for its Octokit, loaded on first use together with the HTTP client Octokit
+ * reads its proxy settings from: in bundles that client is a stand-in loaded on demand
+ * (lazy-http-client.cjs), so every action starts without undici.
+ */
+export async function githubToolkit(): Promise<typeof import('@actions/github')> {
+  const [github] = await Promise.all([import('@actions/github'), loadHttpClient()])
+  return github
 }
 
 const POST_STATE = 'deploy-actions-post'

@@ -38,7 +38,8 @@ export async function doraCommand(
   const token = env.GITHUB_TOKEN ?? env.GH_TOKEN
   if (!token) return usage(print, "GITHUB_TOKEN is not set (a token that can read the repository's deployments)")
   const environment = flags.environment ?? 'production'
-  const { getOctokit } = await import('@actions/github')
+  const { githubToolkit } = await import('@deploy-actions/kit/runtime')
+  const { getOctokit } = await githubToolkit()
   const gh = getOctokit(token, { baseUrl: env.GITHUB_API_URL || 'https://api.github.com' })
   const dora = computeDora(await fetchDeployments(gh, repo, environment), now, days)
   print(flags.json ? JSON.stringify(dora, null, 2) : formatDora(dora, `${repo.owner}/${repo.repo} ${environment}`))

@@ -259,7 +259,8 @@ export function defaultGuardrailDeps(warn: (line: string) => void): GuardrailDep
     now: () => Date.now(),
     warn,
     async github(token, baseUrl) {
-      const { getOctokit } = await import('@actions/github')
+      const { githubToolkit } = await import('@deploy-actions/kit/runtime')
+      const { getOctokit } = await githubToolkit()
       return getOctokit(token, { baseUrl })
     },
     async objects(kubeconfig) {
