@@ -39,7 +39,10 @@ function buildFloor(): string {
   )
   const out = join(scratch, 'floor')
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
+  // From the scratch folder: ncc reads tsconfig.json from its working directory, and ours maps
+  // @actions/http-client to kit's lazy stand-in; the floor is @actions/core as anyone bundles it.
   const r = spawnSync(process.execPath, [ncc, 'build', join(src, 'index.js'), '-o', out, '-m', '-q'], {
+    cwd: src,
     stdio: 'inherit',
   })
   if (r.status !== 0) throw new Error('ncc could not bundle the @actions/core floor action')
