@@ -146,3 +146,31 @@ test('descriptions with a quote and a backslash are written into the history row
     ['plain', 'V2__plain.sql'],
   ])
 }, 120_000)
+
+test('a later run numbers its rows on from the history: installed_rank continues after the last row, across a batch', async () => {
+  const f = await fixture()
+  for (let i = 1; i <= 3; i++) f.write(`V${i}__first_${i}.sql`, `CREATE TABLE f${i} (id int);\n`)
+  expect((await migrate(f)).error).toBeUndefined()
+  for (let i = 4; i <= 70; i++) f.write(`V${i}__later_${i}.sql`, `CREATE TABLE f${i} (id int);\n`)
+  f.write('R__view.sql', 'CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n')
+  const { error } = await migrate(f)
+  expect(error).toBeUndefined()
+  const history = await f.history()
+  expect(history.map((h) => h.installed_rank)).toEqual(Array.from({ length: 71 }, (_, k) => k + 1))
+  expect(history.at(-1)?.script).toBe('R__view.sql')
+}, 120_000)
+
+test('a migration that writes a history row itself fails on the primary key, rolled back whole (the one case where numbering once differs from Flyway)', async () => {
+  const f = await fixture()
+  f.write('V1__a.sql', 'CREATE TABLE a (id int);\n')
+  f.write(
+    'V2__sneaky.sql',
+    `CREATE TABLE b (id int);\nINSERT INTO flyway_schema_history (installed_rank, version, description, type, script, installed_by, execution_time, success) VALUES (2, 'x', 'by hand', 'SQL', 'x.sql', 'me', 0, true);\n`,
+  )
+  f.write('V3__c.sql', 'CREATE TABLE c (id int);\n')
+  const { report, error } = await migrate(f)
+  expect((error as MigrationError).message).toMatch(/^Migration V2__sneaky\.sql failed.*duplicate key value/)
+  expect(report.applied.map((a) => a.version)).toEqual(['1'])
+  expect((await f.history()).map((h) => [h.installed_rank, h.version])).toEqual([[1, '1']])
+  expect(await f.query("SELECT to_regclass('b') AS b, to_regclass('c') AS c")).toEqual([{ b: null, c: null }])
+}, 120_000)
