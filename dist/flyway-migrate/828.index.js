@@ -1,0 +1,1 @@
+export const id=828;export const ids=[828];export const modules={36828:(t,e,c)=>{c.d(e,{exec:()=>o,getExecOutput:()=>s});const n=()=>c.e(260).then(c.bind(c,81260)),o=async(t,e,c)=>(await n()).exec(t,e,c),s=async(t,e,c)=>(await n()).getExecOutput(t,e,c)}};

@@ -1,0 +1,1 @@
+export const id=828;export const ids=[828];export const modules={6828:(e,t,o)=>{o.d(t,{exec:()=>n});const c=()=>o.e(260).then(o.bind(o,1260)),n=async(e,t,o)=>(await c()).exec(e,t,o)}};

@@ -1,0 +1,1 @@
+export const id=828;export const ids=[828];export const modules={6828:(t,e,c)=>{c.d(e,{exec:()=>o,getExecOutput:()=>s});const n=()=>c.e(260).then(c.bind(c,1260)),o=async(t,e,c)=>(await n()).exec(t,e,c),s=async(t,e,c)=>(await n()).getExecOutput(t,e,c)}};
