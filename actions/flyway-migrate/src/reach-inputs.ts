@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { ConfigurationError, type InputGetter, parseEnum } from '@deploy-actions/kit'
-// The two pure files, not the @deploy-actions/kube index: input validation runs on every start,
-// and the index would bring the whole package (routers, rollouts, the tunnel's client) into it.
-import { chooseKubeconfigSource, type KubeAccess, parseKubeAccess } from '../../../packages/kube/src/kubeconfig.ts'
+// The two pure entry points, not the @deploy-actions/kube index: input validation runs on every
+// start, and the index would bring the whole package (routers, rollouts, the tunnel's client) into it.
+import { chooseKubeconfigSource, type KubeAccess, parseKubeAccess } from '@deploy-actions/kube/kubeconfig'
 import {
   type PodPort,
   type PodSpecOverrides,
@@ -15,7 +15,7 @@ import {
   parseNamespace,
   parsePodSpecOverrides,
   parseTunnelPod,
-} from '../../../packages/kube/src/tunnel/spec.ts'
+} from '@deploy-actions/kube/tunnel-spec'
 
 export type Via = 'direct' | 'kubernetes'
 

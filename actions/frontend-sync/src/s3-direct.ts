@@ -94,18 +94,10 @@ export function directReads(
     if (!e) throw new DirectReadError(`no direct endpoint for bucket "${bucket}"`)
     return e
   }
+  const sign = v4Signer(credentials, region, 's3')
   const get = async (bucket: string, path: string, query: Array<[string, string]>) => {
     const { origin, base } = endpointOf(bucket)
-    const headers = await signV4({
-      method: 'GET',
-      host: origin.host,
-      path: base + path,
-      query,
-      credentials,
-      region,
-      service: 's3',
-      now: new Date(),
-    })
+    const headers = await sign({ method: 'GET', host: origin.host, path: base + path, query, now: new Date() })
     return httpGet(origin, base + path, query, headers)
   }
   return {
@@ -165,40 +157,48 @@ export interface SigningRequest {
   now: Date
 }
 
+/** What one signature needs beyond the signer's credentials, region and service. */
+export type SignedRequest = Omit<SigningRequest, 'credentials' | 'region' | 'service'>
+
 /**
- * The headers of a bodyless request signed with Signature Version 4 by the signer the SDK itself
- * uses (@smithy/signature-v4, as the S3 client configures it: paths signed as sent, no second
- * encoding, the payload hash header sent). Loaded on the first read: a few small modules.
+ * Signs bodyless requests with Signature Version 4 by the signer the SDK itself uses
+ * (@smithy/signature-v4, as the S3 client configures it: paths signed as sent, no second
+ * encoding, the payload hash header sent). The signer is built once, on the first request (its
+ * modules load then), and reused for every page and object after it.
  */
-export async function signV4(r: SigningRequest): Promise<Record<string, string>> {
-  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([
-    import('@smithy/signature-v4'),
-    import('@aws-crypto/sha256-js'),
-  ])
-  const signer = new SignatureV4({
-    credentials: r.credentials,
-    region: r.region,
-    service: r.service,
-    sha256: Sha256,
-    uriEscapePath: false,
-    applyChecksum: true,
-  })
-  const query: Record<string, string> = {}
-  for (const [k, v] of r.query) query[k] = v
-  const signed = await signer.sign(
-    {
-      method: r.method,
-      protocol: 'https:',
-      hostname: r.host,
-      path: r.path,
-      query,
-      headers: { host: r.host, 'x-amz-content-sha256': EMPTY_SHA256 },
-    },
-    { signingDate: r.now },
-  )
-  const headers: Record<string, string> = {}
-  for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v
-  return headers
+export function v4Signer(
+  credentials: Credentials,
+  region: string,
+  service: string,
+): (r: SignedRequest) => Promise<Record<string, string>> {
+  let signer: Promise<import('@smithy/signature-v4').SignatureV4> | undefined
+  return async (r) => {
+    signer ??= Promise.all([import('@smithy/signature-v4'), import('@aws-crypto/sha256-js')]).then(
+      ([{ SignatureV4 }, { Sha256 }]) =>
+        new SignatureV4({ credentials, region, service, sha256: Sha256, uriEscapePath: false, applyChecksum: true }),
+    )
+    const query: Record<string, string> = {}
+    for (const [k, v] of r.query) query[k] = v
+    const signed = await (await signer).sign(
+      {
+        method: r.method,
+        protocol: 'https:',
+        hostname: r.host,
+        path: r.path,
+        query,
+        headers: { host: r.host, 'x-amz-content-sha256': EMPTY_SHA256 },
+      },
+      { signingDate: r.now },
+    )
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v
+    return headers
+  }
+}
+
+/** One request's SigV4 headers (a signer of its own: for tests and one-off requests). */
+export function signV4(r: SigningRequest): Promise<Record<string, string>> {
+  return v4Signer(r.credentials, r.region, r.service)(r)
 }
 
 function httpGet(
