@@ -16,6 +16,10 @@ test('the stand-in exports exactly the names @actions/http-client exports, and l
   expect(Object.keys(lazy).sort()).toEqual([...Object.keys(real), 'load'].sort())
 })
 
+test('evaluating the stand-in (as bundles do at start) hands kit its loader', () => {
+  expect((globalThis as Record<symbol, unknown>)[Symbol.for('@deploy-actions/kit.loadHttpClient')]).toBe(lazy.load)
+})
+
 test('a name read before load() says what to do; after it, it is the real export', async () => {
   const fresh = require('../../../packages/kit/src/lazy-http-client.cjs') as Record<string, unknown>
   expect(() => fresh.HttpClient).toThrow(

@@ -7,13 +7,19 @@
 // importer, node_modules included. Only bundles see it: Node and jest run the real module.
 // The real module is named by its file, which the mapping does not catch, and loaded by `import()`,
 // so the bundler puts it (and undici) in a chunk of its own. Its users get it through `load()`
-// first: kit's githubToolkit() does that before Octokit reads `getProxyAgent` and `HttpClient`.
+// first: kit's githubToolkit() does that before @actions/github's module reads `getProxyAgent`
+// (it does at import, to build Octokit's defaults).
 let real
 
 /** Loads the real module; the names below read from it afterwards. */
-exports.load = async () => {
+const load = async () => {
   real ??= await import('../../../node_modules/@actions/http-client/lib/index.js')
 }
+exports.load = load
+// How kit's githubToolkit() finds this loader without importing this file: only bundles evaluate
+// it (at start, through @actions/core's index), and Node and jest run the real client, which needs
+// no loading (jest would also read every getter below while importing this file from ESM).
+globalThis[Symbol.for('@deploy-actions/kit.loadHttpClient')] = load
 
 /** The names @actions/http-client 4.x exports (checked against the real module by a unit test). */
 const NAMES = [

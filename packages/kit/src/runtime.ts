@@ -11,7 +11,6 @@ import type { ExecOptions } from '@actions/exec'
 import { CancelledError, cancellationOf } from './cancel.ts'
 import { ConfigurationError, DeployError, describeError } from './errors.ts'
 import { escapeCommandText } from './escape.ts'
-import { load as loadHttpClient } from './lazy-http-client.cjs'
 import type { Annotation, Logger } from './log.ts'
 
 /** `core.getInput`: the trimmed `INPUT_<NAME>` variable, '' when unset. */
@@ -91,7 +90,7 @@ export interface WorkflowContext {
 
 /** @actions/github's context, imported on first use (it loads Octokit), so bad input still fails fast. */
 export async function workflowContext(): Promise<WorkflowContext> {
-  const { context } = await import('@actions/github')
+  const { context } = await githubToolkit()
   const repository = process.env.GITHUB_REPOSITORY ? `${context.repo.owner}/${context.repo.repo}` : undefined
   const repositoryUrl = repository ? `${context.serverUrl}/${repository}` : undefined
   return {
@@ -102,14 +101,17 @@ export async function workflowContext(): Promise<WorkflowContext> {
   }
 }
 
+/** Set by the bundles' stand-in for @actions/http-client (lazy-http-client.cjs); absent elsewhere. */
+const LOAD_HTTP_CLIENT = Symbol.for('@deploy-actions/kit.loadHttpClient')
+
 /**
- * @actions/github, for its Octokit, loaded on first use together with the HTTP client Octokit
- * reads its proxy settings from: in bundles that client is a stand-in loaded on demand
- * (lazy-http-client.cjs), so every action starts without undici.
+ * @actions/github, loaded on first use, after the HTTP client it reads at import (its module builds
+ * Octokit's defaults with `getProxyAgent`): in bundles that client is a stand-in loaded on demand,
+ * so every action starts without undici. The only way our code imports @actions/github.
  */
 export async function githubToolkit(): Promise<typeof import('@actions/github')> {
-  const [github] = await Promise.all([import('@actions/github'), loadHttpClient()])
-  return github
+  await (globalThis as Record<symbol, (() => Promise<void>) | undefined>)[LOAD_HTTP_CLIENT]?.()
+  return import('@actions/github')
 }
 
 const POST_STATE = 'deploy-actions-post'
