@@ -72,7 +72,9 @@ const normalised = (out: string) =>
     .split('\n')
     .filter((l) => !l.startsWith('diff -u -N '))
     .map((l) => l.replace(/^(---|\+\+\+) \/\S*\/(LIVE|MERGED)-\d+\/(\S+)\t.*$/, '$1 $2/$3'))
-    .map((l) => l.replace(/^\+ {2}(uid|creationTimestamp): .*$/, '+  $1: (made up by the dry run)'))
+    // A created object's uid, timestamp and resourceVersion are made up by each dry run; the
+    // version comes from the cluster's counter, which a controller's write may move in between.
+    .map((l) => l.replace(/^\+ {2}(uid|creationTimestamp|resourceVersion): .*$/, '+  $1: (made up by the dry run)'))
     // The live version, which the deployment controller may move between kubectl's read and ours.
     .map((l) => l.replace(/^ {3}resourceVersion: .*$/, '   resourceVersion: (live)'))
     .join('\n')
