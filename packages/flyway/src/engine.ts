@@ -547,7 +547,8 @@ export class Engine {
    * Creates the missing schemas and the history table (with the schema-creation marker when it
    * created schemas, and a baseline row when asked), in one transaction.
    */
-  private async createHistory(baseline: boolean, existing?: Set<string>): Promise<void> {
+  /** Returns whether it wrote rows (a schema marker, a baseline), so the caller reads them back only then. */
+  private async createHistory(baseline: boolean, existing?: Set<string>): Promise<boolean> {
     const known = existing ?? (await this.existingSchemas())
     const missing = this.schemas.filter((s) => !known.has(s))
     if (missing.length > 0 && this.options.createSchemas === false) {
@@ -587,6 +588,7 @@ export class Engine {
       this.report.actions.push(`created schema${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
     if (baseline) this.report.actions.push(`baselined ${this.table} at version ${o.baselineVersion.text}`)
     this.report.actions.push(`created schema history table ${this.table}`)
+    return missing.length > 0 || baseline
   }
 
   private baselineParams(): unknown[] {
@@ -717,8 +719,8 @@ export class Engine {
         )
         if (busy) rows = [syntheticBaseline(o.baselineVersion.text, o.baselineDescription)]
       } else {
-        await this.createHistory(busy, existing)
-        rows = await this.readHistory(true)
+        // A table just created holds only the rows createHistory wrote, if any.
+        if (await this.createHistory(busy, existing)) rows = await this.readHistory(true)
       }
     }
     this.reset = await this.sessionReset()
@@ -733,7 +735,7 @@ export class Engine {
       return
     }
     try {
-      await this.applyPending(plan.pending)
+      await this.applyPending(plan.pending, Math.max(0, ...rows.map((r) => Number(r.installedRank))))
     } finally {
       // Even after a failure: what the history now says (best effort, never masking the failure).
       const after = await this.readHistory(true).catch(() => undefined)
@@ -816,14 +818,13 @@ export class Engine {
    * The pending migrations in order: runs of transactional ones in batches (batch.ts), the others
    * one at a time. A cancelled job starts no further round trip.
    */
-  private async applyPending(pending: ResolvedMigration[]): Promise<void> {
+  private async applyPending(pending: ResolvedMigration[], base: number): Promise<void> {
     // Flyway gives each row MAX(installed_rank) + 1 (JdbcTableSchemaHistory.calculateInstalledRank).
     // Under the lock only this run writes the history, one row per pending migration in order (a
-    // failure ends the run), so the k-th pending migration's row is the last rank + 1 + k: written
-    // as a literal, the server plans no MAX subquery per migration (~50 µs each). A row written
-    // meanwhile by anything else collides on the primary key and fails its migration whole.
-    const last = await this.client.query(`SELECT COALESCE(MAX("installed_rank"), 0) AS r FROM ${this.table}`)
-    const base = Number((last.rows[0] as { r: number | string }).r)
+    // failure ends the run), so the k-th pending migration's row is `base` (the last rank of the
+    // history read under the lock) + 1 + k: written as a literal, the server plans no MAX subquery
+    // per migration (~50 µs each). A row written meanwhile by anything else collides on the
+    // primary key and fails its migration whole.
     const ready = new Map<number, Prepared>()
     const prepared = (k: number) => {
       const known = ready.get(k)
