@@ -703,6 +703,7 @@ export class Engine {
     const exists = await this.historyExists()
     let rows = exists ? await this.readHistory(true) : []
     this.setInfo('infoBefore', this.plan(rows))
+    let creating: Promise<boolean> | undefined
     if (!exists) {
       const existing = await this.existingSchemas()
       const present = [...existing]
@@ -718,15 +719,21 @@ export class Engine {
           `would create schema history table ${this.table}${busy ? ` baselined at ${o.baselineVersion.text}` : ''}`,
         )
         if (busy) rows = [syntheticBaseline(o.baselineVersion.text, o.baselineDescription)]
-      } else {
-        // A table just created holds only the rows createHistory wrote, if any.
-        if (await this.createHistory(busy, existing)) rows = await this.readHistory(true)
+      } else if (!busy && this.schemas.every((schema) => existing.has(schema))) {
+        // Neither a baseline nor a schema marker: the new table stays empty, so the plan below
+        // (and the parsing of every pending migration) is worked out while the server creates it.
+        creating = this.createHistory(false, existing)
+        creating.catch(() => {}) // awaited below, before anything else is sent
+      } else if (await this.createHistory(busy, existing)) {
+        // A table just created holds only the rows createHistory wrote.
+        rows = await this.readHistory(true)
       }
     }
-    this.reset = await this.sessionReset()
     const plan = this.plan(rows)
     if (o.validateOnMigrate === false) plan.errors = []
     plan.errors.push(...this.preflight(plan.pending))
+    await creating
+    this.reset = await this.sessionReset()
     this.report.errors = plan.errors
     if (plan.errors.length > 0) throw new ValidationError(plan.errors, 'nothing applied')
     if (o.dryRun) {
