@@ -144,21 +144,16 @@ export function uriEncode(text: string, keepSlash = false): string {
   return keepSlash ? encoded.replaceAll('%2F', '/') : encoded
 }
 
-export interface SigningRequest {
+/** One bodyless request to sign (the signer holds the credentials, region and service). */
+export interface SignedRequest {
   method: string
   /** The Host header: `host[:port]`. */
   host: string
   /** Already encoded (S3 paths are signed as sent, not encoded twice). */
   path: string
   query: ReadonlyArray<[string, string]>
-  credentials: Credentials
-  region: string
-  service: string
   now: Date
 }
-
-/** What one signature needs beyond the signer's credentials, region and service. */
-export type SignedRequest = Omit<SigningRequest, 'credentials' | 'region' | 'service'>
 
 /**
  * Signs bodyless requests with Signature Version 4 by the signer the SDK itself uses
@@ -194,11 +189,6 @@ export function v4Signer(
     for (const [k, v] of Object.entries(signed.headers)) headers[k.toLowerCase()] = v
     return headers
   }
-}
-
-/** One request's SigV4 headers (a signer of its own: for tests and one-off requests). */
-export function signV4(r: SigningRequest): Promise<Record<string, string>> {
-  return v4Signer(r.credentials, r.region, r.service)(r)
 }
 
 function httpGet(
