@@ -547,8 +547,7 @@ export class Engine {
    * Creates the missing schemas and the history table (with the schema-creation marker when it
    * created schemas, and a baseline row when asked), in one transaction.
    */
-  /** Returns whether it wrote rows (a schema marker, a baseline), so the caller reads them back only then. */
-  private async createHistory(baseline: boolean, existing?: Set<string>): Promise<boolean> {
+  private async createHistory(baseline: boolean, existing?: Set<string>): Promise<void> {
     const known = existing ?? (await this.existingSchemas())
     const missing = this.schemas.filter((s) => !known.has(s))
     if (missing.length > 0 && this.options.createSchemas === false) {
@@ -588,7 +587,6 @@ export class Engine {
       this.report.actions.push(`created schema${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`)
     if (baseline) this.report.actions.push(`baselined ${this.table} at version ${o.baselineVersion.text}`)
     this.report.actions.push(`created schema history table ${this.table}`)
-    return missing.length > 0 || baseline
   }
 
   private baselineParams(): unknown[] {
@@ -703,7 +701,7 @@ export class Engine {
     const exists = await this.historyExists()
     let rows = exists ? await this.readHistory(true) : []
     this.setInfo('infoBefore', this.plan(rows))
-    let creating: Promise<boolean> | undefined
+    let creating: Promise<void> | undefined
     if (!exists) {
       const existing = await this.existingSchemas()
       const present = [...existing]
@@ -719,14 +717,15 @@ export class Engine {
           `would create schema history table ${this.table}${busy ? ` baselined at ${o.baselineVersion.text}` : ''}`,
         )
         if (busy) rows = [syntheticBaseline(o.baselineVersion.text, o.baselineDescription)]
-      } else if (!busy && this.schemas.every((schema) => existing.has(schema))) {
-        // Neither a baseline nor a schema marker: the new table stays empty, so the plan below
-        // (and the parsing of every pending migration) is worked out while the server creates it.
-        creating = this.createHistory(false, existing)
-        creating.catch(() => {}) // awaited below, before anything else is sent
-      } else if (await this.createHistory(busy, existing)) {
-        // A table just created holds only the rows createHistory wrote.
-        rows = await this.readHistory(true)
+      } else {
+        creating = this.createHistory(busy, existing)
+        // A new table holds only what createHistory writes: a baseline, a marker for the schemas
+        // it creates. Without either it stays empty, and the plan below (and the parsing of every
+        // pending migration) is worked out while the server creates it.
+        if (busy || this.schemas.some((schema) => !existing.has(schema))) {
+          await creating
+          rows = await this.readHistory(true)
+        } else creating.catch(() => {}) // awaited below, before anything else is sent
       }
     }
     const plan = this.plan(rows)
