@@ -64,9 +64,23 @@ for (const name of actions) {
   const out = join(outRoot, name)
   rmSync(out, { recursive: true, force: true })
   const started = Date.now()
+  // --no-cache: ncc's persistent webpack cache (~/.cache/ncc, keyed by folder and entry) does not
+  // track tsconfig.json's `paths`, and once reused stale resolutions that left kit's stand-ins out
+  // of a bundle; every build here starts from the sources as they are, at the same speed.
   const r = spawnSync(
     process.execPath,
-    [ncc, 'build', join('actions', name, 'src', 'index.ts'), '-o', out, '-m', '--license', 'licenses.txt', '-q'],
+    [
+      ncc,
+      'build',
+      join('actions', name, 'src', 'index.ts'),
+      '-o',
+      out,
+      '-m',
+      '--license',
+      'licenses.txt',
+      '-q',
+      '--no-cache',
+    ],
     { cwd: root, stdio: 'inherit' },
   )
   if (r.status !== 0) failed = true
